@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { loadPipelineFile } from '../config/pipeline.ts';
+import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'Check a pipeline file against the schema without running it. Exits 0 when valid, 1 when not.',
+    )
+    .argument('<file>', 'pipeline YAML file')
+    .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
+    .action((file: string, opts: { output: 'text' | 'json' }) => {
+      try {
+        const { config } = loadPipelineFile(file);
+        if (opts.output === 'json') printJson({ file, valid: true, name: config.name });
+        else process.stdout.write(`${file}: valid pipeline "${config.name}"\n`);
+      } catch (err) {
+        if (
+          opts.output === 'json' &&
+          err instanceof Error &&
+          'code' in err &&
+          err.code === 'DP_CONFIG_INVALID'
+        ) {
+          printJson({ file, valid: false, errors: err.message.split('\n') });
+          process.exitCode = EXIT.failure;
+          return;
+        }
+        process.exitCode = printError(err);
+      }
+    });
+}

@@ -1,0 +1,187 @@
+/**
+ * The pipeline config language: one zod schema, composed from the registered sources and sinks.
+ * It is the single source of validation, of the TypeScript types, of `datapipe schema` (JSON Schema)
+ * and of docs/configuration.md.
+ */
+import { z } from 'zod';
+import { sinkPlugins } from '../sinks/index.ts';
+import { sourcePlugins } from '../sources/index.ts';
+import { byteSize, duration } from './units.ts';
+
+const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+
+export const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
+  description: 'How record values are decoded: json (UTF-8 JSON), string (UTF-8 text) or bytes (a Buffer).',
+});
+
+export const batchSchema = z
+  .strictObject({
+    maxRecords: z
+      .number()
+      .int()
+      .positive()
+      .default(500)
+      .meta({ description: 'Flush when the batch holds this many records.' }),
+    maxBytes: byteSize()
+      .default(1024 * 1024)
+      .meta({ description: 'Flush when the batch holds this many bytes.' }),
+    linger: duration()
+      .default(200)
+      .meta({ description: 'Flush a non-empty batch at the latest this long after its first record.' }),
+  })
+  .meta({ description: 'When a sink writes: whichever limit is reached first.' });
+
+export const retrySchema = z
+  .strictObject({
+    maxAttempts: z.number().int().nonnegative().default(0).meta({
+      description:
+        'Attempts before a batch that keeps failing with retryable errors is dead-lettered; 0 retries forever (nothing is lost while the sink is down).',
+    }),
+    initialBackoff: duration()
+      .default(100)
+      .meta({ description: 'First wait between attempts; doubles each time, with jitter.' }),
+    maxBackoff: duration().default(30_000).meta({ description: 'Longest wait between attempts.' }),
+  })
+  .meta({
+    description:
+      'Retry of retryable errors (network, throttling, 5xx) with exponential backoff and full jitter.',
+  });
+
+export const sinkCommonFields = {
+  name: z
+    .string()
+    .regex(NAME, 'must be lower-case letters, digits, ".", "_" or "-"')
+    .meta({ description: 'Unique name of this sink: used in metrics, logs and the run summary.' }),
+  when: z.string().optional().meta({
+    description:
+      'Routing: a JSONata expression on the record; the sink receives only records for which it is true.',
+  }),
+  required: z.boolean().default(true).meta({
+    description:
+      'Offsets are committed only when every required sink has written the record. An optional sink is best-effort.',
+  }),
+  batch: batchSchema.prefault({}),
+  retry: retrySchema.prefault({}),
+};
+
+export const sourceCommonFields = {
+  decode: decodeSchema,
+};
+
+function sinkVariants() {
+  return sinkPlugins.map((p) =>
+    z.strictObject({
+      type: z.literal(p.type).meta({ description: p.description }),
+      ...sinkCommonFields,
+      ...p.options.shape,
+    }),
+  );
+}
+
+function sourceVariants() {
+  return sourcePlugins.map((p) =>
+    z.strictObject({
+      type: z.literal(p.type).meta({ description: p.description }),
+      ...sourceCommonFields,
+      ...p.options.shape,
+    }),
+  );
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the variants come from the registry
+type Variants = [z.ZodObject<any>, ...z.ZodObject<any>[]];
+
+export const sinkSchema = z.discriminatedUnion('type', sinkVariants() as Variants);
+export const sourceSchema = z.discriminatedUnion('type', sourceVariants() as Variants);
+
+export const transformSchema = z.union([
+  z.strictObject({
+    filter: z.string().meta({ description: 'Keep the record only when this JSONata expression is true.' }),
+  }),
+  z.strictObject({
+    map: z
+      .string()
+      .meta({ description: 'Replace the record value with the result of this JSONata expression.' }),
+  }),
+  z.strictObject({
+    module: z.string().meta({
+      description:
+        'A TypeScript or JavaScript module (relative to the pipeline file) whose default export maps a record to a record, an array of records, or null to drop it.',
+    }),
+    options: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "Passed to the module's optional `setup(options)` export." }),
+  }),
+]);
+
+export const pipelineSchema = z
+  .strictObject({
+    name: z.string().regex(NAME, 'must be lower-case letters, digits, ".", "_" or "-"').meta({
+      description:
+        'The pipeline name: the consumer group, the dead-letter topic prefix and the metrics label.',
+    }),
+    source: sourceSchema,
+    transforms: z
+      .array(transformSchema)
+      .default([])
+      .meta({ description: 'Applied in order to every record.' }),
+    sinks: z.array(sinkSchema).min(1).meta({
+      description:
+        'Every record goes to every sink (unless routed by `when`), each with its own batching and retries.',
+    }),
+    deadLetter: sinkSchema.optional().meta({
+      description:
+        'Where records that cannot be processed go, with their provenance. Defaults to the `<name>.dlq` topic for a Kafka source, else a JSONL file in the state folder.',
+    }),
+    limits: z
+      .strictObject({
+        maxInFlightBytes: byteSize()
+          .default(64 * 1024 * 1024)
+          .meta({
+            description: 'Byte budget of all records read but not yet committed; when full, reading pauses.',
+          }),
+      })
+      .prefault({}),
+    shutdown: z
+      .strictObject({
+        gracePeriod: duration()
+          .default(30_000)
+          .meta({ description: 'On SIGTERM/SIGINT: time to flush and commit before exiting.' }),
+      })
+      .prefault({}),
+    observability: z
+      .strictObject({
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(9464)
+          .meta({ description: 'Port of /metrics, /healthz and /readyz; 0 picks a free port.' }),
+        host: z.string().default('0.0.0.0'),
+        enabled: z.boolean().default(true).meta({ description: 'Serve /metrics, /healthz and /readyz.' }),
+        logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      })
+      .prefault({}),
+    stateDir: z.string().optional().meta({
+      description:
+        'Folder for checkpoints and local state; defaults to `.datapipe/<name>` next to the pipeline file.',
+    }),
+  })
+  .meta({
+    title: 'datapipe pipeline',
+    description: 'A datapipe pipeline: one source, transforms, and several sinks.',
+  });
+
+export type PipelineConfig = z.output<typeof pipelineSchema>;
+export type SinkConfig = PipelineConfig['sinks'][number] & {
+  type: string;
+  name: string;
+  when?: string | undefined;
+  required: boolean;
+  batch: z.output<typeof batchSchema>;
+  retry: z.output<typeof retrySchema>;
+};
+export type SourceConfig = PipelineConfig['source'] & { type: string; decode: 'json' | 'string' | 'bytes' };
+export type TransformConfig = z.output<typeof transformSchema>;

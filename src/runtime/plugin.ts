@@ -1,0 +1,95 @@
+/**
+ * The contracts a source or a sink implements. Adding a connector is one file that exports a
+ * `SourcePlugin` or `SinkPlugin` (its options schema + a factory) and one line in the registry
+ * (`src/sources/index.ts`, `src/sinks/index.ts`). The schema is the single source of validation,
+ * the TypeScript type of the options, the JSON Schema and the reference docs.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { DataError } from './errors.ts';
+import type { PipelineRecord, SourceMessage, SourcePosition } from './record.ts';
+
+export interface PluginContext {
+  readonly pipelineName: string;
+  /** The instance name (a sink's `name`, or `source`). */
+  readonly name: string;
+  readonly logger: Logger;
+  /** Folder of the pipeline file: relative paths in options resolve against it. */
+  readonly baseDir: string;
+  /** A private folder for this pipeline's state (checkpoints, ...), created on demand. */
+  readonly stateDir: string;
+}
+
+// ---------- sinks ----------
+
+export interface SinkWriteResult {
+  /** Records of the batch that can never be written (by index in the batch); the rest are durably written. */
+  readonly failed?: ReadonlyArray<{ readonly index: number; readonly error: DataError }>;
+}
+
+export interface Sink {
+  /** Opens connections. Throws RetryableError while the server is unreachable, FatalError for auth or config. */
+  connect(): Promise<void>;
+  /**
+   * Durably and idempotently writes the batch: when it resolves, every record not listed in `failed` is
+   * stored, and writing the same records again (a replay) must not duplicate them.
+   * Throws RetryableError (the engine retries the whole batch with backoff), DataError (the whole batch is
+   * bad: the engine bisects it to find the bad records) or FatalError (the run stops).
+   * The engine never calls `write` concurrently on one sink, and hands each partition's records in offset order.
+   */
+  write(batch: readonly PipelineRecord[]): Promise<SinkWriteResult | undefined>;
+  close(): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every option shape
+export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
+  /** The value of `type:` in the config. */
+  readonly type: string;
+  /** One sentence for the docs. */
+  readonly description: string;
+  /** The type-specific options (without `type`, `name` and the common sink fields). */
+  readonly options: Options;
+  create(options: z.output<Options>, ctx: PluginContext): Sink;
+}
+
+// ---------- sources ----------
+
+export interface SourceContext extends PluginContext {
+  /**
+   * Hands messages to the engine (each partition's messages in offset order). Resolves once the engine
+   * has taken them; it waits while the in-flight byte budget is full, so a source must await it before
+   * reading more: that is the backpressure.
+   */
+  deliver(messages: readonly SourceMessage[]): Promise<void>;
+  /**
+   * For rebalances: resolves once every taken record of these partitions is written (or dead-lettered)
+   * and its offset committed. A source calls it before releasing revoked partitions.
+   */
+  drainPartitions(partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<void>;
+  /** Aborted when the run is shutting down. */
+  readonly signal: AbortSignal;
+}
+
+export interface Source {
+  /** Reads and delivers until the input ends (bounded sources) or `stop()` is called. */
+  run(ctx: SourceContext): Promise<void>;
+  /**
+   * Persists progress: for each partition, `offset` is the next offset to read. The engine only passes
+   * offsets below which every record was durably written by every required sink or dead-lettered.
+   */
+  commit(positions: readonly SourcePosition[]): Promise<void>;
+  /** Stops reading; `run` resolves soon after. */
+  stop(): Promise<void>;
+  /** Releases everything (after the final commit). */
+  close(): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every option shape
+export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
+  readonly type: string;
+  readonly description: string;
+  readonly options: Options;
+  create(options: z.output<Options>, ctx: PluginContext): Source;
+}
+
+export type { PipelineRecord, SourceMessage, SourcePosition };

@@ -1,0 +1,208 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/services/*.sh. Sourced by services.sh only.
+#
+# Layout (see docs/services.md):
+#   $DP_CACHE  = ${DATAPIPE_CACHE_DIR:-$HOME/.cache/datapipe}   installed software (outside the repo)
+#   $DP_STATE  = ${DATAPIPE_STATE_DIR:-$DP_CACHE/run}           data, secrets, pids, logs
+
+DP_CACHE="${DATAPIPE_CACHE_DIR:-${HOME}/.cache/datapipe}"
+DP_STATE="${DATAPIPE_STATE_DIR:-${DP_CACHE}/run}"
+DP_LOGS="${DP_STATE}/logs"
+DP_PIDS="${DP_STATE}/pids"
+DP_HOST=127.0.0.1
+DP_APT_UPDATED=0
+
+say() { printf '[services] %s\n' "$*" >&2; }
+die() {
+  printf '[services] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+dp_init_dirs() {
+  mkdir -p "$DP_CACHE" "$DP_STATE" "$DP_LOGS" "$DP_PIDS"
+  chmod 700 "$DP_STATE" 2>/dev/null || true
+}
+
+# Run a command as root (directly, or through sudo when not root).
+as_root() {
+  if [ "$(id -u)" = 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+# apt_install PKG...: installs the Debian packages that are missing; runs apt-get update once first.
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$DP_APT_UPDATED" = 0 ]; then
+    say "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || die "apt-get update failed"
+    DP_APT_UPDATED=1
+  fi
+  say "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+    die "apt-get install ${missing[*]} failed"
+}
+
+# java_bin: a Java >= 17 runtime (Kafka 4 and S3Proxy 2.x need 17).
+java_bin() {
+  local c
+  for c in "${DATAPIPE_JAVA:-}" /usr/lib/jvm/java-17-openjdk-amd64/bin/java "${JAVA_HOME:+$JAVA_HOME/bin/java}"; do
+    [ -n "$c" ] && [ -x "$c" ] && {
+      echo "$c"
+      return 0
+    }
+  done
+  if command -v java >/dev/null 2>&1; then
+    command -v java
+    return 0
+  fi
+  apt_install openjdk-17-jre-headless
+  echo /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+}
+
+ensure_maven() {
+  command -v mvn >/dev/null 2>&1 || apt_install maven openjdk-17-jdk-headless
+}
+
+# maven_fetch DEST_DIR [bom:]GROUP:ARTIFACT:VERSION...
+# Copies the artifacts and their runtime dependencies from Maven Central into DEST_DIR (atomic).
+# A "bom:" coordinate is imported into dependencyManagement (so an artifact's own pom can pin the
+# versions its build used, instead of Maven's nearest-wins choice).
+# The Maven local repository lives in the cache too, so a fresh clone reuses it.
+maven_fetch() {
+  local dest="$1" tmp deps="" boms="" coord g a v
+  shift
+  [ -d "$dest" ] && return 0
+  ensure_maven
+  for coord in "$@"; do
+    if [ "${coord#bom:}" != "$coord" ]; then
+      IFS=: read -r g a v <<<"${coord#bom:}"
+      boms+="<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version><type>pom</type><scope>import</scope></dependency>"
+      continue
+    fi
+    IFS=: read -r g a v <<<"$coord"
+    deps+="<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>"
+  done
+  tmp="$(mktemp -d "${DP_CACHE}/.fetch.XXXXXX")"
+  cat >"$tmp/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>datapipe.services</groupId><artifactId>fetch</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencyManagement><dependencies>$boms</dependencies></dependencyManagement>
+  <dependencies>$deps</dependencies>
+</project>
+EOF
+  say "maven: fetching $* (into $dest)"
+  if ! mvn -B -q -Dstyle.color=never -f "$tmp/pom.xml" -Dmaven.repo.local="$DP_CACHE/m2" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
+    cat "$tmp/mvn.log" >&2
+    rm -rf "$tmp"
+    die "maven fetch of $* failed"
+  fi
+  mkdir -p "$(dirname "$dest")"
+  mv "$tmp/libs" "$dest"
+  rm -rf "$tmp"
+}
+
+# node_bin: a Node.js >= 22 (the repo's node_modules/.bin/node is Node 24).
+node_bin() {
+  local c v
+  for c in "${DATAPIPE_NODE:-}" "$DP_ROOT/node_modules/.bin/node" "$(command -v node 2>/dev/null)"; do
+    if [ -z "$c" ] || [ ! -x "$c" ]; then continue; fi
+    v="$("$c" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" || continue
+    if [ "${v:-0}" -ge 22 ]; then
+      echo "$c"
+      return 0
+    fi
+  done
+  die "no Node.js >= 22 found (run npm ci in the repo, which installs node 24 into node_modules/.bin)"
+}
+
+# secret_file FILE: prints the secret stored in FILE, generating a random one the first time.
+secret_file() {
+  local f="$1"
+  if [ ! -s "$f" ]; then
+    mkdir -p "$(dirname "$f")"
+    (umask 077 && openssl rand -hex 16 >"$f")
+  fi
+  tr -d '\n' <"$f"
+}
+
+# ---- processes ------------------------------------------------------------
+# A pid file holds "PID STARTTIME" (STARTTIME = field 22 of /proc/PID/stat), so a recycled pid
+# is never mistaken for ours and `down` only signals the exact process `up` started.
+
+proc_starttime() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  # after "comm) " the fields start at field 3; starttime is field 22 -> index 19
+  # shellcheck disable=SC2086
+  set -- $stat
+  echo "${19}"
+}
+
+record_pid() {
+  local svc="$1" pid="$2" st
+  st="$(proc_starttime "$pid")" || return 1
+  echo "$pid $st" >"$DP_PIDS/$svc.pid"
+}
+
+# svc_pid SVC: prints the pid of the running process we started for SVC, or fails.
+svc_pid() {
+  local f="$DP_PIDS/$1.pid" pid st cur
+  [ -f "$f" ] || return 1
+  read -r pid st <"$f" || return 1
+  [ -n "$pid" ] || return 1
+  cur="$(proc_starttime "$pid")" || return 1
+  [ "$cur" = "$st" ] || return 1
+  echo "$pid"
+}
+
+# spawn SVC CMD...: starts CMD detached (own session), stdout/stderr appended to the service log.
+spawn() {
+  local svc="$1" log="$DP_LOGS/$1.log"
+  shift
+  printf '\n==== %s starting %s ====\n' "$(date -Is)" "$svc" >>"$log"
+  setsid "$@" >>"$log" 2>&1 </dev/null &
+  local pid=$!
+  sleep 0.2
+  record_pid "$svc" "$pid" || {
+    say "$svc: process exited immediately, see $log"
+    return 1
+  }
+}
+
+# stop_pid SVC [SIGNAL]: signals our recorded process and waits for it to exit.
+stop_pid() {
+  local svc="$1" sig="${2:-TERM}" pid i
+  if ! pid="$(svc_pid "$svc")"; then
+    rm -f "$DP_PIDS/$svc.pid"
+    return 0
+  fi
+  say "$svc: stopping pid $pid (SIG$sig)"
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do
+    svc_pid "$svc" >/dev/null || break
+    sleep 0.1
+  done
+  if svc_pid "$svc" >/dev/null; then
+    say "$svc: pid $pid still running after 30s, sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$DP_PIDS/$svc.pid"
+}
+
+# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+port_in_use() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/$DP_HOST/$1" 2>/dev/null
+}

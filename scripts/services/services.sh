@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Install (once, cached outside the repo), start, check and stop the real services datapipe is
+# tested against. Usage:
+#   services.sh up     [SERVICE...]                 install if needed, start what is down, wait until it answers
+#   services.sh status [--output json] [SERVICE...] one line per service; exit 0 only if all answer a real request
+#   services.sh down   [SERVICE...]                 stop the processes `up` started (by recorded pid)
+# SERVICE is one of: kafka mongodb s3 azurite postgres etcd (default: all). See docs/services.md.
+set -euo pipefail
+
+DP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DP_SERVICES_DIR="$DP_ROOT/scripts/services"
+ALL_SERVICES=(kafka mongodb s3 azurite postgres etcd)
+
+# shellcheck source=scripts/services/lib.sh
+. "$DP_SERVICES_DIR/lib.sh"
+for s in "${ALL_SERVICES[@]}"; do
+  # shellcheck source=/dev/null
+  . "$DP_SERVICES_DIR/$s.sh"
+done
+
+usage() {
+  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+cmd="${1:-}"
+[ -n "$cmd" ] || usage
+shift
+output=text
+services=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --output) output="${2:-}"; shift 2 ;;
+  --output=*) output="${1#--output=}"; shift ;;
+  --json) output=json; shift ;;
+  -h | --help) usage ;;
+  *)
+    found=0
+    for s in "${ALL_SERVICES[@]}"; do [ "$s" = "$1" ] && found=1; done
+    [ "$found" = 1 ] || die "unknown service '$1' (known: ${ALL_SERVICES[*]})"
+    services+=("$1")
+    shift
+    ;;
+  esac
+done
+[ "$output" = text ] || [ "$output" = json ] || die "--output must be text or json"
+[ "${#services[@]}" -gt 0 ] || services=("${ALL_SERVICES[@]}")
+
+dp_init_dirs
+
+# wait_up SVC: polls SVC's real check until it answers, its process dies, or its timeout passes.
+wait_up() {
+  local svc="$1" timeout deadline log="$DP_LOGS/$1.log"
+  timeout="$("${svc}_timeout")"
+  deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    if "${svc}_check" >/dev/null 2>&1; then
+      return 0
+    fi
+    if ! svc_pid "$svc" >/dev/null; then
+      say "FAILED: $svc exited before answering; see log $log:"
+      tail -n 20 "$log" >&2 || true
+      return 1
+    fi
+    sleep 1
+  done
+  say "FAILED: $svc did not answer on $("${svc}_addr") within ${timeout}s; see log $log:"
+  tail -n 20 "$log" >&2 || true
+  return 1
+}
+
+do_up() {
+  local svc t0 failed=() started=()
+  t0=$SECONDS
+  for svc in "${services[@]}"; do
+    if "${svc}_check" >/dev/null 2>&1; then
+      say "$svc: already up on $("${svc}_addr")"
+      continue
+    fi
+    "${svc}_install"
+    if svc_pid "$svc" >/dev/null; then
+      say "$svc: our process $(svc_pid "$svc") is running but not answering yet; waiting for it"
+      started+=("$svc")
+      continue
+    fi
+    local port
+    for port in $("${svc}_ports"); do
+      if port_in_use "$port"; then
+        say "FAILED: $svc: port $port on $DP_HOST is already used by another process (not started by this script); set the env override, see docs/services.md"
+        failed+=("$svc")
+        continue 2
+      fi
+    done
+    say "$svc: starting on $("${svc}_addr") (log: $DP_LOGS/$svc.log)"
+    if "${svc}_start"; then
+      started+=("$svc")
+    else
+      say "FAILED: $svc did not start; see log $DP_LOGS/$svc.log"
+      failed+=("$svc")
+    fi
+  done
+  for svc in "${started[@]}"; do
+    if wait_up "$svc"; then
+      if declare -F "${svc}_ready" >/dev/null; then
+        "${svc}_ready" || {
+          say "FAILED: $svc answers but its readiness step failed; see log $DP_LOGS/$svc.log"
+          failed+=("$svc")
+          continue
+        }
+      fi
+      say "$svc: up on $("${svc}_addr")"
+    else
+      failed+=("$svc")
+    fi
+  done
+  if [ "${#failed[@]}" -gt 0 ]; then
+    die "services not up: ${failed[*]} (logs in $DP_LOGS)"
+  fi
+  say "all up (${services[*]}) in $((SECONDS - t0))s; state dir $DP_STATE"
+}
+
+json_str() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  printf '"%s"' "$s"
+}
+
+do_status() {
+  local svc state pid rc=0 first=1 addr
+  [ "$output" = json ] && printf '{"stateDir":%s,"services":[' "$(json_str "$DP_STATE")"
+  for svc in "${services[@]}"; do
+    addr="$("${svc}_addr")"
+    pid="$(svc_pid "$svc" || true)"
+    if "${svc}_check" >/dev/null 2>&1; then
+      state=up
+    else
+      state=down
+      rc=1
+    fi
+    if [ "$output" = json ]; then
+      [ "$first" = 1 ] || printf ','
+      first=0
+      printf '{"name":%s,"address":%s,"status":%s,"pid":%s,"log":%s}' \
+        "$(json_str "$svc")" "$(json_str "$addr")" "$(json_str "$state")" "${pid:-null}" \
+        "$(json_str "$DP_LOGS/$svc.log")"
+    else
+      printf '%-9s %-44s %-5s %s\n' "$svc" "$addr" "$state" "${pid:+pid=$pid}"
+    fi
+  done
+  [ "$output" = json ] && printf '],"ok":%s}\n' "$([ "$rc" = 0 ] && echo true || echo false)"
+  return "$rc"
+}
+
+do_down() {
+  local svc
+  for svc in "${services[@]}"; do
+    if declare -F "${svc}_stop" >/dev/null; then
+      "${svc}_stop"
+    else
+      stop_pid "$svc"
+    fi
+    say "$svc: down"
+  done
+}
+
+case "$cmd" in
+up) do_up ;;
+status) do_status ;;
+down) do_down ;;
+*) usage ;;
+esac

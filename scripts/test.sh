@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, the real services the integration tests need, then every test.
+# The whole test suite, as CI runs it: static checks, generated docs up to date, the real services
+# the integration tests need (installed and started by scripts/services), then every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm run --silent typecheck
-npm run --silent lint
-node --test "src/**/*.test.ts"
+
+echo "== type-check"; npm run --silent typecheck
+echo "== lint"; npm run --silent lint
+echo "== generated docs"; node scripts/generate-docs.ts --check
+echo "== services"; bash scripts/services/services.sh up
+echo "== tests"
+# One file at a time (the default on 2 cores): some integration tests stop and restart a shared service.
+node --test --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"

@@ -1,11 +1,23 @@
 /** Every CLI command, one file each; adding a command is one file and one line here. */
 import type { Command } from 'commander';
+import { registerAudit } from './audit.ts';
+import { registerDlq } from './dlq.ts';
+import { registerImport } from './import.ts';
+import { registerPlan } from './plan.ts';
+import { registerRender } from './render.ts';
+import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
 import { registerValidate } from './validate.ts';
 import { registerVersion } from './version-command.ts';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
+  registerRun,
   registerSchema,
   registerVersion,
+  registerAudit,
+  registerImport,
+  registerPlan,
+  registerRender,
+  registerDlq,
 ];

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { DataError } from './errors.ts';
 import type { PipelineRecord, SourceMessage, SourcePosition } from './record.ts';
 
@@ -18,6 +19,8 @@ export interface PluginContext {
   readonly baseDir: string;
   /** A private folder for this pipeline's state (checkpoints, ...), created on demand. */
   readonly stateDir: string;
+  /** The run's metrics, for plugins that report their own (e.g. the Kafka source's consumer lag). */
+  readonly metrics?: PipelineMetrics;
 }
 
 // ---------- sinks ----------

@@ -1,0 +1,108 @@
+/**
+ * Contenders watched from outside (datapipe, Kafka Connect): a poller samples how many records the
+ * process has written (its metrics, or its output) and its CPU time every `intervalMs`.
+ */
+import type { Measurement, RunInput, Running } from '../lib/contender.ts';
+import type { Measured } from '../lib/proc.ts';
+import { readCpuSeconds } from '../lib/proc.ts';
+import { type CountFn, latenciesFromSamples, rateFromSamples, type Sample } from '../lib/progress.ts';
+
+export const POLL_MS = 20;
+const STALL_MS = 90_000;
+
+export function watchedRunning(
+  id: string,
+  input: RunInput,
+  procOrGroup: Measured | readonly Measured[],
+  count: CountFn,
+  spawnAt: number,
+): Running {
+  const procs: readonly Measured[] = Array.isArray(procOrGroup) ? procOrGroup : [procOrGroup as Measured];
+  const samples: Array<Sample & { cpu: number }> = [];
+  const started = Date.now();
+  let stopped = false;
+  let exitCode: number | null | undefined;
+  for (const p of procs) {
+    p.exited.then((code: number | null) => {
+      exitCode = code;
+    });
+  }
+  const cpuNow = (fallback: number) => {
+    let total = 0;
+    for (const p of procs) {
+      const c = readCpuSeconds(p.pid);
+      if (c === undefined) return fallback;
+      total += c;
+    }
+    return total;
+  };
+  const poll = async () => {
+    while (!stopped) {
+      let n = samples.at(-1)?.count ?? 0;
+      try {
+        n = await count();
+      } catch {
+        // not listening / no output yet
+      }
+      const last = samples.at(-1);
+      if (!last || n !== last.count) {
+        samples.push({ at: Date.now(), count: n, cpu: cpuNow(last?.cpu ?? 0) });
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+  const polling = poll();
+  return {
+    reached: async (n, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((samples.at(-1)?.count ?? 0) < n) {
+        if (exitCode !== undefined) {
+          throw new Error(`${id} exited with ${exitCode} at ${samples.at(-1)?.count ?? 0} of ${n} records`);
+        }
+        // a process that stopped making progress (wedged after an error) fails fast instead of at the deadline
+        const lastChange = samples.at(-1)?.at ?? started;
+        if (Date.now() - lastChange > STALL_MS) {
+          throw new Error(`${id}: no progress for ${STALL_MS / 1000} s at ${samples.at(-1)?.count ?? 0} of ${n} records`);
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`${id}: timed out at ${samples.at(-1)?.count ?? 0} of ${n} records`);
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    },
+    finish: async (produced?: Float64Array): Promise<Measurement> => {
+      // several processes (scale-out): their memory adds up
+      const peakRssMiB = procs.reduce((sum, p) => sum + p.peakMiB(), 0);
+      stopped = true;
+      await polling;
+      await Promise.all(procs.map((p) => p.stop()));
+      // Measure from the first sample after the warm-up (or the first non-zero one) to the target.
+      const from = samples.find((s) => s.count > input.warmup) ?? samples[0]!;
+      const to = samples.find((s) => s.count >= input.records) ?? samples.at(-1)!;
+      const window = samples.filter((s) => s.at >= from.at);
+      const latencies = produced
+        ? latenciesFromSamples(
+            samples.map((s) => ({ at: s.at, count: s.count - input.warmup })),
+            produced,
+          )
+        : undefined;
+      return {
+        spawnAt,
+        firstAt: from.at,
+        lastAt: to.at,
+        recordsPerSec: rateFromSamples(
+          window.map((s) => ({ at: s.at, count: s.count })),
+          input.records,
+        ),
+        cpuSeconds: to.cpu - from.cpu,
+        peakRssMiB,
+        ...(latencies ? { latencies } : {}),
+      };
+    },
+    kill: async () => {
+      stopped = true;
+      await polling;
+      await Promise.all(procs.map((p) => p.stop(2000)));
+    },
+  };
+}

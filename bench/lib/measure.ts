@@ -1,0 +1,158 @@
+/**
+ * The two measurements every contender gets, on topics created for the purpose:
+ * - throughput: drain a backlog of N records (the same topic for every contender, each in a fresh
+ *   consumer group), interleaving contenders across repeats so load noise hits all of them alike;
+ * - latency: on a fresh one-partition topic, warm up, then produce at a fixed rate and take, per
+ *   record, write time − produce time.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Contender, Measurement } from './contender.ts';
+import { createTopic, deleteTopics, type KafkaTarget, preload, produceAtRate } from './kafka.ts';
+import { type LatencySummary, latencySummary, round, type Spread, spread } from './stats.ts';
+
+export interface ThroughputResult {
+  readonly recordsPerSec: Spread;
+  readonly mbPerSec: Spread;
+  readonly recordsPerCpuSec: Spread;
+  readonly peakRssMiB: Spread;
+  /** Process start → first record written. */
+  readonly startupMs: Spread;
+  readonly errors: string[];
+}
+
+export interface LatencyResult extends LatencySummary {
+  readonly rate: number;
+  readonly peakRssMiB: number;
+  readonly error?: string;
+}
+
+export interface MeasureContext {
+  readonly kafka: KafkaTarget;
+  readonly runDir: string;
+  readonly runId: string;
+  readonly log: (line: string) => void;
+  /** Next free port base (each run takes a block of 10). */
+  nextPort(): number;
+}
+
+let seq = 0;
+function freshName(ctx: MeasureContext, what: string): string {
+  seq++;
+  return `bench-${ctx.runId}-${what}-${seq}`;
+}
+
+export async function measureThroughput(
+  ctx: MeasureContext,
+  contenders: readonly Contender[],
+  opts: { records: number; size: number; partitions: number; repeat: number; timeoutMs: number },
+): Promise<Record<string, ThroughputResult>> {
+  const topic = freshName(ctx, `t${opts.size}`);
+  await createTopic(ctx.kafka, topic, opts.partitions);
+  const loaded = await preload(ctx.kafka, topic, opts.partitions, opts.records, opts.size);
+  ctx.log(
+    `  topic ${topic}: ${opts.records} × ${opts.size} B in ${opts.partitions} partitions, loaded in ${loaded.seconds.toFixed(1)} s`,
+  );
+  const runs = new Map<string, Measurement[]>(contenders.map((c) => [c.id, []]));
+  const errors = new Map<string, string[]>(contenders.map((c) => [c.id, []]));
+  try {
+    for (let r = 0; r < opts.repeat; r++) {
+      // rotate the order each repeat: nobody always goes first (cold page cache, fresh broker)
+      const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
+      for (const c of order) {
+        const group = freshName(ctx, c.id);
+        const dir = join(ctx.runDir, group);
+        mkdirSync(dir, { recursive: true });
+        const input = {
+          kafka: ctx.kafka,
+          topic,
+          group,
+          records: opts.records,
+          warmup: 0,
+          dir,
+          port: ctx.nextPort(),
+        };
+        const running = await c.start(input);
+        try {
+          await running.reached(opts.records, opts.timeoutMs);
+          const m = await running.finish();
+          runs.get(c.id)!.push(m);
+          ctx.log(
+            `  ${c.id.padEnd(26)} run ${r + 1}: ${Math.round(m.recordsPerSec)} rec/s, ${round(m.peakRssMiB)} MiB peak, ${round(m.cpuSeconds, 2)} CPU s`,
+          );
+        } catch (err) {
+          await running.kill();
+          const message = (err as Error).message;
+          errors.get(c.id)!.push(message);
+          ctx.log(`  ${c.id.padEnd(26)} run ${r + 1}: FAILED ${message}`);
+        }
+      }
+    }
+  } finally {
+    await deleteTopics(ctx.kafka, [topic]);
+  }
+  const mb = (opts.size * 1) / 1e6;
+  return Object.fromEntries(
+    contenders.map((c) => {
+      const ms = runs.get(c.id)!;
+      const counted = opts.records;
+      return [
+        c.id,
+        {
+          recordsPerSec: spread(ms.map((m) => Math.round(m.recordsPerSec))),
+          mbPerSec: spread(ms.map((m) => round(m.recordsPerSec * mb, 2))),
+          recordsPerCpuSec: spread(ms.map((m) => Math.round(counted / Math.max(m.cpuSeconds, 0.01)))),
+          peakRssMiB: spread(ms.map((m) => round(m.peakRssMiB))),
+          startupMs: spread(ms.map((m) => m.firstAt - m.spawnAt)),
+          errors: errors.get(c.id)!,
+        } satisfies ThroughputResult,
+      ];
+    }),
+  );
+}
+
+export async function measureLatency(
+  ctx: MeasureContext,
+  contenders: readonly Contender[],
+  opts: { size: number; rate: number; seconds: number; warmup: number; timeoutMs: number },
+): Promise<Record<string, LatencyResult>> {
+  const out: Record<string, LatencyResult> = {};
+  const count = Math.round(opts.rate * opts.seconds);
+  for (const c of contenders) {
+    const topic = freshName(ctx, `lat${opts.size}`);
+    await createTopic(ctx.kafka, topic, 1);
+    const group = freshName(ctx, `${c.id}-lat`);
+    const dir = join(ctx.runDir, group);
+    mkdirSync(dir, { recursive: true });
+    const input = {
+      kafka: ctx.kafka,
+      topic,
+      group,
+      records: opts.warmup + count,
+      warmup: opts.warmup,
+      dir,
+      port: ctx.nextPort(),
+    };
+    const running = await c.start(input);
+    try {
+      await preload(ctx.kafka, topic, 1, opts.warmup, opts.size);
+      await running.reached(opts.warmup, opts.timeoutMs);
+      const produced = await produceAtRate(ctx.kafka, topic, count, opts.size, opts.rate);
+      await running.reached(opts.warmup + count, opts.timeoutMs);
+      const m = await running.finish(produced);
+      const summary = latencySummary(m.latencies ?? []);
+      out[c.id] = { ...summary, rate: opts.rate, peakRssMiB: round(m.peakRssMiB) };
+      ctx.log(
+        `  ${c.id.padEnd(26)} latency at ${opts.rate}/s: p50 ${summary.p50} ms, p99 ${summary.p99} ms (${summary.samples} records)`,
+      );
+    } catch (err) {
+      await running.kill();
+      const message = (err as Error).message;
+      out[c.id] = { ...latencySummary([]), rate: opts.rate, peakRssMiB: Number.NaN, error: message };
+      ctx.log(`  ${c.id.padEnd(26)} latency: FAILED ${message}`);
+    } finally {
+      await deleteTopics(ctx.kafka, [topic]);
+    }
+  }
+  return out;
+}

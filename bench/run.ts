@@ -1,0 +1,186 @@
+/**
+ * `npm run bench -- [options]`: end-to-end benchmarks from Kafka, against the real services
+ * (`npm run services:up -- kafka postgres mongodb s3`). See bench/README.md.
+ *
+ *   --scenario null,file,...   scenarios to run (default: all); `--list` prints them
+ *   --records 200000           records per throughput run (for 1 KiB records; scaled for other sizes)
+ *   --size 1024                record size(s) in bytes, comma-separated: 100,1024,10240
+ *   --partitions 4             partitions of the throughput topic
+ *   --repeat 3                 throughput runs per contender (median, min, max are reported)
+ *   --rate 2000 --seconds 10   the fixed-rate latency run (records/s, duration)
+ *   --no-latency               skip the latency runs
+ *   --backlog-records 1000000 --backlog-seconds 40 --backlog-delay 100ms   the backlog memory scenario
+ *   --profile                  also profile a null-sink run with node --cpu-prof
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBacklog } from './backlog.ts';
+import { KAFKA_VERSION } from './contenders/kafka-connect.ts';
+import { createTopic, waitForKafka } from './lib/kafka.ts';
+import { machineFacts } from './lib/machine.ts';
+import {
+  type LatencyResult,
+  type MeasureContext,
+  measureLatency,
+  measureThroughput,
+  type ThroughputResult,
+} from './lib/measure.ts';
+import { writeScenarioResult } from './lib/results.ts';
+import { endpoints } from './lib/services.ts';
+import { snapshotDatapipe } from './lib/snapshot.ts';
+import { runProfile } from './profile.ts';
+import { scenarios } from './scenarios.ts';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'all' },
+    records: { type: 'string', default: '200000' },
+    size: { type: 'string', default: '1024' },
+    partitions: { type: 'string', default: '4' },
+    repeat: { type: 'string', default: '3' },
+    rate: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '10' },
+    'no-latency': { type: 'boolean', default: false },
+    'backlog-records': { type: 'string', default: '1000000' },
+    'backlog-seconds': { type: 'string', default: '40' },
+    'backlog-delay': { type: 'string', default: '100ms' },
+    profile: { type: 'boolean', default: false },
+    'timeout-seconds': { type: 'string', default: '300' },
+    list: { type: 'boolean', default: false },
+  },
+});
+
+const special = ['backlog', 'profile'];
+if (values.list) {
+  for (const s of scenarios) console.log(`${s.id.padEnd(10)} ${s.title}`);
+  console.log(`${'backlog'.padEnd(10)} RSS every second while a slow sink works through a backlog`);
+  console.log(`${'profile'.padEnd(10)} node --cpu-prof on a datapipe → null run; top frames`);
+  process.exit(0);
+}
+
+const wanted =
+  values.scenario === 'all'
+    ? [...scenarios.map((s) => s.id), 'backlog', ...(values.profile ? ['profile'] : [])]
+    : values.scenario.split(',').map((s) => s.trim());
+for (const id of wanted) {
+  if (!special.includes(id) && !scenarios.some((s) => s.id === id)) {
+    console.error(`unknown scenario "${id}" (see --list)`);
+    process.exit(2);
+  }
+}
+
+const env = await endpoints();
+const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+const runDir = join(tmpdir(), `datapipe-bench-${runId}`);
+mkdirSync(runDir, { recursive: true });
+let port = 19500 + Math.floor(Math.random() * 200) * 10;
+const ctx: MeasureContext = {
+  kafka: { brokers: env.kafkaBrokers },
+  runDir,
+  runId: runId.replace('-', ''),
+  log: (line) => console.error(line),
+  nextPort: () => {
+    port += 10;
+    return port;
+  },
+};
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+const sizes = values.size.split(',').map(Number);
+const baseRecords = Number(values.records);
+const timeoutMs = Number(values['timeout-seconds']) * 1000;
+const facts = () =>
+  machineFacts({ kafka: KAFKA_VERSION, 'kafka-connect': KAFKA_VERSION, 'datapipe-commit': measuredCommit });
+let measuredCommit = 'unknown';
+console.error(`bench ${runId}: ${wanted.join(', ')}; sizes ${sizes.join(', ')} B; work dir ${runDir}`);
+
+/** Same bytes per run whatever the record size, within 2× the record count. */
+const recordsFor = (size: number) => Math.min(2 * baseRecords, Math.round((baseRecords * 1024) / size));
+
+const measured = await snapshotDatapipe(runDir);
+measuredCommit = measured.commit;
+console.error(`  measuring datapipe ${measured.commit} (copied to ${measured.root})`);
+await waitForKafka(ctx.kafka, 120_000);
+// the pipelines' default dead-letter destination is the `<name>.dlq` topic, which must exist
+await createTopic(ctx.kafka, 'bench.dlq', 1).catch(() => {});
+
+let failed = false;
+for (const id of wanted) {
+  const startedAt = new Date().toISOString();
+  try {
+    await waitForKafka(ctx.kafka, 120_000);
+    if (id === 'backlog') {
+      const result = await runBacklog(ctx, {
+        records: Number(values['backlog-records']),
+        seconds: Number(values['backlog-seconds']),
+        delay: values['backlog-delay'],
+        size: 1024,
+      });
+      await writeScenarioResult({ scenario: id, startedAt, command, machine: facts(), result, ratios: {} });
+      continue;
+    }
+    if (id === 'profile') {
+      const result = await runProfile(ctx, {
+        records: baseRecords,
+        size: 1024,
+        partitions: Number(values.partitions),
+      });
+      await writeScenarioResult({ scenario: id, startedAt, command, machine: facts(), result, ratios: {} });
+      continue;
+    }
+    const scenario = scenarios.find((s) => s.id === id)!;
+    console.error(`\n== ${scenario.id}: ${scenario.title}`);
+    await scenario.setup?.(env);
+    const contenders = scenario.contenders(env);
+    const bySize: Array<{
+      size: number;
+      records: number;
+      throughput: Record<string, ThroughputResult>;
+      latency: Record<string, LatencyResult>;
+      ratios: Record<string, number>;
+    }> = [];
+    for (const size of sizes) {
+      const records = Math.min(recordsFor(size), scenario.maxRecords ?? Number.POSITIVE_INFINITY);
+      const throughput = await measureThroughput(ctx, contenders, {
+        records,
+        size,
+        partitions: Number(values.partitions),
+        repeat: Number(values.repeat),
+        timeoutMs,
+      });
+      const latency =
+        scenario.latency && !values['no-latency']
+          ? await measureLatency(ctx, contenders, {
+              size,
+              rate: Math.min(Number(values.rate), scenario.maxRate ?? Number.POSITIVE_INFINITY),
+              seconds: Number(values.seconds),
+              warmup: 200,
+              timeoutMs: Math.min(timeoutMs, 120_000),
+            })
+          : {};
+      const ratios = scenario.ratios({ throughput, latency });
+      console.error(`  ${size} B ratios: ${JSON.stringify(ratios)}`);
+      bySize.push({ size, records, throughput, latency, ratios });
+    }
+    await scenario.cleanup?.(env).catch((err: Error) => console.error(`  cleanup: ${err.message}`));
+    // the headline ratios are those of 1 KiB records when they were measured, else of the first size
+    const headline = bySize.find((b) => b.size === 1024) ?? bySize[0]!;
+    await writeScenarioResult({
+      scenario: id,
+      startedAt,
+      command,
+      machine: facts(),
+      result: {
+        title: scenario.title,
+        contenders: contenders.map((c) => ({ id: c.id, description: c.description })),
+        sizes: bySize,
+      },
+      ratios: headline.ratios,
+    });
+  } catch (err) {
+    failed = true;
+    console.error(`scenario ${id} failed: ${(err as Error).stack ?? err}`);
+  }
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,212 @@
+/**
+ * The catalogue: each scenario names the contenders measured side by side in one run and the ratio it
+ * reports. Adding a scenario is one entry here (and, if it needs one, a contender in contenders/).
+ */
+import { join } from 'node:path';
+import { datapipeContender } from './contenders/datapipe.ts';
+import { kafkaConnectFile } from './contenders/kafka-connect.ts';
+import { scaleOut } from './contenders/scale-out.ts';
+import { workerContender } from './contenders/worker.ts';
+import type { Contender } from './lib/contender.ts';
+import type { LatencyResult, ThroughputResult } from './lib/measure.ts';
+import type { Endpoints } from './lib/services.ts';
+import { dropBenchTables, dropMongoBench, ensureBucket, S3_BUCKET } from './lib/sink-setup.ts';
+import { ratio } from './lib/stats.ts';
+
+export interface ScenarioResults {
+  readonly throughput: Record<string, ThroughputResult>;
+  readonly latency: Record<string, LatencyResult>;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  /** Services besides Kafka that must answer. */
+  readonly services: readonly string[];
+  contenders(env: Endpoints): Contender[];
+  /** Whether the fixed-rate latency run applies (not for scale-out). */
+  readonly latency: boolean;
+  ratios(r: ScenarioResults): Record<string, number>;
+  /** Caps for a target much slower than Kafka, so a run stays bounded in time. */
+  readonly maxRecords?: number;
+  readonly maxRate?: number;
+  /** Prepares the target (bucket, ...) before the first run. */
+  setup?(env: Endpoints): Promise<void>;
+  /** Removes what the runs wrote. */
+  cleanup?(env: Endpoints): Promise<void>;
+}
+
+/** A table / collection name from a run's consumer group. */
+const ident = (group: string) => group.replace(/[^A-Za-z0-9_]/g, '_');
+
+/** datapipe → sink vs the raw driver (fed by the bare Kafka client) doing the same writes. */
+function sinkVsRaw(
+  id: string,
+  what: string,
+  sink: (env: Endpoints, group: string) => Record<string, unknown>,
+  worker: string,
+  workerArgs: (env: Endpoints, group: string) => string[],
+  hooks: Pick<Scenario, 'setup' | 'cleanup' | 'maxRecords' | 'maxRate'>,
+): Scenario {
+  return {
+    id,
+    title: `${what}: datapipe → ${id} sink vs the raw driver doing the same writes`,
+    services: [id],
+    latency: true,
+    contenders: (env) => [
+      datapipeContender(`datapipe-${id}`, `datapipe run → ${id} sink`, {
+        sink: (input) => sink(env, input.group),
+      }),
+      workerContender(`raw-${id}`, `@platformatic/kafka + raw ${what} driver`, worker, (input) =>
+        workerArgs(env, input.group),
+      ),
+    ],
+    ratios: (r) => ({
+      [`${id}_vs_raw`]: ratio(
+        median(r, `datapipe-${id}`, 'recordsPerSec'),
+        median(r, `raw-${id}`, 'recordsPerSec'),
+      ),
+    }),
+    ...hooks,
+  };
+}
+
+const median = (r: ScenarioResults, id: string, field: 'recordsPerSec' | 'recordsPerCpuSec' | 'peakRssMiB') =>
+  r.throughput[id]?.[field].median;
+
+export const kafkaClient = () =>
+  workerContender('kafka-client', '@platformatic/kafka consumer alone, discarding', 'kafka-client.ts');
+
+export const datapipeNull = () =>
+  datapipeContender('datapipe-null', 'datapipe run → null sink', { sink: () => ({ type: 'null' }) });
+
+export const scenarios: readonly Scenario[] = [
+  {
+    id: 'null',
+    title: 'Pipeline overhead: datapipe → null sink vs the Kafka client alone',
+    services: [],
+    latency: true,
+    contenders: () => [kafkaClient(), datapipeNull()],
+    ratios: (r) => ({
+      null_vs_raw: ratio(
+        median(r, 'datapipe-null', 'recordsPerSec'),
+        median(r, 'kafka-client', 'recordsPerSec'),
+      ),
+    }),
+  },
+  {
+    id: 'file',
+    title: 'Files: datapipe → fs object store (JSONL, Parquet) vs Kafka Connect FileStreamSink',
+    services: [],
+    latency: true,
+    contenders: () => [
+      datapipeContender('datapipe-file-jsonl', 'datapipe run → object-store fs, JSONL', {
+        sink: (input) => ({
+          type: 'object-store',
+          driver: 'fs',
+          path: join(input.dir, 'out'),
+          format: 'jsonl',
+        }),
+      }),
+      datapipeContender('datapipe-file-parquet', 'datapipe run → object-store fs, Parquet', {
+        sink: (input) => ({
+          type: 'object-store',
+          driver: 'fs',
+          path: join(input.dir, 'out'),
+          format: 'parquet',
+        }),
+      }),
+      kafkaConnectFile(),
+    ],
+    ratios: (r) => ({
+      file_vs_kafka_connect: ratio(
+        median(r, 'datapipe-file-jsonl', 'recordsPerCpuSec'),
+        median(r, 'kafka-connect-file', 'recordsPerCpuSec'),
+      ),
+      file_vs_kafka_connect_wall: ratio(
+        median(r, 'datapipe-file-jsonl', 'recordsPerSec'),
+        median(r, 'kafka-connect-file', 'recordsPerSec'),
+      ),
+      rss_vs_kafka_connect: ratio(
+        median(r, 'datapipe-file-jsonl', 'peakRssMiB'),
+        median(r, 'kafka-connect-file', 'peakRssMiB'),
+      ),
+    }),
+  },
+  sinkVsRaw(
+    'postgres',
+    'PostgreSQL',
+    (env, group) => ({
+      type: 'postgres',
+      connectionString: env.postgresUrl,
+      table: ident(group),
+      createTable: true,
+    }),
+    'raw-postgres.ts',
+    (env, group) => ['--url', env.postgresUrl, '--table', ident(group)],
+    { cleanup: (env) => dropBenchTables(env.postgresUrl) },
+  ),
+  sinkVsRaw(
+    'mongodb',
+    'MongoDB',
+    // insert, not the default replace: FerretDB's upserts slow down as the collection grows (a 10k-record
+    // run does not finish), which would measure the server, not the sink; both sides insert
+    (env, group) => ({
+      type: 'mongodb',
+      uri: env.mongodbUrl,
+      database: 'bench',
+      collection: ident(group),
+      writeModel: 'insert',
+    }),
+    'raw-mongodb.ts',
+    (env, group) => ['--url', env.mongodbUrl, '--collection', ident(group)],
+    // FerretDB (the MongoDB-wire server of the test services) is far slower than Kafka
+    { cleanup: (env) => dropMongoBench(env.mongodbUrl), maxRecords: 50_000, maxRate: 1000 },
+  ),
+  sinkVsRaw(
+    's3',
+    'S3',
+    (env, group) => ({
+      type: 'object-store',
+      driver: 's3',
+      format: 'jsonl',
+      bucket: S3_BUCKET,
+      prefix: `${group}/`,
+      endpoint: env.s3.endpoint,
+      forcePathStyle: true,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: config references, resolved by datapipe
+      accessKeyId: '${DATAPIPE_BENCH_S3_ACCESS_KEY}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: config references, resolved by datapipe
+      secretAccessKey: '${DATAPIPE_BENCH_S3_SECRET_KEY}',
+    }),
+    'raw-s3.ts',
+    (env) => [
+      '--endpoint',
+      env.s3.endpoint,
+      '--bucket',
+      S3_BUCKET,
+      '--access-key',
+      env.s3.accessKeyId,
+      '--secret-key',
+      env.s3.secretAccessKey,
+    ],
+    { setup: (env) => ensureBucket(env) },
+  ),
+  {
+    id: 'scale',
+    title: 'Scale-out: two datapipe processes in one consumer group vs one',
+    services: [],
+    latency: false,
+    contenders: () => [datapipeNull(), scaleOut('datapipe-null-x2', { sink: () => ({ type: 'null' }) }, 2)],
+    ratios: (r) => ({
+      two_vs_one_process: ratio(
+        median(r, 'datapipe-null-x2', 'recordsPerSec'),
+        median(r, 'datapipe-null', 'recordsPerSec'),
+      ),
+    }),
+  },
+];
+
+export function findScenario(id: string): Scenario | undefined {
+  return scenarios.find((s) => s.id === id);
+}

@@ -1,0 +1,141 @@
+/**
+ * The loop the raw-client workers share: consume a topic from the earliest offset in a fresh group,
+ * hand batches to `write`, and report. Protocol with the bench runner (bench/contenders/worker.ts):
+ * prints `warm` on a line once `--warmup` records are written (the runner then starts producing at a
+ * fixed rate), and at the end one JSON line with when the first and last record were written, the
+ * latency (write time − produce time) of every record after the warm-up, CPU seconds and peak RSS.
+ */
+
+import { parseArgs } from 'node:util';
+import { Consumer } from '@platformatic/kafka';
+
+export interface WorkerArgs {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly group: string;
+  readonly records: number;
+  readonly warmup: number;
+  readonly batchRecords: number;
+  readonly lingerMs: number;
+  readonly extra: Record<string, string | undefined>;
+}
+
+export function workerArgs(extra: readonly string[] = []): WorkerArgs {
+  const { values } = parseArgs({
+    options: {
+      brokers: { type: 'string' },
+      topic: { type: 'string' },
+      group: { type: 'string' },
+      records: { type: 'string' },
+      warmup: { type: 'string', default: '0' },
+      'batch-records': { type: 'string', default: '500' },
+      linger: { type: 'string', default: '200' },
+      ...Object.fromEntries(extra.map((k) => [k, { type: 'string' as const }])),
+    },
+  });
+  const v = values as Record<string, string | undefined>;
+  return {
+    brokers: v['brokers']!.split(','),
+    topic: v['topic']!,
+    group: v['group']!,
+    records: Number(v['records']),
+    warmup: Number(v['warmup']),
+    batchRecords: Number(v['batch-records']),
+    lingerMs: Number(v['linger']),
+    extra: Object.fromEntries(extra.map((k) => [k, v[k]])),
+  };
+}
+
+export interface RawMessage {
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly value: Buffer;
+}
+
+/** `write` receives batches (of at most batchRecords, flushed at latest after lingerMs); null = discard one by one. */
+export async function consumeLoop(
+  args: WorkerArgs,
+  write: ((batch: RawMessage[]) => Promise<void>) | null,
+): Promise<void> {
+  const consumer = new Consumer({
+    clientId: 'datapipe-bench-raw',
+    groupId: args.group,
+    bootstrapBrokers: args.brokers,
+  });
+  const stream = await consumer.consume({ topics: [args.topic], mode: 'earliest', autocommit: 1000 });
+  let count = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  let cpuAtFirst = 0;
+  let cpuAtLast = 0;
+  const cpuNow = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  const latencies: number[] = [];
+  const written = (batch: readonly RawMessage[]) => {
+    const now = Date.now();
+    if (count === 0) {
+      firstAt = now;
+      cpuAtFirst = cpuNow();
+    }
+    for (const m of batch) {
+      count++;
+      if (count === args.warmup) process.stdout.write('warm\n');
+      if (count > args.warmup && args.warmup > 0) {
+        const ts = /"ts":(\d+)/.exec(m.value.toString('latin1', 0, 64))?.[1];
+        latencies.push(now - Number(ts));
+      }
+    }
+    lastAt = now;
+    if (count >= args.records) cpuAtLast = cpuNow();
+  };
+
+  let batch: RawMessage[] = [];
+  let received = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const b = batch;
+    batch = [];
+    if (b.length === 0) return;
+    writing = writing.then(async () => {
+      await write!(b);
+      written(b);
+    });
+  };
+
+  for await (const message of stream) {
+    const m = message as unknown as RawMessage;
+    received++;
+    if (write === null) {
+      written([m]);
+    } else {
+      if (batch.length === 0) timer = setTimeout(flush, args.lingerMs);
+      batch.push(m);
+      if (batch.length >= args.batchRecords || received >= args.records) {
+        // one batch being written while the next one fills: the pipelining a sink writer allows
+        const previous = writing;
+        flush();
+        await previous;
+      }
+    }
+    if (received >= args.records) break;
+  }
+  await writing;
+  await stream.close();
+  await consumer.close(true);
+  const cpuWindow = cpuAtLast - cpuAtFirst;
+  process.stdout.write(
+    `${JSON.stringify({
+      count,
+      firstAt,
+      lastAt,
+      latencies,
+      cpuSeconds: cpuWindow,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    })}\n`,
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * Chaos run: N records with unique ids (and a known number of poison records) over several partitions,
+ * consumed by TWO `datapipe run` processes in one consumer group into one idempotent SQLite sink, while
+ * faults are injected: SIGKILL of a worker (restarted each time), a broker restart, the sink locked for
+ * a while. Then it checks that every record is in the sink or the dead-letter topic exactly once and
+ * prints ONE line:
+ *   chaos: produced=N delivered=N lost=0 duplicates=0 dead_lettered=M faults=F
+ * also written as JSON to bench/results/chaos-<date>.json (or --results). Exits 1 if anything was lost
+ * or duplicated, or if the dead letters are not exactly the poison records.
+ *
+ *   npm run chaos -- [--records 20000] [--kills 3] [--duration 30] [--no-broker-restart] [--results FILE]
+ * Needs the broker: npm run services:up -- kafka.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { createTopics, producePaced, readAll } from './kafka-admin.ts';
+import { lockSink, readSink } from './sink-check.ts';
+import { Worker } from './workers.ts';
+
+const root = join(import.meta.dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '20000' },
+    partitions: { type: 'string', default: '6' },
+    poison: { type: 'string' },
+    duration: { type: 'string', default: '30' },
+    kills: { type: 'string', default: '3' },
+    'no-broker-restart': { type: 'boolean', default: false },
+    'sink-lock': { type: 'string', default: '8' },
+    timeout: { type: 'string', default: '300' },
+    results: { type: 'string' },
+    brokers: { type: 'string', default: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092' },
+  },
+});
+const N = Number(values.records);
+const POISON = Number(values.poison ?? Math.max(5, Math.round(N / 1000)));
+const brokers = values.brokers.split(',');
+const say = (msg: string) => process.stderr.write(`[chaos] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const id = `chaos-${Date.now().toString(36)}`;
+const dir = mkdtempSync(join(tmpdir(), `datapipe-${id}-`));
+const db = join(dir, 'sink.db');
+const input = id;
+const dlqTopic = `${id}.dlq`;
+await createTopics(brokers, [
+  { name: input, partitions: Number(values.partitions) },
+  { name: dlqTopic, partitions: 2 },
+]);
+const pipeline = join(dir, 'pipeline.yaml');
+writeFileSync(
+  pipeline,
+  stringify({
+    name: id,
+    source: {
+      type: 'kafka',
+      brokers,
+      topics: [input],
+      groupId: id,
+      maxWaitTime: '200ms',
+      sessionTimeout: '10s',
+      heartbeatInterval: '1s',
+      rebalanceTimeout: '30s',
+    },
+    sinks: [
+      { type: 'sqlite', name: 'db', path: db, key: '$position', batch: { maxRecords: 500, linger: '100ms' } },
+    ],
+    deadLetter: {
+      type: 'kafka',
+      name: 'dlq',
+      brokers,
+      topic: dlqTopic,
+      valueEncoding: 'bytes',
+      batch: { linger: '50ms' },
+    },
+    shutdown: { gracePeriod: '20s' },
+    observability: { enabled: false, logLevel: 'info' },
+  }),
+);
+
+// Records: unique ids; every (N/POISON)-th one is poison (invalid JSON: the decode stage dead-letters it).
+const every = Math.floor(N / POISON);
+const records = Array.from({ length: N }, (_, i) => {
+  const poison = i % every === every - 1 && Math.floor(i / every) < POISON;
+  return poison
+    ? { key: `p-${i}`, value: Buffer.from(`{"id":${i},"broken":`) }
+    : { key: `r-${i}`, value: Buffer.from(JSON.stringify({ id: i, pad: 'x'.repeat(64) })) };
+});
+const poisonKeys = new Set(records.filter((r) => r.key.startsWith('p-')).map((r) => r.key));
+say(`run ${id}: ${N} records (${poisonKeys.size} poison), state in ${dir}`);
+
+const workers = [
+  new Worker('a', pipeline, join(dir, 'a.log')),
+  new Worker('b', pipeline, join(dir, 'b.log')),
+];
+for (const w of workers) w.start();
+
+let acked = 0;
+const producing = producePaced(brokers, input, records, Number(values.duration) * 1000, (n) => {
+  acked = n;
+});
+
+let faults = 0;
+const faultLog: string[] = [];
+const fault = (what: string) => {
+  faults++;
+  faultLog.push(what);
+  say(`fault ${faults}: ${what} (produced so far: ${acked})`);
+};
+const services = (cmd: 'up' | 'down') => {
+  const log = openSync(join(dir, 'services.log'), 'a');
+  const r = spawnSync('bash', [join(root, 'scripts/services/services.sh'), cmd, 'kafka'], {
+    stdio: ['ignore', log, log],
+  });
+  if (r.status !== 0) throw new Error(`services.sh ${cmd} kafka failed (see ${dir}/services.log)`);
+};
+
+async function injectFaults(): Promise<void> {
+  await sleep(4000);
+  const kills = Number(values.kills);
+  for (let k = 0; k < kills; k++) {
+    const w = workers[k % workers.length]!;
+    await w.kill();
+    fault(`kill -9 worker ${w.name}`);
+    await sleep(1500);
+    w.start();
+    await sleep(4000);
+    if (k === 0 && !values['no-broker-restart']) {
+      fault('broker restart');
+      services('down');
+      await sleep(2000);
+      services('up');
+      await sleep(4000);
+    }
+    if (k === 1 || (kills < 2 && k === kills - 1)) {
+      fault(`sink locked for ${values['sink-lock']} s`);
+      await lockSink(db, Number(values['sink-lock']) * 1000);
+      await sleep(2000);
+    }
+  }
+}
+
+await Promise.all([producing, injectFaults()]);
+const produced = await producing;
+say(`produced ${produced}; waiting for every record to reach the sink or the dead-letter topic`);
+
+const goodKeys = records.filter((r) => !poisonKeys.has(r.key)).map((r) => r.key);
+const deadLettered = async () => {
+  const positions = new Set<string>();
+  for (const m of await readAll(brokers, dlqTopic)) {
+    const h = new Map([...m.headers].map(([k, v]) => [k.toString(), v.toString()]));
+    positions.add(
+      `${h.get('datapipe.dlq.topic')}/${h.get('datapipe.dlq.partition')}/${h.get('datapipe.dlq.offset')}`,
+    );
+  }
+  return positions.size;
+};
+const deadline = Date.now() + Number(values.timeout) * 1000;
+for (;;) {
+  const sink = readSink(db);
+  const have = goodKeys.filter((k) => sink.distinctKeys.has(k)).length;
+  if (have === goodKeys.length && (await deadLettered()) >= poisonKeys.size) break;
+  if (Date.now() > deadline) {
+    say(`timed out: ${have}/${goodKeys.length} records in the sink`);
+    break;
+  }
+  await sleep(1000);
+}
+const exits = await Promise.all(workers.map((w) => w.stop()));
+say(`workers stopped (exit codes ${exits.join(', ')})`);
+for (const crash of workers.flatMap((w) => w.crashes)) say(`CRASH: ${crash}`);
+
+const sink = readSink(db);
+const deliveredGood = goodKeys.filter((k) => sink.distinctKeys.has(k)).length;
+const dead = await deadLettered();
+const delivered = deliveredGood + Math.min(dead, poisonKeys.size);
+const result = {
+  produced,
+  delivered,
+  lost: produced - delivered,
+  duplicates: sink.rows - sink.distinctKeys.size,
+  dead_lettered: dead,
+  faults,
+  poison: poisonKeys.size,
+  fault_log: faultLog,
+  worker_starts: Object.fromEntries(workers.map((w) => [w.name, w.starts])),
+  crashes: workers.flatMap((w) => w.crashes),
+  run: id,
+  date: new Date().toISOString(),
+};
+const line = `chaos: produced=${result.produced} delivered=${result.delivered} lost=${result.lost} duplicates=${result.duplicates} dead_lettered=${result.dead_lettered} faults=${result.faults}`;
+const resultsFile = values.results ?? join(root, 'bench/results', `chaos-${result.date.slice(0, 10)}.json`);
+mkdirSync(dirname(resultsFile), { recursive: true });
+writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${line}\n`);
+const ok =
+  result.lost === 0 && result.duplicates === 0 && result.dead_lettered === poisonKeys.size && produced === N;
+process.exitCode = ok ? 0 : 1;

@@ -1,0 +1,94 @@
+/**
+ * The meta-test of the rule catalogue: every entry has the shape the schema demands, an id that
+ * agrees with its provider and category, sits in the file of its provider and category, and its
+ * fixtures behave — each positive one is found (at its line, when given), each negative one is not.
+ */
+import assert from 'node:assert/strict';
+import { basename, dirname, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { compileRule, listRuleFiles, loadCatalogue, RULES_DIR, readRuleFile } from './catalogue.ts';
+import { classifyFile } from './file-kind.ts';
+import { matchFile } from './match-file.ts';
+import { TARGETS } from './model.ts';
+import { CATEGORY_ID, PROVIDER_ID } from './rule-schema.ts';
+
+const files = listRuleFiles();
+
+describe('rule catalogue', () => {
+  it('loads, with unique ids', () => {
+    const rules = loadCatalogue();
+    assert.ok(rules.length >= 60, `only ${rules.length} rules`);
+    assert.equal(new Set(rules.map((r) => r.entry.id)).size, rules.length);
+  });
+
+  it('covers every category and every provider', () => {
+    const rules = loadCatalogue();
+    for (const category of Object.keys(CATEGORY_ID)) {
+      assert.ok(
+        rules.some((r) => r.entry.category === category),
+        `no rule for ${category}`,
+      );
+    }
+    for (const provider of Object.keys(PROVIDER_ID)) {
+      assert.ok(
+        rules.some((r) => r.entry.provider === provider),
+        `no rule for ${provider}`,
+      );
+    }
+  });
+
+  for (const file of files) {
+    const where = relative(RULES_DIR, file);
+    describe(where, () => {
+      const entries = readRuleFile(file);
+      it('is named rules/<provider>/<category>.yaml', () => {
+        for (const entry of entries) {
+          assert.equal(basename(dirname(file)), entry.provider, `${entry.id}: provider`);
+          assert.equal(basename(file, '.yaml'), entry.category, `${entry.id}: category`);
+        }
+      });
+      for (const entry of entries) {
+        describe(entry.id, () => {
+          const rule = compileRule(entry, where);
+          it('has an id made of its provider and category', () => {
+            assert.ok(
+              entry.id.startsWith(`DP-${PROVIDER_ID[entry.provider]}-${CATEGORY_ID[entry.category]}-`),
+            );
+          });
+          it('costs nothing to keep on its own provider', () => {
+            if ((TARGETS as readonly string[]).includes(entry.provider)) {
+              assert.equal(entry.effort[entry.provider as (typeof TARGETS)[number]], 0);
+            }
+          });
+          entry.fixtures.match.forEach((fixture, i) => {
+            it(`finds positive fixture ${i + 1} (${fixture.file})`, () => {
+              const kind = classifyFile(fixture.file, fixture.text);
+              assert.ok(
+                kind && rule.kinds.has(kind),
+                `${fixture.file} is read as ${kind}, not one of ${entry.files}`,
+              );
+              const found = matchFile(fixture.file, kind, fixture.text, [rule]);
+              assert.ok(found.length > 0, 'no match');
+              if (fixture.line !== undefined) {
+                assert.ok(
+                  found.some((m) => m.line === fixture.line),
+                  `expected line ${fixture.line}, found ${found.map((m) => m.line)}`,
+                );
+              }
+            });
+          });
+          entry.fixtures.noMatch.forEach((fixture, i) => {
+            it(`ignores negative fixture ${i + 1} (${fixture.file})`, () => {
+              const kind = classifyFile(fixture.file, fixture.text);
+              const found = kind === undefined ? [] : matchFile(fixture.file, kind, fixture.text, [rule]);
+              assert.deepEqual(
+                found.map((m) => `${m.line}: ${m.evidence}`),
+                [],
+              );
+            });
+          });
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,148 @@
+/**
+ * `datapipe audit` as scripts see it: the JSON contract of docs/audit.md, SARIF 2.1.0's required
+ * shape, and the exit codes (0 fits, 1 over budget or --fail-on, 2 error).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { platformDir } from './fixture-platforms.ts';
+import { CATEGORIES, PROVIDERS, SEVERITIES, TARGETS } from './model.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/datapipe.js', import.meta.url));
+const AWS = platformDir('aws-origin');
+
+function datapipe(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('datapipe audit --format json', () => {
+  const { code, stdout } = datapipe('audit', AWS, '--to', 'azure', '--format', 'json');
+  const report = JSON.parse(stdout) as Record<string, unknown> & {
+    findings: Record<string, unknown>[];
+    summary: Record<string, unknown>;
+    verdict: Record<string, unknown>;
+  };
+
+  it('exits 0 when the move fits', () => assert.equal(code, 0));
+
+  it('has exactly findings, summary and verdict at the top', () => {
+    assert.deepEqual(Object.keys(report).sort(), ['findings', 'summary', 'verdict']);
+  });
+
+  it('gives every finding the documented fields and types', () => {
+    assert.ok(report.findings.length > 0);
+    for (const f of report.findings) {
+      assert.match(String(f['rule']), /^DP-[A-Z]+-[A-Z]+-\d{3}$/);
+      assert.ok((CATEGORIES as readonly unknown[]).includes(f['category']));
+      assert.ok((PROVIDERS as readonly unknown[]).includes(f['provider']));
+      assert.ok((SEVERITIES as readonly unknown[]).includes(f['severity']));
+      assert.equal(typeof f['file'], 'string');
+      assert.ok(Number.isInteger(f['line']) && (f['line'] as number) >= 1);
+      for (const key of ['title', 'message', 'suggestion', 'evidence', 'kind']) {
+        assert.equal(typeof f[key], 'string', key);
+        assert.ok((f[key] as string).length > 0, key);
+      }
+      assert.equal(typeof f['effortDays'], 'number');
+    }
+  });
+
+  it('sums the findings into the verdict', () => {
+    const sum = report.findings.reduce((a, f) => a + (f['effortDays'] as number), 0);
+    assert.ok(Math.abs(sum - (report.verdict['effortDays'] as number)) < 0.05);
+    assert.deepEqual(report.verdict, {
+      target: 'azure',
+      effortDays: report.verdict['effortDays'],
+      budgetDays: 30,
+      fits: true,
+    });
+  });
+
+  it('summarises by severity, category, provider and target', () => {
+    const s = report.summary;
+    assert.equal(s['findings'], report.findings.length);
+    assert.deepEqual(Object.keys(s['byCategory'] as object), [...CATEGORIES]);
+    assert.deepEqual(Object.keys(s['byProvider'] as object), [...PROVIDERS]);
+    assert.deepEqual(Object.keys(s['bySeverity'] as object), [...SEVERITIES]);
+    assert.deepEqual(Object.keys(s['effortDaysByTarget'] as object), [...TARGETS]);
+  });
+});
+
+describe('datapipe audit --format sarif', () => {
+  const { code, stdout } = datapipe('audit', AWS, '--format', 'sarif');
+  const sarif = JSON.parse(stdout);
+
+  it('is SARIF 2.1.0 with one run of datapipe-audit', () => {
+    assert.equal(code, 1, 'without --to the most expensive target (bare metal) is over 30 days');
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(sarif.$schema, /sarif-2\.1\.0/);
+    assert.equal(sarif.runs.length, 1);
+    assert.equal(sarif.runs[0].tool.driver.name, 'datapipe-audit');
+  });
+
+  it('declares each rule once and points every result at a declared rule and a line', () => {
+    const { rules } = sarif.runs[0].tool.driver;
+    const ids = rules.map((r: { id: string }) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const rule of rules) {
+      assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.help.text);
+      assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level));
+    }
+    assert.ok(sarif.runs[0].results.length > 0);
+    for (const result of sarif.runs[0].results) {
+      assert.equal(ids[result.ruleIndex], result.ruleId);
+      assert.ok(['error', 'warning', 'note'].includes(result.level));
+      assert.ok(result.message.text.length > 0);
+      const loc = result.locations[0].physicalLocation;
+      assert.ok(loc.artifactLocation.uri.length > 0);
+      assert.ok(!loc.artifactLocation.uri.includes('\\'));
+      assert.ok(loc.region.startLine >= 1);
+    }
+  });
+});
+
+describe('datapipe audit exit codes', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'datapipe-audit-'));
+  after(() => rmSync(empty, { recursive: true, force: true }));
+
+  it('0 when nothing is found', () => {
+    const r = datapipe('audit', empty, '--format', 'json');
+    assert.equal(r.code, 0);
+    assert.equal(JSON.parse(r.stdout).findings.length, 0);
+  });
+
+  it('1 when the move is over budget', () => {
+    const r = datapipe('audit', AWS, '--to', 'azure', '--budget-days', '5');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /over budget/);
+  });
+
+  it('1 when a finding reaches --fail-on, 0 when none does', () => {
+    assert.equal(datapipe('audit', AWS, '--to', 'azure', '--fail-on', 'high').code, 1);
+    const lowOnly = join(platformDir('aws-origin'), 'app', 'package.json');
+    assert.equal(datapipe('audit', lowOnly, '--to', 'azure', '--fail-on', 'medium').code, 0);
+    assert.equal(datapipe('audit', lowOnly, '--to', 'azure', '--fail-on', 'low').code, 1);
+  });
+
+  it('2 for a path that does not exist', () => {
+    const r = datapipe('audit', join(empty, 'nope'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no such file or directory/);
+  });
+
+  it('2 for an unknown target or format', () => {
+    assert.equal(datapipe('audit', empty, '--to', 'mars').code, 2);
+    assert.equal(datapipe('audit', empty, '--format', 'xml').code, 2);
+  });
+
+  it('writes Markdown for a ticket', () => {
+    const r = datapipe('audit', AWS, '--to', 'baremetal', '--budget-days', '60', '--format', 'markdown');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^# Portability audit/);
+    assert.match(r.stdout, /## identity/);
+  });
+});

@@ -1,0 +1,8 @@
+/** Where the realistic fixture platforms live (test/fixtures/platforms), for tests and benchmarks. */
+import { fileURLToPath } from 'node:url';
+
+export const PLATFORMS_DIR = fileURLToPath(new URL('../../test/fixtures/platforms/', import.meta.url));
+
+export function platformDir(name: 'aws-origin' | 'azure-shop'): string {
+  return `${PLATFORMS_DIR}${name}`;
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs the rules that apply to one file: line rules on every line that is not a comment, object
+ * rules on the file's parsed objects. Pure: text in, matches out (no file system), so rule
+ * fixtures run through exactly the code a real scan does.
+ */
+import type { CompiledRule } from './catalogue.ts';
+import type { FileKind } from './model.ts';
+import { objectsOf, type ScannedObject } from './objects/index.ts';
+import { quickKinds } from './objects/quick-kinds.ts';
+import { matchPath } from './path-pattern.ts';
+
+export interface RuleMatch {
+  readonly rule: CompiledRule;
+  /** 1-based. */
+  readonly line: number;
+  readonly evidence: string;
+}
+
+export function matchFile(
+  path: string,
+  kind: FileKind,
+  text: string,
+  rules: readonly CompiledRule[],
+): RuleMatch[] {
+  const applicable = rules.filter(
+    (r) => r.kinds.has(kind) && (r.fileContains === undefined || r.fileContains.test(text)),
+  );
+  if (applicable.length === 0) return [];
+  const lines = text.split('\n');
+  const isComment = commentTest(kind, path);
+  const matches: RuleMatch[] = [];
+  const seen = new Set<string>();
+  const add = (rule: CompiledRule, line: number) => {
+    const key = rule.entry.match.oncePerFile ? rule.entry.id : `${rule.entry.id}:${line}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    matches.push({ rule, line, evidence: evidenceAt(lines, line) });
+  };
+
+  const lineRules = applicable.filter((r) => r.line !== undefined);
+  if (lineRules.length > 0) {
+    const anyRule = unionOf(lineRules);
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i]!;
+      if (!anyRule.test(text) || isComment(text)) continue;
+      for (const rule of lineRules) if (rule.line!.test(text)) add(rule, i + 1);
+    }
+  }
+
+  const declared = quickKinds(kind, path, text);
+  const objectRules = applicable.filter(
+    (r) =>
+      r.object !== undefined && (declared === undefined || [...declared].some((k) => r.object!.kind.test(k))),
+  );
+  if (objectRules.length > 0) {
+    const objects = objectsOf(kind, text, path);
+    for (const rule of objectRules) {
+      for (const object of objects) for (const line of matchObject(rule, object)) add(rule, line);
+    }
+  }
+  return matches.sort((a, b) => a.line - b.line || a.rule.entry.id.localeCompare(b.rule.entry.id));
+}
+
+const unions = new Map<string, RegExp>();
+
+/**
+ * One regex that matches a line when any of the rules does: most lines match none, and one test
+ * is much cheaper than a hundred. Cached by the set of rules (the same few sets recur per kind).
+ */
+function unionOf(rules: readonly CompiledRule[]): RegExp {
+  const key = rules.map((r) => r.entry.id).join(',');
+  let union = unions.get(key);
+  if (union === undefined) {
+    const sensitive = rules.filter((r) => !r.entry.match.ignoreCase).map((r) => `(?:${r.line!.source})`);
+    const insensitive = rules.filter((r) => r.entry.match.ignoreCase).map((r) => `(?:${r.line!.source})`);
+    // Case-insensitive rules cannot share a flag with the others; `[^]` keeps them in via a looser pre-test.
+    union = new RegExp(insensitive.length > 0 ? '[^]' : sensitive.join('|') || '(?!)');
+    unions.set(key, union);
+  }
+  return union;
+}
+
+/** The lines at which an object rule matches an object. */
+function matchObject(rule: CompiledRule, object: ScannedObject): number[] {
+  const m = rule.object!;
+  if (!m.kind.test(object.kind)) return [];
+  if (m.path === undefined && m.key === undefined && m.value === undefined) return [object.line];
+  const lines: number[] = [];
+  for (const leaf of object.leaves) {
+    if (m.path !== undefined && !matchPath(m.path, leaf.path)) continue;
+    if (m.key !== undefined && !m.key.test(leaf.path.at(-1) ?? '')) continue;
+    if (m.value !== undefined && !m.value.test(leaf.value)) continue;
+    lines.push(leaf.line);
+  }
+  return lines;
+}
+
+function evidenceAt(lines: readonly string[], line: number): string {
+  const text = (lines[line - 1] ?? '').trim();
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+function commentTest(kind: FileKind, path: string): (line: string) => boolean {
+  const hash = kind !== 'source' || /\.py$/.test(path);
+  const slashes =
+    kind === 'source' || kind === 'terraform' || path.endsWith('go.mod') || /\.gradle/.test(path);
+  return (line) => {
+    const t = line.trimStart();
+    if (hash && t.startsWith('#')) return true;
+    if (slashes && (t.startsWith('//') || t.startsWith('/*') || t.startsWith('* '))) return true;
+    return t.startsWith('<!--');
+  };
+}

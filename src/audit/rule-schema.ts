@@ -1,0 +1,110 @@
+/**
+ * The shape of one entry of the rule catalogue (src/audit/rules/<provider>/<category>.yaml).
+ * Knowledge lives in those files; this schema is what every entry must look like, and the
+ * meta-test (catalogue.test.ts) holds every entry to it and runs its fixtures.
+ */
+import { z } from 'zod';
+import { CATEGORIES, FILE_KINDS, PROVIDERS, SEVERITIES } from './model.ts';
+
+const regex = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+/** A structured match on parsed objects: Kubernetes documents, Terraform blocks, Ansible tasks. */
+const objectMatcher = z.strictObject({
+  /** Regex on the object's kind: `Ingress`, `resource.aws_iam_policy`, `amazon.aws.iam_policy`. */
+  kind: regex,
+  /** Field path pattern: `.`-separated, `*` is one segment, `**` any number of segments. */
+  path: z.string().min(1).optional(),
+  /** Regex on the last segment of the path (e.g. an annotation key, which has dots of its own). */
+  key: regex.optional(),
+  /** Regex on the scalar value at the path. */
+  value: regex.optional(),
+});
+
+const matcher = z
+  .strictObject({
+    /** Regex tested on every line that is not a comment. */
+    line: regex.optional(),
+    object: objectMatcher.optional(),
+    /** Only files whose whole text matches this regex are considered (e.g. `etcdctl` for backup jobs). */
+    fileContains: regex.optional(),
+    ignoreCase: z.boolean().default(false),
+    /** Report only the first match in a file (for things named on many lines, like a CNI's DaemonSet). */
+    oncePerFile: z.boolean().default(false),
+  })
+  .refine((m) => (m.line === undefined) !== (m.object === undefined), {
+    message: 'a matcher has exactly one of "line" or "object"',
+  });
+
+const fixture = z.strictObject({
+  /** A path, relative to an imaginary repository root: it decides the file kind, as in a real scan. */
+  file: z.string().min(1),
+  text: z.string().min(1),
+  /** For a positive fixture: the 1-based line the finding must be reported at. */
+  line: z.number().int().positive().optional(),
+});
+
+const effort = z.strictObject({
+  aws: z.number().min(0),
+  azure: z.number().min(0),
+  gcp: z.number().min(0),
+  baremetal: z.number().min(0),
+});
+
+export const ruleSchema = z.strictObject({
+  /** Stable forever: `DP-<PROVIDER>-<CATEGORY>-<NNN>`, e.g. `DP-AWS-DNS-001`. Never reused. */
+  id: z.string().regex(/^DP-(AWS|AZURE|GCP|BM|GEN)-(DNS|STO|ENC|IAM|ETCD|NET|API)-\d{3}$/),
+  title: z.string().min(1),
+  severity: z.enum(SEVERITIES),
+  category: z.enum(CATEGORIES),
+  provider: z.enum(PROVIDERS),
+  /** The kinds of file the rule is tried on. */
+  files: z.array(z.enum(FILE_KINDS)).min(1),
+  match: matcher,
+  /** Why this ties the platform to the provider. */
+  message: z.string().min(1),
+  /** The neutral alternative, in platform.yaml words. */
+  suggestion: z.string().min(1),
+  /** Person-days to move the first occurrence to each target. */
+  effort,
+  /** Share of the effort each further occurrence of the rule costs (the first one pays the learning). */
+  repeatEffort: z.number().min(0).max(1).default(0.25),
+  references: z.array(z.url()).default([]),
+  fixtures: z.strictObject({
+    match: z.array(fixture).min(1),
+    noMatch: z.array(fixture).min(1),
+  }),
+});
+
+export type RuleEntry = z.output<typeof ruleSchema>;
+export type RuleFixture = RuleEntry['fixtures']['match'][number];
+
+export const ruleFileSchema = z.array(ruleSchema);
+
+/** The id segment each category uses; the meta-test checks ids agree with their entry. */
+export const CATEGORY_ID: Readonly<Record<RuleEntry['category'], string>> = {
+  'dns-lb': 'DNS',
+  persistence: 'STO',
+  encryption: 'ENC',
+  identity: 'IAM',
+  'cluster-state': 'ETCD',
+  network: 'NET',
+  'provider-api': 'API',
+};
+
+export const PROVIDER_ID: Readonly<Record<RuleEntry['provider'], string>> = {
+  aws: 'AWS',
+  azure: 'AZURE',
+  gcp: 'GCP',
+  baremetal: 'BM',
+  generic: 'GEN',
+};

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { diffTrees, formatDiff, workloadChanges } from '../platform/diff.ts';
+import { loadPlatformFile } from '../platform/load.ts';
+import { chooseTarget, renderPlatform } from '../platform/render.ts';
+import type { TargetName } from '../platform/target-facts.ts';
+import { writeRender } from '../platform/write-output.ts';
+import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+
+interface RenderOptions {
+  target?: string;
+  out?: string;
+  diff?: string[];
+  output: 'text' | 'json';
+}
+
+export function registerRender(program: Command): void {
+  program
+    .command('render')
+    .description(
+      'Render a platform file for one target: kustomize-ready manifests (kubernetes/), Terraform JSON (provider/) and RUNBOOK.md. With --diff A B, show what changes between two targets.',
+    )
+    .argument('<file>', 'platform YAML file')
+    .option('-t, --target <target>', 'aws, azure, gcp or baremetal (default: targets.default)')
+    .option('--out <dir>', 'folder to write into')
+    .option('--diff <targets...>', 'two targets to compare, e.g. --diff aws azure')
+    .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
+    .action((file: string, opts: RenderOptions) => {
+      try {
+        const loaded = loadPlatformFile(file);
+        if (opts.diff) {
+          if (opts.diff.length !== 2)
+            throw new Error('--diff takes exactly two targets, e.g. --diff aws azure');
+          const [a, b] = opts.diff.map((t) => chooseTarget(loaded, t)) as [TargetName, TargetName];
+          const left = renderPlatform(loaded, a);
+          const right = renderPlatform(loaded, b);
+          const diffs = diffTrees(left.files, right.files);
+          const leaked = workloadChanges(diffs);
+          if (opts.output === 'json')
+            printJson({ from: a, to: b, files: diffs, workloadsIdentical: leaked.length === 0 });
+          else {
+            process.stdout.write(formatDiff(diffs, a, b));
+            process.stderr.write(
+              `${diffs.length} files differ between ${a} and ${b}; workload manifests ${leaked.length === 0 ? 'identical' : `DIFFER: ${leaked.join(', ')}`}\n`,
+            );
+          }
+          if (leaked.length > 0) process.exitCode = EXIT.failure;
+          return;
+        }
+        if (!opts.out) throw new Error('--out <dir> is required (or use --diff A B)');
+        const result = renderPlatform(loaded, chooseTarget(loaded, opts.target));
+        const written = writeRender(result, opts.out);
+        if (opts.output === 'json') printJson({ target: result.target, out: opts.out, files: written });
+        else
+          process.stdout.write(
+            `${file}: rendered for ${result.target} into ${opts.out}: ${result.workloads.length} workload objects, ${result.bindings.length} binding objects, ${result.patches.length} patches, ${result.terraform.size} Terraform files, RUNBOOK.md\n`,
+          );
+      } catch (err) {
+        process.exitCode = printError(err);
+      }
+    });
+}

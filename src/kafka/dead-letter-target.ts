@@ -1,0 +1,72 @@
+/**
+ * Where a Kafka pipeline's dead letters live: the `deadLetter` sink when it is of type `kafka`, else the
+ * default `<pipeline>.dlq` topic on the source's cluster. `defaultKafkaDeadLetter` is that default as a
+ * sink config, for the engine to use when a Kafka pipeline names no `deadLetter`.
+ */
+import { batchSchema, type PipelineConfig, retrySchema, type SinkConfig } from '../config/pipeline-schema.ts';
+import { FatalError } from '../runtime/errors.ts';
+import type { KafkaConnection } from './connection.ts';
+
+export interface KafkaDeadLetterTarget {
+  readonly connection: KafkaConnection;
+  readonly topic: string;
+  /** The consumer group of the pipeline's source. */
+  readonly groupId: string;
+}
+
+interface KafkaFields extends KafkaConnection {
+  readonly topic?: string;
+  readonly topics?: readonly string[];
+  readonly groupId?: string;
+}
+
+function connectionOf(c: KafkaFields): KafkaConnection {
+  return {
+    brokers: [...c.brokers],
+    ...(c.clientId === undefined ? {} : { clientId: c.clientId }),
+    ...(c.tls === undefined ? {} : { tls: c.tls }),
+    ...(c.sasl === undefined ? {} : { sasl: c.sasl }),
+  };
+}
+
+export function defaultDeadLetterTopic(pipeline: string): string {
+  return `${pipeline}.dlq`;
+}
+
+/** The default dead-letter sink of a pipeline with a `kafka` source and no `deadLetter`; else undefined. */
+export function defaultKafkaDeadLetter(config: PipelineConfig): SinkConfig | undefined {
+  if (config.deadLetter !== undefined || config.source.type !== 'kafka') return undefined;
+  return {
+    type: 'kafka',
+    name: 'dead-letter',
+    required: true,
+    batch: batchSchema.parse({}),
+    retry: retrySchema.parse({}),
+    ...connectionOf(config.source as unknown as KafkaFields),
+    topic: defaultDeadLetterTopic(config.name),
+    valueEncoding: 'bytes',
+    compression: 'none',
+  } as SinkConfig;
+}
+
+export function kafkaDeadLetterTarget(config: PipelineConfig): KafkaDeadLetterTarget {
+  const source = config.source as unknown as KafkaFields & { type: string };
+  const deadLetter = config.deadLetter as (KafkaFields & { type: string }) | undefined;
+  const groupId = source.groupId ?? config.name;
+  if (deadLetter !== undefined) {
+    if (deadLetter.type !== 'kafka' || deadLetter.topic === undefined) {
+      throw new FatalError(
+        'DP_DLQ_NOT_KAFKA',
+        `pipeline "${config.name}" dead-letters to a "${deadLetter.type}" sink; datapipe dlq works on Kafka dead-letter topics`,
+      );
+    }
+    return { connection: connectionOf(deadLetter), topic: deadLetter.topic, groupId };
+  }
+  if (source.type !== 'kafka') {
+    throw new FatalError(
+      'DP_DLQ_NOT_KAFKA',
+      `pipeline "${config.name}" has no Kafka dead-letter topic (its source is "${source.type}" and no deadLetter is set)`,
+    );
+  }
+  return { connection: connectionOf(source), topic: defaultDeadLetterTopic(config.name), groupId };
+}

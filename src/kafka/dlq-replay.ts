@@ -1,0 +1,38 @@
+/**
+ * `datapipe dlq replay`: runs the pipeline with its dead-letter topic as the source. Everything else is
+ * the pipeline as configured — decode, transforms, sinks, and the dead-letter destination for records
+ * that fail again — so a replayed record is processed exactly like a fresh one.
+ */
+
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../config/load.ts';
+import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import type { PipelineMetrics } from '../observability/metrics.ts';
+import { runPipeline } from '../runtime/engine.ts';
+import type { PluginLookup } from '../runtime/instances.ts';
+import type { SourcePlugin } from '../runtime/plugin.ts';
+import type { RunSummary } from '../runtime/run-summary.ts';
+import { findSinkPlugin } from '../sinks/index.ts';
+import { DeadLetterReplaySource } from '../sources/kafka/dead-letter-replay.ts';
+import { kafkaSourceOptions } from '../sources/kafka/options.ts';
+import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
+
+export async function replayDeadLetters(
+  loaded: LoadedConfig<PipelineConfig>,
+  options: { logger: Logger; metrics: PipelineMetrics; limit: number; signal?: AbortSignal },
+): Promise<RunSummary> {
+  const target = kafkaDeadLetterTarget(loaded.config);
+  const replaySource: SourcePlugin = {
+    type: String(loaded.config.source.type),
+    description: 'The dead-letter topic, replayed as the original records.',
+    options: kafkaSourceOptions,
+    create: (_options, ctx) => new DeadLetterReplaySource(target, ctx, options.limit),
+  };
+  const plugins: PluginLookup = { source: () => replaySource, sink: findSinkPlugin };
+  return runPipeline(loaded, {
+    logger: options.logger,
+    metrics: options.metrics,
+    plugins,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}

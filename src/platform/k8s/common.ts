@@ -1,0 +1,63 @@
+/** Objects every workload kind shares: the Namespace, PodDisruptionBudgets, metadata. */
+import type { PlatformConfig } from '../schema.ts';
+import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels } from './object.ts';
+
+export const TARGET_CONFIGMAP_SUFFIX = '-target';
+
+/** Metadata of an object that belongs to one workload of the platform. */
+export function workloadMeta(
+  config: PlatformConfig,
+  name: string,
+  component: string,
+  app = name,
+): ObjectMeta {
+  return {
+    name,
+    namespace: config.namespace,
+    labels: recommendedLabels({ name: app, instance: name, component, partOf: config.name }),
+  };
+}
+
+/** The ConfigMap of target facts (region, endpoints) every container reads: a binding, rendered per target. */
+export function targetConfigMapName(config: PlatformConfig): string {
+  return `${config.name}${TARGET_CONFIGMAP_SUFFIX}`;
+}
+
+export function namespace(config: PlatformConfig): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: config.namespace,
+      labels: {
+        ...recommendedLabels({
+          name: config.name,
+          instance: config.name,
+          component: 'namespace',
+          partOf: config.name,
+        }),
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+      },
+    },
+  };
+}
+
+/** One voluntary disruption at a time; maxUnavailable (not minAvailable) so single replicas can drain. */
+export function podDisruptionBudget(config: PlatformConfig, name: string, component: string): K8sObject {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: workloadMeta(config, name, component),
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name, config.name) } },
+  };
+}
+
+export function envFromSecrets(
+  secretEnv: ReadonlyArray<{ name: string; secret: string; key: string }>,
+): Record<string, unknown>[] {
+  return secretEnv.map((e) => ({
+    name: e.name,
+    valueFrom: { secretKeyRef: { name: e.secret, key: e.key } },
+  }));
+}

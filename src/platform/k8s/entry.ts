@@ -1,0 +1,177 @@
+/**
+ * The HTTP entry point. Gateway API with Envoy Gateway on every target (ingress-nginx was retired in
+ * March 2026; Envoy Gateway runs the same everywhere and has basic auth in its SecurityPolicy), or a
+ * plain Ingress per exposure. The provider's load balancer settings live in the EnvoyProxy object the
+ * Gateway points to, which each target renders in its bindings: the Gateway itself never changes.
+ */
+import type { Exposure, PlatformConfig } from '../schema.ts';
+import { workloadMeta } from './common.ts';
+import { type K8sObject, recommendedLabels } from './object.ts';
+
+export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
+
+export function gatewayName(config: PlatformConfig): string {
+  return config.name;
+}
+
+export function envoyProxyName(config: PlatformConfig): string {
+  return `${config.name}-proxy`;
+}
+
+function listenerName(e: Exposure): string {
+  return `${e.tls ? 'https' : 'http'}-${e.host.replaceAll('.', '-')}`.slice(0, 63).replace(/-+$/, '');
+}
+
+function entryMeta(config: PlatformConfig, name: string, component: string): K8sObject['metadata'] {
+  return {
+    name,
+    namespace: config.namespace,
+    labels: recommendedLabels({ name, instance: name, component, partOf: config.name }),
+  };
+}
+
+function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObject[] {
+  const listeners = new Map<string, Record<string, unknown>>();
+  for (const e of exposures) {
+    listeners.set(listenerName(e), {
+      name: listenerName(e),
+      hostname: e.host,
+      protocol: e.tls ? 'HTTPS' : 'HTTP',
+      port: e.tls ? 443 : 80,
+      ...(e.tls
+        ? { tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: e.tls.secretName }] } }
+        : {}),
+      allowedRoutes: { namespaces: { from: 'Same' } },
+    });
+  }
+  const issuer = exposures.find((e) => e.tls?.clusterIssuer)?.tls?.clusterIssuer;
+  const gatewayMeta = entryMeta(config, gatewayName(config), 'gateway');
+  if (issuer) gatewayMeta.annotations = { 'cert-manager.io/cluster-issuer': issuer };
+  const objects: K8sObject[] = [
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: {
+        name: config.name,
+        labels: recommendedLabels({
+          name: config.name,
+          instance: config.name,
+          component: 'gateway',
+          partOf: config.name,
+        }),
+      },
+      spec: { controllerName: ENVOY_GATEWAY_CONTROLLER },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: gatewayMeta,
+      spec: {
+        gatewayClassName: config.name,
+        infrastructure: {
+          parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: envoyProxyName(config) },
+        },
+        listeners: [...listeners.values()],
+      },
+    },
+  ];
+  for (const e of exposures) {
+    const svc = config.workloads.services.find((s) => s.name === e.service)!;
+    const routeName = `${e.service}-${listenerName(e)}`.slice(0, 63).replace(/-+$/, '');
+    objects.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: workloadMeta(config, routeName, 'route', e.service),
+      spec: {
+        parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
+        hostnames: [e.host],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: e.path } }],
+            backendRefs: [{ name: svc.name, port: svc.port }],
+          },
+        ],
+      },
+    });
+    if (e.basicAuth) {
+      objects.push({
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'SecurityPolicy',
+        metadata: workloadMeta(config, `${routeName}-basic-auth`, 'route', e.service),
+        spec: {
+          targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: routeName }],
+          basicAuth: { users: { name: e.basicAuth.secretName } },
+        },
+      });
+    }
+  }
+  return objects;
+}
+
+function ingressObject(config: PlatformConfig, e: Exposure): K8sObject {
+  const svc = config.workloads.services.find((s) => s.name === e.service)!;
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: workloadMeta(
+      config,
+      `${e.service}-${e.host.replaceAll('.', '-')}`.slice(0, 63),
+      'route',
+      e.service,
+    ),
+    spec: {
+      ...(e.ingressClassName ? { ingressClassName: e.ingressClassName } : {}),
+      ...(e.tls ? { tls: [{ hosts: [e.host], secretName: e.tls.secretName }] } : {}),
+      rules: [
+        {
+          host: e.host,
+          http: {
+            paths: [
+              {
+                path: e.path,
+                pathType: 'Prefix',
+                backend: { service: { name: svc.name, port: { number: svc.port } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function entryObjects(config: PlatformConfig): K8sObject[] {
+  const viaGateway = config.exposure.filter((e) => e.via === 'gateway');
+  const out = viaGateway.length > 0 ? gatewayObjects(config, viaGateway) : [];
+  for (const e of config.exposure.filter((x) => x.via === 'ingress')) out.push(ingressObject(config, e));
+  return out;
+}
+
+export function usesGateway(config: PlatformConfig): boolean {
+  return config.exposure.some((e) => e.via === 'gateway');
+}
+
+/** The binding a target renders for the Gateway: the Envoy Service as the provider's load balancer wants it. */
+export function envoyProxy(
+  config: PlatformConfig,
+  service: { annotations: Record<string, string>; loadBalancerClass?: string },
+): K8sObject {
+  return {
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'EnvoyProxy',
+    metadata: entryMeta(config, envoyProxyName(config), 'gateway'),
+    spec: {
+      provider: {
+        type: 'Kubernetes',
+        kubernetes: {
+          envoyService: {
+            type: 'LoadBalancer',
+            externalTrafficPolicy: 'Local',
+            ...(service.loadBalancerClass ? { loadBalancerClass: service.loadBalancerClass } : {}),
+            annotations: service.annotations,
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Cluster state on bare metal: we run etcd, so we back it up. A CronJob on a control-plane node runs
+ * scripts/etcd-backup/etcd-backup.sh (shipped in a ConfigMap): `etcdctl snapshot save` → encrypt with
+ * openssl (AES-256-CBC, PBKDF2) → upload to the S3 server → delete snapshots past retention.
+ */
+import { readFileSync } from 'node:fs';
+import type { PlatformModel } from '../model.ts';
+import type { BaremetalFacts } from '../target-facts.ts';
+import { type K8sObject, recommendedLabels } from './object.ts';
+
+export const ETCD_BACKUP_NAMESPACE = 'kube-system';
+export const ETCD_BACKUP_SERVICE_ACCOUNT = 'etcd-backup';
+/** Secret with the S3 server credentials of the backup identity (written by provider/ Terraform). */
+export const ETCD_BACKUP_S3_SECRET = 'etcd-backup-s3';
+
+/**
+ * The one pod that runs as root: kubeadm writes the etcd client keys 0600 root:root on the host. It
+ * still drops every capability, cannot escalate, and has a read-only root filesystem.
+ */
+export const ETCD_BACKUP_ROOT_REASON =
+  'reads the etcd client key, which is 0600 root:root on the control-plane host';
+
+export function etcdBackupScript(): string {
+  return readFileSync(new URL('../../../scripts/etcd-backup/etcd-backup.sh', import.meta.url), 'utf8');
+}
+
+export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): K8sObject[] {
+  const backup = model.config.backup;
+  if (!backup) return [];
+  const name = `${model.config.name}-etcd-backup`;
+  const labels = recommendedLabels({
+    name: 'etcd-backup',
+    instance: name,
+    component: 'backup',
+    partOf: model.config.name,
+  });
+  const meta = { name, namespace: ETCD_BACKUP_NAMESPACE, labels };
+  const pki = '/etc/etcd-pki';
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'etcd-backup.sh': etcdBackupScript() } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { ...meta, annotations: { 'datapipe.dev/runs-as-root': ETCD_BACKUP_ROOT_REASON } },
+      spec: {
+        schedule: backup.schedule,
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 1800,
+            template: {
+              metadata: { labels },
+              spec: {
+                serviceAccountName: ETCD_BACKUP_SERVICE_ACCOUNT,
+                automountServiceAccountToken: false,
+                restartPolicy: 'OnFailure',
+                // etcd listens on the host's loopback.
+                hostNetwork: true,
+                nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+                tolerations: [
+                  { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+                ],
+                securityContext: {
+                  runAsUser: 0,
+                  runAsGroup: 0,
+                  runAsNonRoot: false,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                containers: [
+                  {
+                    name: 'etcd-backup',
+                    image: backup.image,
+                    command: ['/bin/bash', '/opt/etcd-backup/etcd-backup.sh', 'backup'],
+                    env: [
+                      { name: 'ETCDCTL_API', value: '3' },
+                      { name: 'ETCDCTL_ENDPOINTS', value: facts.etcd.endpoints },
+                      { name: 'ETCDCTL_CACERT', value: `${pki}/ca.crt` },
+                      { name: 'ETCDCTL_CERT', value: `${pki}/healthcheck-client.crt` },
+                      { name: 'ETCDCTL_KEY', value: `${pki}/healthcheck-client.key` },
+                      { name: 'BACKUP_BUCKET', value: backup.bucket },
+                      { name: 'BACKUP_PREFIX', value: `${model.config.name}/etcd` },
+                      { name: 'BACKUP_RETENTION_DAYS', value: String(backup.retentionDays) },
+                      { name: 'BACKUP_PASSPHRASE_FILE', value: '/etc/etcd-backup-key/passphrase' },
+                      { name: 'S3_ENDPOINT', value: facts.s3.endpoint },
+                      { name: 'AWS_DEFAULT_REGION', value: facts.s3.region },
+                      {
+                        name: 'AWS_ACCESS_KEY_ID',
+                        valueFrom: {
+                          secretKeyRef: { name: ETCD_BACKUP_S3_SECRET, key: 'AWS_ACCESS_KEY_ID' },
+                        },
+                      },
+                      {
+                        name: 'AWS_SECRET_ACCESS_KEY',
+                        valueFrom: {
+                          secretKeyRef: { name: ETCD_BACKUP_S3_SECRET, key: 'AWS_SECRET_ACCESS_KEY' },
+                        },
+                      },
+                      { name: 'HOME', value: '/tmp' },
+                      { name: 'TMPDIR', value: '/tmp' },
+                    ],
+                    resources: {
+                      requests: { cpu: '100m', memory: '128Mi' },
+                      limits: { cpu: '1', memory: '512Mi' },
+                    },
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      readOnlyRootFilesystem: true,
+                      capabilities: { drop: ['ALL'] },
+                      seccompProfile: { type: 'RuntimeDefault' },
+                    },
+                    volumeMounts: [
+                      { name: 'etcd-pki', mountPath: pki, readOnly: true },
+                      { name: 'script', mountPath: '/opt/etcd-backup', readOnly: true },
+                      { name: 'encryption-key', mountPath: '/etc/etcd-backup-key', readOnly: true },
+                      { name: 'work', mountPath: '/tmp' },
+                    ],
+                  },
+                ],
+                volumes: [
+                  { name: 'etcd-pki', hostPath: { path: facts.etcd.pkiDir, type: 'Directory' } },
+                  { name: 'script', configMap: { name, defaultMode: 0o555 } },
+                  {
+                    name: 'encryption-key',
+                    secret: { secretName: backup.encryptionSecret, defaultMode: 0o400 },
+                  },
+                  { name: 'work', emptyDir: { sizeLimit: '8Gi' } },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,122 @@
+/**
+ * external-dns, rendered (not installed by chart) because its provider flags are the DNS binding.
+ * Sources: the Gateway API routes and Ingresses this platform renders; TXT registry owned by the
+ * platform; upsert-only so it never deletes records it did not create.
+ */
+import { PLATFORM_IDENTITY_PLACES, type PlatformModel } from '../model.ts';
+import { type K8sObject, recommendedLabels } from './object.ts';
+import { containerSecurityContext, podSecurityContext } from './pod-security.ts';
+
+export const EXTERNAL_DNS_IMAGE = 'registry.k8s.io/external-dns/external-dns:v0.19.0';
+
+export interface ExternalDnsProvider {
+  /** e.g. `aws`, `azure`, `google`, `rfc2136`. */
+  readonly provider: string;
+  readonly args: readonly string[];
+  readonly env?: ReadonlyArray<Record<string, unknown>>;
+  /** Pod template labels (Azure workload identity needs one). */
+  readonly podLabels?: Record<string, string>;
+  readonly volumes?: ReadonlyArray<{ volume: Record<string, unknown>; mount: Record<string, unknown> }>;
+}
+
+export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider): K8sObject[] {
+  const { config } = model;
+  const place = PLATFORM_IDENTITY_PLACES['external-dns']!;
+  const labels = recommendedLabels({
+    name: 'external-dns',
+    instance: 'external-dns',
+    component: 'dns',
+    partOf: config.name,
+  });
+  const meta = { name: 'external-dns', namespace: place.namespace, labels };
+  const sources: string[] = [];
+  if (config.exposure.some((e) => e.via === 'gateway')) sources.push('--source=gateway-httproute');
+  if (config.exposure.some((e) => e.via === 'ingress')) sources.push('--source=ingress');
+  const rules: Record<string, unknown>[] = [
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
+  ];
+  if (sources.includes('--source=gateway-httproute'))
+    rules.push({
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['gateways', 'httproutes'],
+      verbs: ['get', 'list', 'watch'],
+    });
+  if (sources.includes('--source=ingress'))
+    rules.push({
+      apiGroups: ['networking.k8s.io'],
+      resources: ['ingresses'],
+      verbs: ['get', 'list', 'watch'],
+    });
+  const selector = { 'app.kubernetes.io/instance': 'external-dns', 'app.kubernetes.io/part-of': config.name };
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `${config.name}-external-dns`, labels },
+      rules,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `${config.name}-external-dns`, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: `${config.name}-external-dns`,
+      },
+      subjects: [{ kind: 'ServiceAccount', name: place.serviceAccount, namespace: place.namespace }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta,
+      spec: {
+        replicas: 1,
+        // Two instances would fight over the same records.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: { ...labels, ...(p.podLabels ?? {}) } },
+          spec: {
+            serviceAccountName: place.serviceAccount,
+            // external-dns reads the Kubernetes API and exchanges the projected token for cloud credentials.
+            automountServiceAccountToken: true,
+            securityContext: podSecurityContext(65534),
+            containers: [
+              {
+                name: 'external-dns',
+                image: EXTERNAL_DNS_IMAGE,
+                args: [
+                  ...sources,
+                  `--provider=${p.provider}`,
+                  `--domain-filter=${config.dns.zone}`,
+                  '--policy=upsert-only',
+                  '--registry=txt',
+                  `--txt-owner-id=${config.name}`,
+                  ...p.args,
+                ],
+                ...(p.env && p.env.length > 0 ? { env: p.env } : {}),
+                ports: [{ name: 'http', containerPort: 7979, protocol: 'TCP' }],
+                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+                resources: {
+                  requests: { cpu: '50m', memory: '64Mi' },
+                  limits: { cpu: '200m', memory: '128Mi' },
+                },
+                securityContext: containerSecurityContext(),
+                ...(p.volumes && p.volumes.length > 0 ? { volumeMounts: p.volumes.map((v) => v.mount) } : {}),
+              },
+            ],
+            ...(p.volumes && p.volumes.length > 0 ? { volumes: p.volumes.map((v) => v.volume) } : {}),
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta,
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    },
+  ];
+}

@@ -1,0 +1,65 @@
+/** An HTTP service: Deployment + ClusterIP Service + PodDisruptionBudget, with HTTP probes. */
+import type { PlatformConfig, ServiceWorkload } from '../schema.ts';
+import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
+import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
+import {
+  containerResources,
+  containerSecurityContext,
+  httpProbe,
+  podSecurityContext,
+} from './pod-security.ts';
+
+export const SERVICE_COMPONENT = 'service';
+
+export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sObject[] {
+  const labels = recommendedLabels({
+    name: s.name,
+    instance: s.name,
+    component: SERVICE_COMPONENT,
+    partOf: config.name,
+  });
+  const deployment: K8sObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: workloadMeta(config, s.name, SERVICE_COMPONENT),
+    spec: {
+      replicas: s.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorLabels(s.name, config.name) },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: s.name,
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(s.runAsUser),
+          containers: [
+            {
+              name: s.name,
+              image: s.image,
+              ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
+              env: envFromSecrets(s.secretEnv),
+              envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
+              resources: containerResources(s.resources),
+              securityContext: containerSecurityContext(),
+              livenessProbe: httpProbe(s.livenessPath, 'http', 10),
+              readinessProbe: httpProbe(s.readinessPath, 'http', 5),
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }],
+        },
+      },
+    },
+  };
+  const service: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: workloadMeta(config, s.name, SERVICE_COMPONENT),
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(s.name, config.name),
+      ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+  return [deployment, service, podDisruptionBudget(config, s.name, SERVICE_COMPONENT)];
+}

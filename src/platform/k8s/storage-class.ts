@@ -1,0 +1,33 @@
+/** The platform's StorageClasses: provider-neutral names, provider-specific provisioner and parameters. */
+import type { PlatformModel } from '../model.ts';
+import { type K8sObject, recommendedLabels } from './object.ts';
+import { storageClassName } from './stateful.ts';
+
+export interface StorageClassSpec {
+  readonly provisioner: string;
+  /** Parameters for the encrypted class and for the plain class. */
+  readonly encrypted: Record<string, string>;
+  readonly standard: Record<string, string>;
+}
+
+export function storageClasses(model: PlatformModel, spec: StorageClassSpec): K8sObject[] {
+  const needed = [...new Set(model.config.volumes.map((v) => v.encrypted))].sort();
+  return needed.map((encrypted) => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: {
+      name: storageClassName(encrypted),
+      labels: recommendedLabels({
+        name: storageClassName(encrypted),
+        instance: storageClassName(encrypted),
+        component: 'storage',
+        partOf: model.config.name,
+      }),
+    },
+    provisioner: spec.provisioner,
+    parameters: encrypted ? spec.encrypted : spec.standard,
+    reclaimPolicy: 'Retain',
+    allowVolumeExpansion: true,
+    volumeBindingMode: 'WaitForFirstConsumer',
+  }));
+}

@@ -1,0 +1,162 @@
+/**
+ * Loading platform.yaml: schema validation (file:line:col + field, from src/config/load.ts) plus the
+ * cross-references a schema cannot express, each reported at the line of the offending field.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, ConfigErrors, formatFieldPath } from '../config/config-error.ts';
+import { type LoadedConfig, loadConfigFile } from '../config/load.ts';
+import { loadPipelineFile } from '../config/pipeline.ts';
+import { readYamlFile } from '../config/yaml-file.ts';
+import { type GrantAction, type PlatformConfig, platformSchema } from './schema.ts';
+import { TARGET_NAMES } from './target-facts.ts';
+
+/** Identities the platform itself runs (installed controllers), besides its workloads. */
+export const PLATFORM_IDENTITIES = ['external-dns', 'grafana'] as const;
+/** Sources of traffic that are not workloads. */
+export const TRAFFIC_SOURCES = ['gateway', 'monitoring'] as const;
+
+const ACTIONS_BY_RESOURCE: Record<string, readonly GrantAction[]> = {
+  bucket: ['read', 'write', 'list'],
+  dnsZone: ['manageRecords'],
+  metrics: ['readMetrics'],
+};
+
+export function loadPlatformFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig<PlatformConfig> {
+  const loaded = loadConfigFile(file, platformSchema, env);
+  const problems = checkReferences(loaded);
+  if (problems.length > 0) throw new ConfigErrors(problems);
+  return loaded;
+}
+
+/**
+ * Pipeline files are checked against the pipeline schema at render time. Their `${ENV}` references
+ * resolve only in the pod, so here each reads as its own text, and a problem with a field whose value
+ * is a reference is not reported (its real value is unknown until then).
+ */
+const UNRESOLVED_ENV: NodeJS.ProcessEnv = new Proxy({}, { get: (_t, name) => `\${${String(name)}}` });
+
+function referencePaths(value: unknown, path: PropertyKey[] = [], out = new Set<string>()): Set<string> {
+  if (typeof value === 'string' && value.includes('${')) out.add(formatFieldPath(path));
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) referencePaths(v, [...path, i], out);
+  } else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) referencePaths(v, [...path, k], out);
+  return out;
+}
+
+function pipelineProblem(path: string): string | undefined {
+  try {
+    loadPipelineFile(path, UNRESOLVED_ENV);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof ConfigErrors)) throw err;
+    const withReferences = referencePaths(readYamlFile(path).data);
+    const problems = err instanceof ConfigErrors ? err.problems : [err];
+    const real = problems.find((p) => !withReferences.has(p.field));
+    return real ? `not a valid pipeline: ${real.message}` : undefined;
+  }
+}
+
+function pipelineName(path: string): unknown {
+  return (readYamlFile(path).data as { name?: unknown } | null)?.name;
+}
+
+function checkReferences(loaded: LoadedConfig<PlatformConfig>): ConfigError[] {
+  const { config: c, yaml, baseDir } = loaded;
+  const problems: ConfigError[] = [];
+  const report = (path: PropertyKey[], reason: string) =>
+    problems.push(new ConfigError(yaml.locate(path), formatFieldPath(path), reason));
+
+  const workloads = new Map<string, string>();
+  const kinds = ['pipelines', 'services', 'statefulServices'] as const;
+  for (const kind of kinds) {
+    c.workloads[kind].forEach((w, i) => {
+      if (workloads.has(w.name))
+        report(['workloads', kind, i, 'name'], `duplicate workload name "${w.name}"`);
+      else if ((TRAFFIC_SOURCES as readonly string[]).includes(w.name))
+        report(['workloads', kind, i, 'name'], `"${w.name}" is reserved for a traffic source`);
+      workloads.set(w.name, kind);
+    });
+  }
+  c.workloads.pipelines.forEach((p, i) => {
+    const path = resolve(baseDir, p.file);
+    const reason = existsSync(path) ? pipelineProblem(path) : 'file not found';
+    if (reason) report(['workloads', 'pipelines', i, 'file'], reason);
+    else if (pipelineName(path) !== p.name)
+      report(['workloads', 'pipelines', i, 'name'], 'must equal the `name` in its pipeline file');
+    if (p.autoscaling && p.autoscaling.maxReplicas < p.autoscaling.minReplicas)
+      report(['workloads', 'pipelines', i, 'autoscaling', 'maxReplicas'], 'must be at least minReplicas');
+  });
+
+  const volumes = new Map(c.volumes.map((v) => [v.name, 0]));
+  c.workloads.statefulServices.forEach((s, i) => {
+    const uses = volumes.get(s.volume);
+    if (uses === undefined) report(['workloads', 'statefulServices', i, 'volume'], `no volume "${s.volume}"`);
+    else if (uses > 0)
+      report(['workloads', 'statefulServices', i, 'volume'], `volume "${s.volume}" is already used`);
+    else volumes.set(s.volume, 1);
+  });
+  c.volumes.forEach((v, i) => {
+    if (volumes.get(v.name) === 0) report(['volumes', i, 'name'], 'not used by any stateful service');
+  });
+
+  const buckets = new Set(c.buckets.map((b) => b.name));
+  c.exposure.forEach((e, i) => {
+    if (workloads.get(e.service) !== 'services')
+      report(['exposure', i, 'service'], `no service "${e.service}" in workloads.services`);
+    if (e.basicAuth && e.via === 'ingress')
+      report(
+        ['exposure', i, 'basicAuth'],
+        'basic auth needs `via: gateway` (a plain Ingress has no portable auth)',
+      );
+    if (e.via === 'ingress' && !e.ingressNamespace)
+      report(
+        ['exposure', i, 'ingressNamespace'],
+        'required with `via: ingress` (the Ingress controller namespace)',
+      );
+    if (e.host !== c.dns.zone && !e.host.endsWith(`.${c.dns.zone}`))
+      report(['exposure', i, 'host'], `must be inside the DNS zone "${c.dns.zone}"`);
+  });
+
+  c.grants.forEach((g, i) => {
+    const isPlatformIdentity = (PLATFORM_IDENTITIES as readonly string[]).includes(g.identity);
+    if (!workloads.has(g.identity) && !isPlatformIdentity)
+      report(['grants', i, 'identity'], `no workload or platform identity "${g.identity}"`);
+    const kind = Object.keys(g.resource)[0] as keyof typeof ACTIONS_BY_RESOURCE;
+    const allowed = ACTIONS_BY_RESOURCE[kind] ?? [];
+    g.actions.forEach((a, j) => {
+      if (!allowed.includes(a))
+        report(
+          ['grants', i, 'actions', j],
+          `"${a}" does not apply to a ${kind} (allowed: ${allowed.join(', ')})`,
+        );
+    });
+    if ('bucket' in g.resource && !buckets.has(g.resource.bucket))
+      report(['grants', i, 'resource', 'bucket'], `no bucket "${g.resource.bucket}" in buckets`);
+    if ('dnsZone' in g.resource && g.resource.dnsZone !== c.dns.zone)
+      report(['grants', i, 'resource', 'dnsZone'], `must be the platform zone "${c.dns.zone}"`);
+  });
+
+  c.network.allow.forEach((r, i) => {
+    if (!workloads.has(r.from) && !(TRAFFIC_SOURCES as readonly string[]).includes(r.from))
+      report(['network', 'allow', i, 'from'], `no workload "${r.from}" (or gateway, monitoring)`);
+    if ((r.to === undefined) === (r.toCidr === undefined))
+      report(['network', 'allow', i], 'give exactly one of `to` (a workload) or `toCidr`');
+    if (r.to !== undefined && !workloads.has(r.to))
+      report(['network', 'allow', i, 'to'], `no workload "${r.to}"`);
+  });
+
+  if (c.backup && !buckets.has(c.backup.bucket))
+    report(['backup', 'bucket'], `no bucket "${c.backup.bucket}" in buckets`);
+
+  const declared = TARGET_NAMES.filter((t) => c.targets[t] !== undefined);
+  if (declared.length === 0)
+    report(['targets'], `declare the facts of at least one target (${TARGET_NAMES.join(', ')})`);
+  if (c.targets.default && !c.targets[c.targets.default])
+    report(['targets', 'default'], `no "${c.targets.default}" block under targets`);
+  return problems;
+}

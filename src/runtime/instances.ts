@@ -1,0 +1,55 @@
+/**
+ * Turning config entries into plugin instances: looks the type up (in the registries, or in plugins a
+ * test injects), strips the fields the engine itself handles, and builds each plugin's context.
+ */
+import type { Logger } from 'pino';
+import type { SinkConfig, SourceConfig } from '../config/pipeline-schema.ts';
+import type { PipelineMetrics } from '../observability/metrics.ts';
+import { findSinkPlugin } from '../sinks/index.ts';
+import { findSourcePlugin } from '../sources/index.ts';
+import { FatalError } from './errors.ts';
+import type { PluginContext, Sink, SinkPlugin, Source, SourcePlugin } from './plugin.ts';
+
+export interface PluginLookup {
+  source(type: string): SourcePlugin | undefined;
+  sink(type: string): SinkPlugin | undefined;
+}
+
+export const registryPlugins: PluginLookup = { source: findSourcePlugin, sink: findSinkPlugin };
+
+const SINK_ENGINE_FIELDS = new Set(['type', 'name', 'when', 'required', 'batch', 'retry']);
+const SOURCE_ENGINE_FIELDS = new Set(['type', 'decode']);
+
+export interface ContextBase {
+  readonly pipelineName: string;
+  readonly logger: Logger;
+  readonly baseDir: string;
+  readonly stateDir: string;
+  readonly metrics?: PipelineMetrics;
+}
+
+export function pluginContext(base: ContextBase, name: string, kind: 'sink' | 'source'): PluginContext {
+  return { ...base, name, logger: base.logger.child(kind === 'sink' ? { sink: name } : { source: name }) };
+}
+
+export function createSink(lookup: PluginLookup, config: SinkConfig, ctx: PluginContext): Sink {
+  const plugin = lookup.sink(config.type);
+  if (plugin === undefined) {
+    throw new FatalError('DP_PLUGIN_UNKNOWN', `no sink plugin of type "${config.type}" is registered`);
+  }
+  return plugin.create(pluginOptions(config, SINK_ENGINE_FIELDS), ctx);
+}
+
+export function createSource(lookup: PluginLookup, config: SourceConfig, ctx: PluginContext): Source {
+  const plugin = lookup.source(config.type);
+  if (plugin === undefined) {
+    throw new FatalError('DP_PLUGIN_UNKNOWN', `no source plugin of type "${config.type}" is registered`);
+  }
+  return plugin.create(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
+}
+
+function pluginOptions(config: object, engineFields: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) if (!engineFields.has(k)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,30 @@
+/** Record value → Kafka bytes. A value that already is bytes is written as is, whatever the encoding. */
+
+import { DataError } from '../../runtime/errors.ts';
+import type { PipelineRecord } from '../../runtime/plugin.ts';
+import type { KafkaSinkOptions } from './options.ts';
+
+export function encodeValue(value: unknown, encoding: KafkaSinkOptions['valueEncoding']): Buffer | undefined {
+  if (value === null || value === undefined) return undefined; // a tombstone
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  switch (encoding) {
+    case 'json': {
+      const text = JSON.stringify(value);
+      if (text === undefined) throw new DataError('DP_KAFKA_ENCODE', 'the value has no JSON form');
+      return Buffer.from(text);
+    }
+    case 'string':
+      return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+    case 'bytes':
+      if (typeof value === 'string') return Buffer.from(value);
+      throw new DataError(
+        'DP_KAFKA_ENCODE',
+        `valueEncoding bytes needs a Buffer or a string, got ${typeof value}`,
+      );
+  }
+}
+
+export function encodeKey(record: PipelineRecord): Buffer | undefined {
+  return record.key === null ? undefined : Buffer.from(record.key);
+}

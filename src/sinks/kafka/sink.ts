@@ -1,0 +1,129 @@
+/**
+ * Writes records to a Kafka topic with the idempotent producer (acks=all): key, value, headers and
+ * timestamp carried over. The idempotent producer removes the duplicates of its own retries; a replay
+ * after a crash (the engine re-reading records it had not committed) writes them again — Kafka offers
+ * no upsert, so downstream readers that need exactly-once dedupe on the `datapipe.source.*` headers.
+ */
+import { Admin, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import { clientOptions, type KafkaClientOptions } from '../../kafka/connection.ts';
+import { classifyKafkaError, hasKafkaApiError, isUnknownTopicError } from '../../kafka/errors.ts';
+import { recordToHeaders } from '../../kafka/headers.ts';
+import { DataError, errorMessage, FatalError } from '../../runtime/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import { encodeKey, encodeValue } from './encode.ts';
+import type { KafkaSinkOptions } from './options.ts';
+
+/** Provenance of every written record, so that consumers of the topic can drop replayed duplicates. */
+export const SOURCE_HEADER = {
+  topic: 'datapipe.source.topic',
+  partition: 'datapipe.source.partition',
+  offset: 'datapipe.source.offset',
+} as const;
+
+type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+
+export class KafkaSink implements Sink {
+  readonly #opts: KafkaSinkOptions;
+  readonly #client: KafkaClientOptions;
+  readonly #log: Logger;
+  #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+
+  constructor(opts: KafkaSinkOptions, ctx: PluginContext) {
+    this.#opts = opts;
+    this.#client = clientOptions(opts, ctx);
+    this.#log = ctx.logger;
+  }
+
+  async connect(): Promise<void> {
+    const producer =
+      this.#producer ??
+      new Producer<Buffer, Buffer, Buffer, Buffer>({
+        ...this.#client,
+        idempotent: true,
+        acks: ProduceAcks.ALL,
+        compression: this.#opts.compression,
+        autocreateTopics: false,
+      });
+    this.#producer = producer;
+    try {
+      await producer.metadata({ topics: [this.#opts.topic] });
+    } catch (err) {
+      if (!isUnknownTopicError(err)) throw classifyKafkaError(err, 'connecting to Kafka');
+      if (this.#opts.createTopic === undefined) {
+        throw new FatalError(
+          'DP_KAFKA_TOPIC_MISSING',
+          `topic "${this.#opts.topic}" does not exist; create it, or set createTopic on the sink`,
+        );
+      }
+      await this.#createTopic(this.#opts.createTopic);
+    }
+  }
+
+  async write(batch: readonly PipelineRecord[]): Promise<SinkWriteResult | undefined> {
+    const producer = this.#producer;
+    if (!producer) throw new FatalError('DP_KAFKA_NOT_CONNECTED', 'kafka sink written before connect()');
+    const failed: Array<{ index: number; error: DataError }> = [];
+    const messages: Message[] = [];
+    batch.forEach((record, index) => {
+      try {
+        messages.push(this.#message(record));
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+        failed.push({ index, error: err });
+      }
+    });
+    if (messages.length > 0) {
+      try {
+        await producer.send({ messages });
+      } catch (err) {
+        throw classifyKafkaError(err, `writing to topic ${this.#opts.topic}`);
+      }
+    }
+    return failed.length > 0 ? { failed } : undefined;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#producer?.close();
+    } catch (err) {
+      this.#log.warn({ err: errorMessage(err) }, 'kafka producer did not close cleanly');
+    }
+    this.#producer = undefined;
+  }
+
+  #message(record: PipelineRecord): Message {
+    const headers = recordToHeaders({
+      ...record.headers,
+      [SOURCE_HEADER.topic]: record.position.topic,
+      [SOURCE_HEADER.partition]: String(record.position.partition),
+      [SOURCE_HEADER.offset]: String(record.position.offset),
+    });
+    const key = encodeKey(record);
+    const value = encodeValue(record.value, this.#opts.valueEncoding);
+    return {
+      topic: this.#opts.topic,
+      ...(key === undefined ? {} : { key }),
+      ...(value === undefined ? {} : { value }),
+      headers,
+      timestamp: BigInt(Math.trunc(record.timestamp)),
+    };
+  }
+
+  async #createTopic(spec: NonNullable<KafkaSinkOptions['createTopic']>): Promise<void> {
+    const admin = new Admin(this.#client);
+    try {
+      await admin.createTopics({
+        topics: [this.#opts.topic],
+        partitions: spec.partitions,
+        replicas: spec.replicationFactor,
+      });
+      this.#log.info({ topic: this.#opts.topic, partitions: spec.partitions }, 'kafka topic created');
+    } catch (err) {
+      if (hasKafkaApiError(err, 'TOPIC_ALREADY_EXISTS')) return;
+      throw classifyKafkaError(err, `creating topic ${this.#opts.topic}`);
+    } finally {
+      await admin.close().catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** The options of the `mongodb` sink: the single source of its validation, types and docs. */
+import { z } from 'zod';
+import { duration } from '../../config/units.ts';
+import { compileRecordPath } from '../postgres/record-path.ts';
+
+function isKeyPath(path: string): boolean {
+  try {
+    const kind = compileRecordPath(path).kind;
+    return kind === 'key' || kind === 'position' || kind === 'field';
+  } catch {
+    return false;
+  }
+}
+
+export const mongodbOptions = z.object({
+  uri: z
+    .string()
+    .min(1)
+    .meta({
+      description:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
+        'Connection string; put credentials in a reference: mongodb://${MONGO_USER}:${MONGO_PASSWORD}@host:27017',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
+      examples: ['mongodb://127.0.0.1:27017', '${MONGODB_URI}'],
+    }),
+  database: z.string().min(1).meta({ description: 'Database name.' }),
+  collection: z.string().min(1).meta({ description: 'Collection name.' }),
+  writeModel: z.enum(['insert', 'replace', 'update']).default('replace').meta({
+    description:
+      'replace: replaceOne with upsert (the last record for a key wins); update: updateOne `$set` with upsert (fields merge); insert: insertOne (the first record for a key wins; a replayed insert is recognised and not an error).',
+  }),
+  key: z
+    .string()
+    .default('$position')
+    .refine(isKeyPath, 'must be $key, $position or a field path of the value')
+    .meta({
+      description:
+        'Where the document `_id` comes from: $position (`topic:partition:offset`, so a replay rewrites the same document), $key (the record key) or a field path of the value (`order.id`).',
+    }),
+  deleteOnTombstone: z.boolean().default(false).meta({
+    description:
+      'A record whose value is null deletes the document with its `_id` (needs key $key or a field path). When false, tombstones are skipped.',
+  }),
+  timeout: duration()
+    .default(10_000)
+    .meta({ description: 'Server selection, connect and socket timeout: past it a write is retried.' }),
+  maxPoolSize: z
+    .number()
+    .int()
+    .positive()
+    .default(4)
+    .meta({ description: 'Connections in the driver pool.' }),
+});
+
+export type MongodbOptions = z.output<typeof mongodbOptions>;

@@ -1,0 +1,26 @@
+/**
+ * The small interface every object-store backend implements. The sink does naming, formats and replay
+ * reconciliation once; a driver only moves bytes and classifies its errors (RetryableError for network,
+ * throttling and 5xx; FatalError for auth and missing buckets/containers).
+ */
+
+export interface ObjectStoreDriver {
+  /** For logs, e.g. `s3://bucket` (never a secret). */
+  readonly location: string;
+  /** Checks that the store is reachable and usable. */
+  check(): Promise<void>;
+  /** Stores `body` under `name`, atomically: a reader sees the whole object or none. Overwrites. */
+  put(name: string, body: Uint8Array): Promise<void>;
+  /** Names of the stored objects starting with `prefix`, in no particular order. */
+  list(prefix: string): AsyncIterable<string>;
+  get(name: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** The MIME type an object is stored with, from its extension. */
+export function contentTypeOf(name: string): string {
+  if (name.endsWith('.parquet')) return 'application/vnd.apache.parquet';
+  if (name.endsWith('.gz')) return 'application/gzip';
+  if (name.endsWith('.zst')) return 'application/zstd';
+  return 'application/x-ndjson';
+}

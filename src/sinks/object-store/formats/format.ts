@@ -1,0 +1,36 @@
+/**
+ * An object format turns a group of records into the bytes of one object. `prepare` runs per record and
+ * throws a DataError for a record the format cannot hold (that record alone is dead-lettered); `encode`
+ * turns the prepared records of one object into its body.
+ */
+import { DataError } from '../../../runtime/errors.ts';
+import type { PipelineRecord } from '../../../runtime/plugin.ts';
+
+export interface ObjectFormat<Prepared = unknown> {
+  /** Without the dot: `jsonl`, `jsonl.gz`, `parquet`. */
+  readonly extension: string;
+  prepare(record: PipelineRecord): Prepared;
+  encode(prepared: Prepared[]): Promise<Uint8Array>;
+}
+
+/** Values as JSON sees them: bytes become base64 strings. */
+export function jsonValue(value: unknown): unknown {
+  return Buffer.isBuffer(value) ? value.toString('base64') : value;
+}
+
+/** The record with its provenance, for `fields: record`. */
+export function envelope(record: PipelineRecord): Record<string, unknown> {
+  return {
+    topic: record.position.topic,
+    partition: record.position.partition,
+    offset: record.position.offset,
+    timestamp: record.timestamp,
+    key: record.key,
+    headers: record.headers,
+    value: jsonValue(record.value),
+  };
+}
+
+export function unstorable(what: string, cause?: unknown): DataError {
+  return new DataError('DP_OBJECT_STORE_RECORD', what, cause === undefined ? {} : { cause });
+}

@@ -1,0 +1,110 @@
+/**
+ * Object names are derived from the source positions they hold, so a replay produces the same names:
+ *   {prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}
+ * The prefix is a template whose parts come from each record (time parts from its timestamp, in UTC).
+ */
+import { FatalError } from '../../runtime/errors.ts';
+import type { PipelineRecord } from '../../runtime/plugin.ts';
+
+type Part = string | ((record: PipelineRecord) => string);
+
+export interface PrefixTemplate {
+  /** The part before the first placeholder: every object name starts with it. */
+  readonly fixed: string;
+  /** True when the prefix is the same for every record. */
+  readonly constant: boolean;
+  render(record: PipelineRecord): string;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+const TIME_PARTS: Record<string, (d: Date) => string> = {
+  yyyy: (d) => pad(d.getUTCFullYear(), 4),
+  MM: (d) => pad(d.getUTCMonth() + 1),
+  dd: (d) => pad(d.getUTCDate()),
+  HH: (d) => pad(d.getUTCHours()),
+  mm: (d) => pad(d.getUTCMinutes()),
+};
+
+/** Field values become one safe path segment; a missing value is `_null`. */
+export function safeSegment(value: unknown): string {
+  if (value === null || value === undefined || typeof value === 'object') return '_null';
+  const text = String(value).replace(/[^A-Za-z0-9._=-]/g, '_');
+  return text === '' || text === '.' || text === '..' ? '_null' : text;
+}
+
+function placeholder(name: string): (record: PipelineRecord) => string {
+  const time = TIME_PARTS[name];
+  if (time) return (r) => time(new Date(r.timestamp));
+  if (name === 'topic') return (r) => r.position.topic;
+  if (name === 'partition') return (r) => String(r.position.partition);
+  if (name === 'key') return (r) => safeSegment(r.key);
+  if (name.startsWith('value.')) {
+    const path = name.slice('value.'.length).split('.');
+    return (r) => {
+      let current: unknown = r.value;
+      for (const part of path) {
+        if (current === null || typeof current !== 'object') return '_null';
+        current = (current as Record<string, unknown>)[part];
+      }
+      return safeSegment(current);
+    };
+  }
+  throw new FatalError(
+    'DP_OBJECT_STORE_CONFIG',
+    `object-store: unknown part {${name}} in \`prefix\`; use {yyyy} {MM} {dd} {HH} {mm} {topic} {partition} {key} or {value.field}`,
+    { details: { field: 'prefix' } },
+  );
+}
+
+export function parsePrefix(template: string): PrefixTemplate {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of template.matchAll(/\{([^{}]+)\}/g)) {
+    if (match.index > last) parts.push(template.slice(last, match.index));
+    parts.push(placeholder(match[1]!.trim()));
+    last = match.index + match[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  const firstDynamic = parts.findIndex((p) => typeof p !== 'string');
+  const constant = firstDynamic < 0;
+  const fixed = (constant ? parts : parts.slice(0, firstDynamic)).join('');
+  return {
+    fixed,
+    constant,
+    render: constant
+      ? () => fixed
+      : (record) => {
+          let out = '';
+          for (const part of parts) out += typeof part === 'string' ? part : part(record);
+          return out;
+        },
+  };
+}
+
+const OFFSET_WIDTH = 10;
+
+/** The folder holding one partition's objects under one rendered prefix. */
+export function partitionFolder(prefix: string, topic: string, partition: number): string {
+  return `${prefix}${topic}/partition=${partition}/`;
+}
+
+export function objectName(
+  prefix: string,
+  topic: string,
+  partition: number,
+  firstOffset: number,
+  lastOffset: number,
+  extension: string,
+): string {
+  const range = `${pad(firstOffset, OFFSET_WIDTH)}-${pad(lastOffset, OFFSET_WIDTH)}`;
+  return `${partitionFolder(prefix, topic, partition)}${range}.${extension}`;
+}
+
+/** The offsets an object in `folder` holds, or undefined for anything else (temp files, other folders). */
+export function offsetsOf(name: string, folder: string): { first: number; last: number } | undefined {
+  if (!name.startsWith(folder)) return undefined;
+  const match = /^(\d+)-(\d+)\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$/.exec(name.slice(folder.length));
+  if (!match) return undefined;
+  return { first: Number(match[1]), last: Number(match[2]) };
+}

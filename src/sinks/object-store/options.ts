@@ -1,0 +1,116 @@
+/**
+ * Options of the `object-store` sink: one flat object (the config merges it into the sink entry), with the
+ * driver-specific fields checked by `checkDriverOptions` when the sink is created.
+ */
+import { z } from 'zod';
+import { FatalError } from '../../runtime/errors.ts';
+
+export const parquetTypes = [
+  'STRING',
+  'INT32',
+  'INT64',
+  'DOUBLE',
+  'FLOAT',
+  'BOOLEAN',
+  'JSON',
+  'TIMESTAMP',
+] as const;
+
+export const objectStoreOptions = z.object({
+  driver: z.enum(['fs', 's3', 'azure-blob']).meta({
+    description: 'Where objects go: fs (a local folder), s3 (AWS S3 or an S3-compatible server), azure-blob.',
+  }),
+  prefix: z.string().default('').meta({
+    description:
+      'Prepended to every object name; may hold parts taken from each record: {yyyy} {MM} {dd} {HH} {mm} (UTC, from the record timestamp), {topic}, {partition}, {key}, {value.some.field}. Example: `orders/dt={yyyy}-{MM}-{dd}/`.',
+  }),
+  format: z.enum(['jsonl', 'parquet']).default('jsonl').meta({ description: 'The object format.' }),
+  compression: z
+    .enum(['none', 'gzip', 'zstd'])
+    .default('none')
+    .meta({ description: 'jsonl only: compress each object (.jsonl.gz, .jsonl.zst).' }),
+  fields: z.enum(['value', 'record']).default('value').meta({
+    description:
+      'value: store the record value; record: also its topic, partition, offset, timestamp, key (and headers in jsonl).',
+  }),
+  schema: z.record(z.string(), z.enum(parquetTypes)).optional().meta({
+    description:
+      'parquet only: column name → type. Without it, columns and types are inferred from the values of each batch.',
+  }),
+
+  path: z.string().optional().meta({ description: 'fs: the folder, relative to the pipeline file.' }),
+
+  bucket: z.string().optional().meta({ description: 's3: the bucket.' }),
+  region: z
+    .string()
+    .optional()
+    .meta({ description: 's3: the region; defaults to AWS_REGION, else us-east-1.' }),
+  endpoint: z.string().optional().meta({ description: 's3: the endpoint of an S3-compatible server.' }),
+  forcePathStyle: z
+    .boolean()
+    .default(false)
+    .meta({ description: 's3: address the bucket in the path (most S3-compatible servers need it).' }),
+  accessKeyId: z.string().optional().meta({
+    description:
+      's3: access key id, as an environment or file secret reference; else the default AWS credential chain.',
+  }),
+  secretAccessKey: z.string().optional().meta({ description: 's3: secret access key (a secret reference).' }),
+  sessionToken: z.string().optional().meta({ description: 's3: session token (a secret reference).' }),
+  sse: z
+    .enum(['AES256', 'aws:kms'])
+    .optional()
+    .meta({ description: 's3: server-side encryption of every object.' }),
+  kmsKeyId: z.string().optional().meta({ description: 's3: the KMS key for `sse: aws:kms`.' }),
+  partSize: z
+    .number()
+    .int()
+    .min(5 * 1024 * 1024)
+    .default(8 * 1024 * 1024)
+    .meta({ description: 's3 and azure-blob: objects larger than this are uploaded in parts.' }),
+
+  container: z.string().optional().meta({ description: 'azure-blob: the container.' }),
+  connectionString: z
+    .string()
+    .optional()
+    .meta({ description: 'azure-blob: a connection string (a secret reference).' }),
+  accountUrl: z
+    .string()
+    .optional()
+    .meta({ description: 'azure-blob: the account URL, e.g. https://myaccount.blob.core.windows.net.' }),
+  accountName: z
+    .string()
+    .optional()
+    .meta({ description: 'azure-blob: the account name, when it cannot be read from the account URL.' }),
+  accountKey: z
+    .string()
+    .optional()
+    .meta({ description: 'azure-blob: the account key (a secret reference).' }),
+  sasToken: z.string().optional().meta({ description: 'azure-blob: a SAS token (a secret reference).' }),
+});
+
+export type ObjectStoreOptions = z.output<typeof objectStoreOptions>;
+
+/** The checks a flat schema cannot express, each naming the field to fix. */
+export function checkDriverOptions(opts: ObjectStoreOptions): void {
+  const missing = (field: string, why: string): never => {
+    throw new FatalError('DP_OBJECT_STORE_CONFIG', `object-store: \`${field}\` is required ${why}`, {
+      details: { field },
+    });
+  };
+  if (opts.driver === 'fs' && !opts.path) missing('path', 'with driver fs');
+  if (opts.driver === 's3') {
+    if (!opts.bucket) missing('bucket', 'with driver s3');
+    if (opts.accessKeyId && !opts.secretAccessKey) missing('secretAccessKey', 'with accessKeyId');
+    if (opts.kmsKeyId && opts.sse !== 'aws:kms') missing('sse: aws:kms', 'with kmsKeyId');
+  }
+  if (opts.driver === 'azure-blob') {
+    if (!opts.container) missing('container', 'with driver azure-blob');
+    if (!opts.connectionString && !opts.accountUrl)
+      missing('connectionString or accountUrl', 'with driver azure-blob');
+    if (opts.accountUrl && !opts.connectionString && !opts.accountKey && !opts.sasToken) {
+      missing('accountKey or sasToken', 'with accountUrl');
+    }
+  }
+  if (opts.compression !== 'none' && opts.format !== 'jsonl') missing('format: jsonl', 'for compression');
+  if (opts.schema && opts.format !== 'parquet') missing('format: parquet', 'for schema');
+}

@@ -1,0 +1,157 @@
+/**
+ * The object-store sink: each batch becomes one object per (rendered prefix, topic, partition), named after
+ * the offsets it holds: `{prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}`.
+ *
+ * Idempotent replays. After a crash the engine replays from the last committed offset, and batch
+ * boundaries may differ (batches flush by time), so names alone cannot make a replay rewrite the same
+ * objects. Instead the sink relies on two guarantees of the engine: each partition's records arrive in
+ * offset order, and `write` is never called concurrently. Hence, within one partition folder, stored
+ * objects hold consecutive runs of that folder's records, and every record of the folder at or below the
+ * highest stored offset is stored. On the first write to a folder the sink lists it and keeps that highest
+ * offset; records at or below it are acknowledged without writing, the rest are written as a new object.
+ * The watermark is per folder (not per partition) because a time or field prefix can spread one batch
+ * over several folders, written one after the other: a crash between two of them must not hide the
+ * records of the folder that was not written. Records a format cannot hold are reported as failed on
+ * every attempt, including replays, so the dead-letter path sees them whatever happened before the crash.
+ * See docs/decisions/0005-object-names-and-replays.md.
+ */
+import type { Logger } from 'pino';
+import { DataError, FatalError, RetryableError } from '../../runtime/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import type { ObjectStoreDriver } from './driver.ts';
+import { createDriver } from './drivers/index.ts';
+import type { ObjectFormat } from './formats/format.ts';
+import { jsonlFormat } from './formats/jsonl.ts';
+import { parquetFormat } from './formats/parquet.ts';
+import { objectName, type PrefixTemplate, parsePrefix, partitionFolder } from './object-name.ts';
+import { checkDriverOptions, type ObjectStoreOptions } from './options.ts';
+import { StoredOffsets } from './stored-offsets.ts';
+
+interface Group {
+  readonly prefix: string;
+  readonly folder: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offsets: number[];
+  readonly prepared: unknown[];
+}
+
+/** Objects of one batch written at the same time (several partitions or prefixes). */
+const PUT_CONCURRENCY = 4;
+
+export class ObjectStoreSink implements Sink {
+  readonly #opts: ObjectStoreOptions;
+  readonly #baseDir: string;
+  readonly #logger: Logger;
+  readonly #prefix: PrefixTemplate;
+  readonly #format: ObjectFormat;
+  #driver: ObjectStoreDriver | undefined;
+  #stored: StoredOffsets | undefined;
+
+  /** `driver` replaces the one the options name (tests inject failing drivers). */
+  constructor(opts: ObjectStoreOptions, ctx: PluginContext, driver?: ObjectStoreDriver) {
+    checkDriverOptions(opts);
+    this.#opts = opts;
+    this.#baseDir = ctx.baseDir;
+    this.#logger = ctx.logger;
+    this.#prefix = parsePrefix(opts.prefix);
+    this.#format =
+      opts.format === 'parquet'
+        ? parquetFormat(opts.fields, opts.schema)
+        : jsonlFormat(opts.fields, opts.compression);
+    this.#driver = driver;
+  }
+
+  /** The driver, once `connect` has created it. */
+  get driver(): ObjectStoreDriver {
+    if (!this.#driver) {
+      throw new RetryableError('DP_OBJECT_STORE_NOT_CONNECTED', 'the object-store sink is not connected');
+    }
+    return this.#driver;
+  }
+
+  async connect(): Promise<void> {
+    this.#driver ??= await createDriver(this.#opts, this.#baseDir);
+    await this.#driver.check();
+  }
+
+  async write(batch: readonly PipelineRecord[]): Promise<SinkWriteResult | undefined> {
+    const driver = this.driver;
+    this.#stored ??= new StoredOffsets(driver);
+    const stored = this.#stored;
+    const failed: { index: number; error: DataError }[] = [];
+    const groups = new Map<string, Group>();
+    batch.forEach((record, index) => {
+      let prepared: unknown;
+      try {
+        prepared = this.#format.prepare(record);
+      } catch (err) {
+        const error = err instanceof DataError ? err : new DataError('DP_OBJECT_STORE_RECORD', String(err));
+        failed.push({ index, error });
+        return;
+      }
+      const { topic, partition, offset } = record.position;
+      const prefix = this.#prefix.render(record);
+      const folder = partitionFolder(prefix, topic, partition);
+      let group = groups.get(folder);
+      if (!group) {
+        group = { prefix, folder, topic, partition, offsets: [], prepared: [] };
+        groups.set(folder, group);
+      }
+      const previous = group.offsets.at(-1);
+      if (previous !== undefined && offset <= previous) {
+        if (offset === previous) return; // the same record twice in one batch
+        throw new FatalError(
+          'DP_OBJECT_STORE_ORDER',
+          `records of ${topic}/${partition} arrived out of offset order (${offset} after ${previous})`,
+        );
+      }
+      group.offsets.push(offset);
+      group.prepared.push(prepared);
+    });
+    const pending = [...groups.values()];
+    const workers = Array.from({ length: Math.min(PUT_CONCURRENCY, pending.length) }, async () => {
+      for (let group = pending.shift(); group; group = pending.shift())
+        await this.#writeGroup(group, driver, stored);
+    });
+    // Settle every put before reporting a failure: a retry must not race a put still in flight.
+    const outcomes = await Promise.allSettled(workers);
+    const rejected = outcomes.find((o) => o.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    return failed.length > 0 ? { failed } : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#driver?.close();
+  }
+
+  /** Writes the records of one folder that are not stored yet as one object. */
+  async #writeGroup(group: Group, driver: ObjectStoreDriver, stored: StoredOffsets): Promise<void> {
+    const highest = await stored.highest(group.folder);
+    const start = group.offsets.findIndex((o) => o > highest);
+    if (start < 0) return;
+    let body: Uint8Array;
+    try {
+      body = await this.#format.encode(group.prepared.slice(start));
+    } catch (err) {
+      throw new DataError('DP_OBJECT_STORE_ENCODE', `cannot encode records of ${group.folder}`, {
+        cause: err,
+      });
+    }
+    const first = group.offsets[start]!;
+    const last = group.offsets.at(-1)!;
+    const name = objectName(group.prefix, group.topic, group.partition, first, last, this.#format.extension);
+    const started = performance.now();
+    await driver.put(name, body);
+    stored.stored(group.folder, last);
+    this.#logger.debug(
+      {
+        object: name,
+        records: group.offsets.length - start,
+        bytes: body.byteLength,
+        ms: performance.now() - started,
+      },
+      'object written',
+    );
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Encoding values for COPY ... FROM STDIN in text format: one line per row, tab-separated, `\N` for
+ * NULL, backslash escapes. How a value is written depends on the target column's type, so that a JSON
+ * string lands in a jsonb column as JSON and in a text column as its text.
+ */
+
+export type ColumnEncoding = 'json' | 'bytea' | 'time' | 'text';
+
+export function encodingOf(sqlType: string): ColumnEncoding {
+  if (sqlType === 'json' || sqlType === 'jsonb') return 'json';
+  if (sqlType === 'bytea') return 'bytea';
+  if (sqlType.startsWith('timestamp') || sqlType === 'date') return 'time';
+  return 'text';
+}
+
+const NULL = '\\N';
+
+/** One field of a COPY text row (already escaped). Throws on a value JSON cannot represent (BigInt). */
+export function copyField(value: unknown, encoding: ColumnEncoding): string {
+  if (value === undefined || value === null) return NULL;
+  switch (encoding) {
+    case 'json':
+      return escapeCopy(JSON.stringify(value, jsonReplacer));
+    case 'bytea':
+      return Buffer.isBuffer(value) ? `\\\\x${value.toString('hex')}` : escapeCopy(plain(value));
+    case 'time':
+      return typeof value === 'number' ? new Date(value).toISOString() : escapeCopy(plain(value));
+    default:
+      return escapeCopy(plain(value));
+  }
+}
+
+function plain(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'object') return JSON.stringify(value, jsonReplacer);
+  return String(value);
+}
+
+/** Buffers (the `bytes` decoding) become base64 strings inside JSON. */
+function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  return Buffer.isBuffer(original) ? original.toString('base64') : value;
+}
+
+function escapeCopy(text: string): string {
+  return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c] as string) : text;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -1,0 +1,80 @@
+/** The options of the `postgres` sink: the single source of its validation, types and docs. */
+import { z } from 'zod';
+import { duration } from '../../config/units.ts';
+import { compileRecordPath } from './record-path.ts';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+function isRecordPath(path: string): boolean {
+  try {
+    compileRecordPath(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const recordPath = z.string().refine(isRecordPath, {
+  message:
+    'must be a field path, $key, $value, $timestamp, $position, $position.topic|partition|offset or $headers.<name>',
+});
+
+const columnSpec = z.union([
+  recordPath,
+  z.strictObject({
+    from: recordPath.meta({ description: 'Where the column value comes from.' }),
+    type: z.string().min(1).optional().meta({
+      description: 'SQL type when `createTable` creates the table (default: inferred from `from`).',
+    }),
+  }),
+]);
+
+export const DEFAULT_COLUMNS = {
+  topic: '$position.topic',
+  partition: '$position.partition',
+  offset: '$position.offset',
+  key: '$key',
+  value: '$value',
+  timestamp: '$timestamp',
+} as const satisfies Record<string, string>;
+
+export const postgresOptions = z.object({
+  connectionString: z
+    .string()
+    .min(1)
+    .meta({
+      description:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
+        'libpq connection URI; put the password in a reference: postgres://app:${PG_PASSWORD}@host:5432/db',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
+      examples: ['${DATABASE_URL}'],
+    }),
+  table: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'must be `table` or `schema.table`')
+    .meta({ description: 'Target table, optionally schema-qualified.' }),
+  columns: z
+    .record(z.string().regex(IDENTIFIER, 'must be a plain SQL identifier'), columnSpec)
+    .default(DEFAULT_COLUMNS)
+    .meta({
+      description:
+        'Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $headers.<name>; or {from, type}.',
+    }),
+  keyColumns: z.array(z.string().regex(IDENTIFIER)).min(1).optional().meta({
+    description:
+      'The columns of the primary key / unique index that identifies a record (ON CONFLICT target). Default: the columns mapped to $position.topic, $position.partition and $position.offset.',
+  }),
+  onConflict: z.enum(['upsert', 'ignore']).default('upsert').meta({
+    description:
+      'upsert: a record whose key exists replaces the row (last wins); ignore: the existing row is kept.',
+  }),
+  createTable: z.boolean().default(false).meta({
+    description: 'Create the table (with its primary key) when it does not exist.',
+  }),
+  poolSize: z.number().int().positive().default(2).meta({ description: 'Connections in the pool.' }),
+  timeout: duration()
+    .default(30_000)
+    .meta({ description: 'Connect and statement timeout: past it the batch is retried.' }),
+});
+
+export type PostgresOptions = z.output<typeof postgresOptions>;

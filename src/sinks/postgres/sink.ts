@@ -1,0 +1,228 @@
+/**
+ * The PostgreSQL writer. Per batch, one transaction: COPY the rows into a TEMP staging table, then one
+ * `INSERT … SELECT DISTINCT ON (key) … ON CONFLICT (key) DO UPDATE | DO NOTHING`, so a replay rewrites
+ * the same rows. When some rows are refused (constraint violation, bad value), the batch is bisected
+ * inside savepoints: the good rows land in the same transaction, the refused ones come back as `failed`.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataError, FatalError } from '../../runtime/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import { type ColumnEncoding, copyField, encodingOf } from './copy-text.ts';
+import { classifyPgError, classOfPgError, isBrokenConnection } from './errors.ts';
+import type { PostgresOptions } from './options.ts';
+import {
+  copySql,
+  createStagingSql,
+  createTableSql,
+  describeColumnsSql,
+  mergeSql,
+  planTable,
+  type TablePlan,
+} from './table-plan.ts';
+
+interface Row {
+  /** Index of the record in the batch. */
+  readonly index: number;
+  /** The COPY text line, with its newline. */
+  readonly line: string;
+}
+
+type Failed = Array<{ index: number; error: DataError }>;
+
+export class PostgresSink implements Sink {
+  readonly #options: PostgresOptions;
+  readonly #ctx: PluginContext;
+  readonly #plan: TablePlan;
+  readonly #copySql: string;
+  readonly #mergeSql: string;
+  /** Connections on which the staging table exists (it lives as long as the session). */
+  readonly #staged = new WeakSet<pg.PoolClient>();
+  #pool: pg.Pool | undefined;
+  #encodings: ColumnEncoding[] | undefined;
+
+  constructor(options: PostgresOptions, ctx: PluginContext) {
+    this.#options = options;
+    this.#ctx = ctx;
+    this.#plan = planTable(options, ctx.name);
+    this.#copySql = copySql(this.#plan);
+    this.#mergeSql = mergeSql(this.#plan);
+  }
+
+  async connect(): Promise<void> {
+    if (this.#pool && this.#encodings) return;
+    const o = this.#options;
+    this.#pool ??= new pg.Pool({
+      connectionString: o.connectionString,
+      max: o.poolSize,
+      connectionTimeoutMillis: o.timeout,
+      statement_timeout: o.timeout,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: `datapipe/${this.#ctx.pipelineName}`,
+    });
+    // An idle connection that the server drops must not crash the process: the pool replaces it.
+    this.#pool.on('error', (err) =>
+      this.#ctx.logger.warn({ err: err.message }, 'postgres: idle connection lost'),
+    );
+    await this.#withClient('prepare table', async (client) => {
+      if (o.createTable) await client.query(createTableSql(this.#plan));
+      this.#encodings = await this.#describe(client);
+      await this.#ensureStaging(client);
+      // Validates the ON CONFLICT target (a unique index on keyColumns must exist) before any data flows.
+      await client.query(`EXPLAIN ${this.#mergeSql}`);
+    });
+  }
+
+  async write(batch: readonly PipelineRecord[]): Promise<SinkWriteResult | undefined> {
+    if (!this.#pool || !this.#encodings) await this.connect();
+    const failed: Failed = [];
+    const rows = this.#encode(batch, failed);
+    if (rows.length > 0) {
+      await this.#withClient('write', async (client) => {
+        await this.#ensureStaging(client);
+        failed.push(...(await this.#writeRows(client, rows)));
+      });
+    }
+    if (failed.length === 0) return undefined;
+    failed.sort((a, b) => a.index - b.index);
+    return { failed };
+  }
+
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#encodings = undefined;
+    await pool?.end();
+  }
+
+  async #writeRows(client: pg.PoolClient, rows: readonly Row[]): Promise<Failed> {
+    await client.query('BEGIN');
+    try {
+      await this.#load(client, rows);
+      await client.query('COMMIT');
+      return [];
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (classOfPgError(err) !== 'data') throw err;
+    }
+    // Some rows are refused: find them by bisection, keeping the others, in one transaction.
+    const failed: Failed = [];
+    await client.query('BEGIN');
+    try {
+      await this.#bisect(client, rows, failed);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+    return failed;
+  }
+
+  async #bisect(client: pg.PoolClient, rows: readonly Row[], failed: Failed): Promise<void> {
+    await client.query('SAVEPOINT dp_rows');
+    try {
+      await client.query(`TRUNCATE ${this.#plan.staging}`);
+      await this.#load(client, rows);
+      await client.query('RELEASE SAVEPOINT dp_rows');
+      return;
+    } catch (err) {
+      if (classOfPgError(err) !== 'data') throw err;
+      await client.query('ROLLBACK TO SAVEPOINT dp_rows');
+      await client.query('RELEASE SAVEPOINT dp_rows');
+      const only = rows.length === 1 ? rows[0] : undefined;
+      if (only) {
+        failed.push({
+          index: only.index,
+          error: classifyPgError(err, `row refused by ${this.#plan.targetName}`) as DataError,
+        });
+        return;
+      }
+    }
+    const middle = Math.ceil(rows.length / 2);
+    await this.#bisect(client, rows.slice(0, middle), failed);
+    await this.#bisect(client, rows.slice(middle), failed);
+  }
+
+  async #load(client: pg.PoolClient, rows: readonly Row[]): Promise<void> {
+    const copy = client.query(copyFrom(this.#copySql));
+    await pipeline(Readable.from([rows.map((r) => r.line).join('')]), copy);
+    await client.query(this.#mergeSql);
+  }
+
+  #encode(batch: readonly PipelineRecord[], failed: Failed): Row[] {
+    const encodings = this.#encodings as ColumnEncoding[];
+    const columns = this.#plan.columns;
+    const rows: Row[] = [];
+    batch.forEach((record, index) => {
+      try {
+        let line = String(index);
+        for (let c = 0; c < columns.length; c++) {
+          line += `\t${copyField((columns[c] as (typeof columns)[number]).path.get(record), encodings[c] as ColumnEncoding)}`;
+        }
+        rows.push({ index, line: `${line}\n` });
+      } catch (err) {
+        failed.push({
+          index,
+          error: new DataError(
+            'DP_POSTGRES_ENCODE',
+            `postgres: the record cannot be encoded: ${String(err)}`,
+          ),
+        });
+      }
+    });
+    return rows;
+  }
+
+  async #describe(client: pg.PoolClient): Promise<ColumnEncoding[]> {
+    const { rows } = await client.query<{ name: string; type: string }>(describeColumnsSql, [
+      this.#plan.target,
+    ]);
+    if (rows.length === 0) {
+      throw new FatalError(
+        'DP_POSTGRES_SCHEMA',
+        `postgres: table ${this.#plan.targetName} does not exist (create it, or set createTable: true)`,
+      );
+    }
+    const types = new Map(rows.map((r) => [r.name, r.type]));
+    return this.#plan.columns.map((c) => {
+      const type = types.get(c.name);
+      if (type === undefined) {
+        throw new FatalError(
+          'DP_POSTGRES_SCHEMA',
+          `postgres: table ${this.#plan.targetName} has no column "${c.name}"`,
+        );
+      }
+      return encodingOf(type);
+    });
+  }
+
+  async #ensureStaging(client: pg.PoolClient): Promise<void> {
+    if (this.#staged.has(client)) return;
+    // Outside any transaction, so that a rolled-back batch does not take the staging table with it.
+    await client.query(createStagingSql(this.#plan));
+    this.#staged.add(client);
+  }
+
+  /** Runs `work` on a pooled connection; a connection that broke is destroyed instead of reused. */
+  async #withClient(what: string, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const pool = this.#pool as pg.Pool;
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw classifyPgError(err, `connect (${what})`);
+    }
+    let broken: Error | undefined;
+    try {
+      await work(client);
+    } catch (err) {
+      if (isBrokenConnection(err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw classifyPgError(err, what);
+    } finally {
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The statements of the postgres sink, built once from the options: the target and staging table
+ * names, the column mapping, the ON CONFLICT target, and the DDL of `createTable`.
+ */
+import { createHash } from 'node:crypto';
+import { FatalError } from '../../runtime/errors.ts';
+import type { PostgresOptions } from './options.ts';
+import { compileRecordPath, type RecordPath, type RecordPathKind } from './record-path.ts';
+
+export interface ColumnPlan {
+  readonly name: string;
+  readonly path: RecordPath;
+  /** The SQL type for `createTable`. */
+  readonly createType: string;
+}
+
+export interface TablePlan {
+  /** Quoted, possibly schema-qualified, for SQL text. */
+  readonly target: string;
+  /** Unquoted, for to_regclass and messages. */
+  readonly targetName: string;
+  readonly staging: string;
+  readonly columns: readonly ColumnPlan[];
+  readonly keyColumns: readonly string[];
+  readonly onConflict: PostgresOptions['onConflict'];
+}
+
+/** The staging table's extra column: the record's index in the batch, for "last wins" de-duplication. */
+export const SEQ_COLUMN = '__dp_seq';
+
+const INFERRED_TYPES: Record<RecordPathKind, string> = {
+  key: 'text',
+  value: 'jsonb',
+  timestamp: 'timestamptz',
+  position: 'text',
+  topic: 'text',
+  partition: 'integer',
+  offset: 'bigint',
+  header: 'text',
+  field: 'jsonb',
+};
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function planTable(options: PostgresOptions, sinkName: string): TablePlan {
+  const columns = Object.entries(options.columns).map(([name, spec]): ColumnPlan => {
+    const from = typeof spec === 'string' ? spec : spec.from;
+    const path = compileRecordPath(from);
+    const type = typeof spec === 'string' ? undefined : spec.type;
+    return { name, path, createType: type ?? INFERRED_TYPES[path.kind] };
+  });
+  const keyColumns = options.keyColumns ?? defaultKeyColumns(columns, sinkName);
+  for (const key of keyColumns) {
+    if (!columns.some((c) => c.name === key)) {
+      throw new FatalError(
+        'DP_POSTGRES_CONFIG',
+        `sink ${sinkName}: keyColumns names "${key}", which is not in columns`,
+      );
+    }
+  }
+  const hash = createHash('sha256').update(options.table).digest('hex').slice(0, 12);
+  return {
+    target: options.table.split('.').map(quoteIdent).join('.'),
+    targetName: options.table,
+    staging: quoteIdent(`dp_stage_${hash}`),
+    columns,
+    keyColumns,
+    onConflict: options.onConflict,
+  };
+}
+
+function defaultKeyColumns(columns: readonly ColumnPlan[], sinkName: string): string[] {
+  const find = (kind: RecordPathKind) => columns.find((c) => c.path.kind === kind)?.name;
+  const keys = [find('topic'), find('partition'), find('offset')];
+  if (keys.every((k): k is string => k !== undefined)) return keys;
+  const position = find('position');
+  if (position !== undefined) return [position];
+  throw new FatalError(
+    'DP_POSTGRES_CONFIG',
+    `sink ${sinkName}: set keyColumns, or map columns to $position.topic, $position.partition and $position.offset (or $position) so that a replay rewrites the same rows`,
+  );
+}
+
+export function createTableSql(plan: TablePlan): string {
+  const cols = plan.columns.map((c) => `${quoteIdent(c.name)} ${c.createType}`);
+  const pk = `PRIMARY KEY (${plan.keyColumns.map(quoteIdent).join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${plan.target} (${[...cols, pk].join(', ')})`;
+}
+
+/** The staging table: the target's mapped columns and types, no constraints, emptied at every commit. */
+export function createStagingSql(plan: TablePlan): string {
+  const cols = plan.columns.map((c) => quoteIdent(c.name)).join(', ');
+  return `CREATE TEMP TABLE IF NOT EXISTS ${plan.staging} ON COMMIT DELETE ROWS AS SELECT 0::integer AS ${quoteIdent(SEQ_COLUMN)}, ${cols} FROM ${plan.target} WITH NO DATA`;
+}
+
+export function copySql(plan: TablePlan): string {
+  const cols = [SEQ_COLUMN, ...plan.columns.map((c) => c.name)].map(quoteIdent).join(', ');
+  return `COPY ${plan.staging} (${cols}) FROM STDIN`;
+}
+
+/** Staging → target, one row per key (the last of the batch), merged by ON CONFLICT. */
+export function mergeSql(plan: TablePlan): string {
+  const cols = plan.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const keys = plan.keyColumns.map(quoteIdent).join(', ');
+  const updates = plan.columns
+    .filter((c) => !plan.keyColumns.includes(c.name))
+    .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`);
+  const action =
+    plan.onConflict === 'ignore' || updates.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${updates.join(', ')}`;
+  return (
+    `INSERT INTO ${plan.target} (${cols}) SELECT DISTINCT ON (${keys}) ${cols} FROM ${plan.staging} ` +
+    `ORDER BY ${keys}, ${quoteIdent(SEQ_COLUMN)} DESC ON CONFLICT (${keys}) ${action}`
+  );
+}
+
+export const describeColumnsSql = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+  FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`;

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../config/config-error.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import { parseYamlText } from '../config/yaml-file.ts';
+import type { DataError } from '../runtime/errors.ts';
+import type { PipelineRecord } from '../runtime/record.ts';
+import { compileTransforms, type TransformChain } from './chain.ts';
+
+function record(offset: number, value: unknown, headers: Record<string, string> = {}): PipelineRecord {
+  return {
+    position: { topic: 'orders', partition: 0, offset },
+    key: `k${offset}`,
+    value,
+    headers,
+    timestamp: 1000 + offset,
+    sizeBytes: 100,
+  };
+}
+
+function loaded(
+  transforms: PipelineConfig['transforms'],
+  baseDir = process.cwd(),
+): LoadedConfig<PipelineConfig> {
+  const text = `transforms:\n${transforms.map((t) => `  - ${JSON.stringify(t)}`).join('\n')}\n`;
+  return {
+    file: 'p.yaml',
+    baseDir,
+    config: { transforms } as PipelineConfig,
+    yaml: parseYamlText(text, 'p.yaml'),
+  };
+}
+
+async function run(chain: TransformChain, records: PipelineRecord[]) {
+  const filtered: number[] = [];
+  const failed: Array<[number, DataError]> = [];
+  const out = await chain.run(
+    { records, tags: records.map((r) => r.position.offset) },
+    { filtered: (tag) => filtered.push(tag), failed: (tag, err) => failed.push([tag, err]) },
+  );
+  return {
+    values: out.records.map((r) => JSON.parse(JSON.stringify(r.value))),
+    tags: out.tags,
+    filtered,
+    failed,
+  };
+}
+
+describe('transforms', () => {
+  it('passes records through untouched, synchronously, when there are no transforms', async () => {
+    const chain = await compileTransforms(loaded([]));
+    const input = { records: [record(0, 1)], tags: [0] };
+    assert.equal(chain.run(input, { filtered: assert.fail, failed: assert.fail }), input);
+  });
+
+  it('filters and maps with JSONata, with the record metadata as variables', async () => {
+    const chain = await compileTransforms(
+      loaded([
+        { filter: 'amount > 10 and $headers.source = "web"' },
+        { map: '{"id": $key, "cents": amount * 100, "at": $timestamp, "p": $partition}' },
+      ]),
+    );
+    const r = await run(chain, [
+      record(0, { amount: 5 }, { source: 'web' }),
+      record(1, { amount: 20 }, { source: 'web' }),
+      record(2, { amount: 30 }, { source: 'app' }),
+    ]);
+    assert.deepEqual(r.values, [{ id: 'k1', cents: 2000, at: 1001, p: 0 }]);
+    assert.deepEqual(r.tags, [1]);
+    assert.deepEqual(r.filtered, [0, 2]);
+  });
+
+  it('dead-letters a record whose expression fails, and keeps the others', async () => {
+    const chain = await compileTransforms(loaded([{ map: '$number(n)' }]));
+    const r = await run(chain, [record(0, { n: '12' }), record(1, { n: 'twelve' })]);
+    assert.deepEqual(r.values, [12]);
+    assert.equal(r.failed[0]?.[0], 1);
+    assert.equal(r.failed[0]?.[1].code, 'DP_TRANSFORM_FAILED');
+  });
+
+  it('reports an expression that does not compile as a ConfigError at its line', async () => {
+    await assert.rejects(compileTransforms(loaded([{ filter: 'a' }, { map: '{"a": ' }])), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.field, 'transforms[1].map');
+      assert.equal(err.location.line, 3);
+      return true;
+    });
+  });
+
+  it('runs a module transform: setup once with its options, fan-out, drop, and errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'datapipe-transform-'));
+    writeFileSync(
+      join(dir, 'enrich.ts'),
+      `let factor = 0;
+export function setup(options: { factor: number }): void { factor = options.factor; }
+export default function enrich(record: { value: { n: number } }) {
+  if (record.value.n === 0) return null;
+  if (record.value.n < 0) throw new Error('negative');
+  if (record.value.n === 2) return [record, { ...record, value: { n: 2, copy: true } }];
+  return { ...record, value: { n: record.value.n * factor } };
+}
+`,
+    );
+    const chain = await compileTransforms(loaded([{ module: './enrich.ts', options: { factor: 3 } }], dir));
+    assert.equal(chain.mayMutateHeaders, true);
+    const r = await run(chain, [
+      record(0, { n: 0 }),
+      record(1, { n: 1 }),
+      record(2, { n: 2 }),
+      record(3, { n: -1 }),
+    ]);
+    assert.deepEqual(r.values, [{ n: 3 }, { n: 2 }, { n: 2, copy: true }]);
+    assert.deepEqual(r.tags, [1, 2, 2]);
+    assert.deepEqual(r.filtered, [0]);
+    assert.equal(r.failed[0]?.[0], 3);
+    assert.match(r.failed[0]?.[1].message ?? '', /negative/);
+  });
+
+  it('reports a module without a default export as a ConfigError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'datapipe-transform-'));
+    writeFileSync(join(dir, 'bad.ts'), 'export const x = 1;\n');
+    await assert.rejects(compileTransforms(loaded([{ module: './bad.ts' }], dir)), {
+      name: 'ConfigError',
+      field: 'transforms[0].module',
+    });
+  });
+});

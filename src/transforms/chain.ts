@@ -1,0 +1,182 @@
+/**
+ * The pipeline's `transforms:`, compiled once and applied in order to each delivered group of records.
+ * Runs synchronously as long as every step answers synchronously (no transforms, or sync modules), and
+ * only waits where a step returns a promise (JSONata): one record at a time, which measured faster than
+ * starting all evaluations at once. A step that throws dead-letters that record (stage `transform`); a
+ * FatalError stops the run.
+ */
+import type { LoadedConfig } from '../config/load.ts';
+import type { PipelineConfig, TransformConfig } from '../config/pipeline-schema.ts';
+import { DataError, FatalError } from '../runtime/errors.ts';
+import type { PipelineRecord } from '../runtime/record.ts';
+import { configProblem } from './config-problem.ts';
+import { filterStep } from './filter.ts';
+import { describeJsonataError } from './jsonata-expression.ts';
+import { mapStep } from './map.ts';
+import { moduleStep, TransformModuleError } from './module.ts';
+import type { TransformResult, TransformStep } from './transform.ts';
+
+/** Records with a parallel array of tags (the engine's offset tickets), kept aligned through fan-out. */
+export interface Tagged<T> {
+  readonly records: PipelineRecord[];
+  readonly tags: T[];
+}
+
+export interface TransformEvents<T> {
+  /** A record was dropped by a step (filter false, module returned null or []). */
+  filtered(tag: T): void;
+  /** A step threw for this record. */
+  failed(tag: T, error: DataError): void;
+}
+
+export class TransformChain {
+  readonly steps: readonly TransformStep[];
+
+  constructor(steps: readonly TransformStep[]) {
+    this.steps = steps;
+  }
+
+  /** True when a step may change a record's headers in place (modules can). */
+  get mayMutateHeaders(): boolean {
+    return this.steps.some((s) => s.label.startsWith('module'));
+  }
+
+  run<T>(input: Tagged<T>, events: TransformEvents<T>): Tagged<T> | Promise<Tagged<T>> {
+    if (this.steps.length === 0) return input;
+    return new ChainRun(this.steps, input, events).step();
+  }
+}
+
+/** The state of one run through the steps, resumable after each awaited result. */
+class ChainRun<T> {
+  readonly #steps: readonly TransformStep[];
+  readonly #events: TransformEvents<T>;
+  #stepIndex = 0;
+  #i = 0;
+  #in: Tagged<T>;
+  #out: Tagged<T> = { records: [], tags: [] };
+
+  constructor(steps: readonly TransformStep[], input: Tagged<T>, events: TransformEvents<T>) {
+    this.#steps = steps;
+    this.#in = input;
+    this.#events = events;
+  }
+
+  step(): Tagged<T> | Promise<Tagged<T>> {
+    const pending = this.#advance();
+    return pending === undefined ? this.#in : this.#continue(pending);
+  }
+
+  /** After the first promise: await each one, then run on synchronously until the next. */
+  async #continue(first: PromiseLike<TransformResult>): Promise<Tagged<T>> {
+    let pending: PromiseLike<TransformResult> | undefined = first;
+    while (pending !== undefined) {
+      try {
+        this.#collect(await pending);
+      } catch (err) {
+        this.#fail(err);
+      }
+      this.#i++;
+      pending = this.#advance();
+    }
+    return this.#in;
+  }
+
+  /** Applies steps until one returns a promise (returned, with `#i` on its record) or all are done. */
+  #advance(): PromiseLike<TransformResult> | undefined {
+    while (this.#stepIndex < this.#steps.length) {
+      const step = this.#steps[this.#stepIndex] as TransformStep;
+      const records = this.#in.records;
+      while (this.#i < records.length) {
+        let result: TransformResult | PromiseLike<TransformResult>;
+        try {
+          result = step.apply(records[this.#i] as PipelineRecord);
+        } catch (err) {
+          this.#fail(err);
+          this.#i++;
+          continue;
+        }
+        if (isPromiseLike(result)) return result;
+        this.#collect(result);
+        this.#i++;
+      }
+      this.#in = this.#out;
+      this.#out = { records: [], tags: [] };
+      this.#i = 0;
+      this.#stepIndex++;
+    }
+    return undefined;
+  }
+
+  #collect(result: TransformResult): void {
+    const tag = this.#in.tags[this.#i] as T;
+    if (result === null || result === undefined) {
+      this.#events.filtered(tag);
+    } else if (Array.isArray(result)) {
+      if (result.length === 0) this.#events.filtered(tag);
+      for (const r of result as PipelineRecord[]) {
+        this.#out.records.push(r);
+        this.#out.tags.push(tag);
+      }
+    } else {
+      this.#out.records.push(result as PipelineRecord);
+      this.#out.tags.push(tag);
+    }
+  }
+
+  #fail(err: unknown): void {
+    if (err instanceof FatalError) throw err;
+    const step = this.#steps[this.#stepIndex] as TransformStep;
+    const error =
+      err instanceof DataError
+        ? err
+        : new DataError('DP_TRANSFORM_FAILED', `${step.label}: ${(err as Error)?.message ?? String(err)}`, {
+            cause: err,
+          });
+    this.#events.failed(this.#in.tags[this.#i] as T, error);
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<TransformResult> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { then?: unknown }).then === 'function' &&
+    !Array.isArray(value)
+  );
+}
+
+/** Compiles the pipeline's transforms; a bad expression or module is a ConfigError at its line. */
+export async function compileTransforms(loaded: LoadedConfig<PipelineConfig>): Promise<TransformChain> {
+  const steps: TransformStep[] = [];
+  const configs: readonly TransformConfig[] = loaded.config.transforms;
+  for (const [i, config] of configs.entries()) {
+    if ('filter' in config) {
+      steps.push(compileExpression(loaded, ['transforms', i, 'filter'], () => filterStep(config.filter)));
+    } else if ('map' in config) {
+      steps.push(compileExpression(loaded, ['transforms', i, 'map'], () => mapStep(config.map)));
+    } else {
+      try {
+        steps.push(await moduleStep(config.module, loaded.baseDir, config.options));
+      } catch (err) {
+        if (err instanceof TransformModuleError) {
+          throw configProblem(loaded, ['transforms', i, 'module'], err.message);
+        }
+        throw err;
+      }
+    }
+  }
+  return new TransformChain(steps);
+}
+
+export function compileExpression<R>(
+  loaded: LoadedConfig<unknown>,
+  path: ReadonlyArray<string | number>,
+  compile: () => R,
+): R {
+  try {
+    return compile();
+  } catch (err) {
+    throw configProblem(loaded, path, describeJsonataError(err));
+  }
+}

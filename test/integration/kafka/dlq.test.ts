@@ -1,0 +1,158 @@
+/**
+ * Dead letters end to end with `datapipe` processes: bad records land in the Kafka dead-letter topic with
+ * their ORIGINAL bytes and `datapipe.dlq.*` provenance; `dlq inspect` lists them; `dlq replay` re-drives
+ * them through the transforms and sinks like fresh records (under their original identity), and records
+ * that fail again are dead-lettered again.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, it } from 'node:test';
+import type { InspectResult } from '../../../src/kafka/dlq-inspect.ts';
+import type { RunSummary } from '../../../src/runtime/run-summary.ts';
+import {
+  brokers,
+  createTopic,
+  datapipe,
+  headerMap,
+  produce,
+  readTopic,
+  startDatapipe,
+  tempDir,
+  uniqueName,
+  waitFor,
+  writePipeline,
+} from './support.ts';
+
+const GOOD = 90;
+const INVALID_JSON = 5;
+const POISON = 5;
+
+function rowIds(db: string): string[] {
+  try {
+    const d = new DatabaseSync(db);
+    try {
+      return (d.prepare('SELECT id FROM records ORDER BY id').all() as Array<{ id: string }>).map(
+        (r) => r.id,
+      );
+    } finally {
+      d.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
+describe('dead-letter topic, dlq inspect and dlq replay', () => {
+  it('dead-letters with provenance, lists, and replays like fresh records', async () => {
+    const name = uniqueName('dlq').toLowerCase();
+    const topic = await createTopic(`${name}-in`, 2);
+    const dlqTopic = `${name}.dlq`;
+    const dir = tempDir('dlq');
+    writeFileSync(
+      join(dir, 'check.mjs'),
+      `export default (record) => {
+  if (record.value && record.value.poison && process.env.DLQ_TEST_FIXED !== '1') throw new Error('poison record ' + record.value.id);
+  return record;
+};\n`,
+    );
+    const db = join(dir, 'out.db');
+    const file = writePipeline(dir, {
+      name,
+      source: { type: 'kafka', brokers, topics: [topic], groupId: `${name}-group`, maxWaitTime: '100ms' },
+      transforms: [{ module: './check.mjs' }],
+      sinks: [{ type: 'sqlite', name: 'db', path: db, key: '$position' }],
+      deadLetter: {
+        type: 'kafka',
+        name: 'dlq',
+        brokers,
+        topic: dlqTopic,
+        valueEncoding: 'bytes',
+        createTopic: { partitions: 2 },
+        batch: { linger: '50ms' },
+      },
+    });
+    const messages: Array<{ key: string; value: string; headers?: Record<string, string> }> = [
+      ...Array.from({ length: GOOD }, (_, i) => ({ key: `good-${i}`, value: JSON.stringify({ id: i }) })),
+      ...Array.from({ length: INVALID_JSON }, (_, i) => ({
+        key: `bad-${i}`,
+        value: `{not json ${i}`,
+        headers: { origin: 'test' },
+      })),
+      ...Array.from({ length: POISON }, (_, i) => ({
+        key: `poison-${i}`,
+        value: JSON.stringify({ id: 1000 + i, poison: true }),
+      })),
+    ];
+    await produce(topic, messages);
+
+    const run = startDatapipe(['run', file], join(dir, 'run.log'));
+    let dead: Awaited<ReturnType<typeof readTopic>>;
+    try {
+      await waitFor('the good records', () => rowIds(db).length >= GOOD);
+      dead = await readTopic(dlqTopic, INVALID_JSON + POISON, 60_000);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+    assert.equal(rowIds(db).length, GOOD);
+
+    // Provenance headers and the original bytes.
+    const byKey = new Map(messages.map((m) => [m.key, m]));
+    const stages = new Map<string, number>();
+    for (const m of dead) {
+      const h = headerMap(m);
+      const original = byKey.get(m.key!.toString())!;
+      assert.equal(m.value.toString(), original.value, 'the ORIGINAL raw value is kept');
+      assert.equal(h['datapipe.dlq.topic'], topic);
+      assert.match(h['datapipe.dlq.partition'] ?? '', /^[01]$/);
+      assert.match(h['datapipe.dlq.offset'] ?? '', /^\d+$/);
+      assert.match(h['datapipe.dlq.timestamp'] ?? '', /^\d{13}$/);
+      assert.equal(h['datapipe.dlq.error.class'], 'data');
+      assert.ok((h['datapipe.dlq.error.code'] ?? '').startsWith('DP_'));
+      assert.ok((h['datapipe.dlq.error.message'] ?? '').length > 0);
+      assert.match(h['datapipe.dlq.attempts'] ?? '', /^\d+$/);
+      if (original.headers) assert.equal(h['origin'], 'test', "the record's own headers are kept");
+      stages.set(h['datapipe.dlq.stage']!, (stages.get(h['datapipe.dlq.stage']!) ?? 0) + 1);
+    }
+    assert.deepEqual(Object.fromEntries(stages), { decode: INVALID_JSON, transform: POISON });
+
+    // inspect
+    const inspected = await datapipe(['dlq', 'inspect', file, '--output', 'json']);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    const list = JSON.parse(inspected.stdout) as InspectResult;
+    assert.equal(list.topic, dlqTopic);
+    assert.equal(list.total, INVALID_JSON + POISON);
+    assert.equal(list.records.length, INVALID_JSON + POISON);
+    assert.ok(list.records.every((r) => r.original?.topic === topic && !r.replayed));
+    assert.ok(list.records.some((r) => r.stage === 'transform' && /poison record/.test(r.error.message)));
+    const limited = await datapipe(['dlq', 'inspect', file, '--limit', '3']);
+    assert.equal(limited.code, 0, limited.stderr);
+    assert.equal(limited.stdout.trim().split('\n').length, 1 + 3);
+
+    // replay, with the transform fixed: the poison records now go through; the invalid JSON fails again.
+    const replay = await datapipe(['dlq', 'replay', file, '--output', 'json'], { DLQ_TEST_FIXED: '1' });
+    assert.equal(replay.code, 0, replay.stderr);
+    const summary = JSON.parse(replay.stdout) as RunSummary;
+    assert.equal(summary.records_in, INVALID_JSON + POISON);
+    assert.equal(summary.records_out['db'], POISON);
+    assert.equal(summary.dead_lettered, INVALID_JSON);
+    const ids = rowIds(db);
+    assert.equal(ids.length, GOOD + POISON);
+    // Replayed rows carry the ORIGINAL identity (topic/partition/offset of the input topic).
+    for (const r of list.records.filter((x) => x.stage === 'transform')) {
+      assert.ok(ids.includes(`${r.original!.topic}/${r.original!.partition}/${r.original!.offset}`));
+    }
+
+    // Progress is kept: the first ten are marked replayed; only the re-dead-lettered five are left.
+    const after = JSON.parse(
+      (await datapipe(['dlq', 'inspect', file, '--output', 'json'])).stdout,
+    ) as InspectResult;
+    assert.equal(after.total, INVALID_JSON + POISON + INVALID_JSON);
+    assert.equal(after.records.filter((r) => r.replayed).length, INVALID_JSON + POISON);
+    const again = await datapipe(['dlq', 'replay', file, '--output', 'json'], { DLQ_TEST_FIXED: '1' });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((JSON.parse(again.stdout) as RunSummary).records_in, INVALID_JSON);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Helpers for the Kafka integration tests: unique topics on the real broker (test/support/services.ts),
+ * producing and reading back, pipeline files in a temp folder, and `datapipe` processes whose logs are
+ * kept in a file (so tests can grep them, e.g. for a secret that must never appear).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Admin, Consumer, type Message, ProduceAcks, Producer } from '@platformatic/kafka';
+import { stringify } from 'yaml';
+import { readBatch } from '../../../src/sources/kafka/read-batch.ts';
+import { services } from '../../support/services.ts';
+
+export const brokers = [services.kafka.bootstrap];
+export const repoRoot = resolve(import.meta.dirname, '../../..');
+const node = process.execPath;
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export async function createTopic(name: string, partitions: number): Promise<string> {
+  const admin = new Admin({ clientId: 'datapipe-test-admin', bootstrapBrokers: brokers });
+  try {
+    await admin.createTopics({ topics: [name], partitions, replicas: 1 });
+  } finally {
+    await admin.close();
+  }
+  return name;
+}
+
+export interface TestMessage {
+  readonly key?: string;
+  readonly value: string | Buffer;
+  readonly partition?: number;
+  readonly headers?: Record<string, string>;
+  readonly timestamp?: number;
+}
+
+export async function produce(topic: string, messages: readonly TestMessage[]): Promise<void> {
+  const producer = new Producer({
+    clientId: 'datapipe-test-producer',
+    bootstrapBrokers: brokers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+  });
+  try {
+    for (let i = 0; i < messages.length; i += 1000) {
+      await producer.send({
+        messages: messages.slice(i, i + 1000).map((m) => ({
+          topic,
+          ...(m.key === undefined ? {} : { key: Buffer.from(m.key) }),
+          value: Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value),
+          ...(m.partition === undefined ? {} : { partition: m.partition }),
+          ...(m.headers
+            ? {
+                headers: new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])),
+              }
+            : {}),
+          ...(m.timestamp === undefined ? {} : { timestamp: BigInt(m.timestamp) }),
+        })),
+      });
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+export type ReadMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+/** Reads `count` messages of `topic` from the beginning with a throwaway group (fails after `timeoutMs`). */
+export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  const consumer = new Consumer({
+    clientId: 'datapipe-test-reader',
+    groupId: uniqueName('reader'),
+    bootstrapBrokers: brokers,
+    autocommit: false,
+    maxWaitTime: 200,
+  });
+  const out: ReadMessage[] = [];
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+    stream.on('readable', () => {});
+    const signal = AbortSignal.timeout(timeoutMs);
+    while (out.length < count) {
+      const batch = await readBatch<ReadMessage>(stream, 1000, signal);
+      if (batch === null) break;
+      out.push(...batch);
+    }
+    await stream.close();
+  } finally {
+    await consumer.close(true);
+  }
+  if (out.length < count)
+    throw new Error(`read ${out.length} of ${count} messages from ${topic} in ${timeoutMs} ms`);
+  return out;
+}
+
+export function headerMap(m: ReadMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of m.headers) out[k.toString()] = v.toString();
+  return out;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `datapipe-${prefix}-`));
+}
+
+/** Writes a pipeline file (observability off unless given) and returns its path. */
+export function writePipeline(dir: string, config: Record<string, unknown>, file = 'pipeline.yaml'): string {
+  const path = join(dir, file);
+  writeFileSync(path, stringify({ observability: { enabled: false }, ...config }));
+  return path;
+}
+
+export interface DatapipeProcess {
+  readonly child: ChildProcess;
+  readonly logFile: string;
+  readonly exited: Promise<number | null>;
+  logs(): string;
+}
+
+/** Starts `datapipe ARGS...` with stdout+stderr appended to `logFile` (JSON logs). */
+export function startDatapipe(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): DatapipeProcess {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(node, [join(repoRoot, 'bin/datapipe.js'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json', NO_COLOR: '1', ...env },
+    stdio: ['ignore', fd, fd],
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  return { child, logFile, exited, logs: () => readFileSync(logFile, 'utf8') };
+}
+
+/** Runs `datapipe ARGS...` to completion; returns exit code, stdout and stderr. */
+export function datapipe(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(node, [join(repoRoot, 'bin/datapipe.js'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+/** Polls `check` every 200 ms until it returns true; throws after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Committed offsets of a group, summed over the partitions of `topic`. */
+export async function committedTotal(groupId: string, topic: string, partitions: number): Promise<number> {
+  const consumer = new Consumer({ clientId: 'datapipe-test-offsets', groupId, bootstrapBrokers: brokers });
+  try {
+    const committed = await consumer.listCommittedOffsets({
+      topics: [{ topic, partitions: Array.from({ length: partitions }, (_, i) => i) }],
+    });
+    return (committed.get(topic) ?? []).reduce((sum, o) => sum + (o > 0n ? Number(o) : 0), 0);
+  } finally {
+    await consumer.close(true);
+  }
+}

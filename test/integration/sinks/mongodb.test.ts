@@ -1,0 +1,351 @@
+/**
+ * The mongodb sink against the real MongoDB-wire server of `npm run services:up` (FerretDB): documents
+ * land and read back, a server restart mid-run loses nothing, replays do not duplicate, and a refused
+ * document comes back as `failed` while its neighbours land.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { DataError, FatalError, RetryableError } from '../../../src/runtime/errors.ts';
+import type { PipelineRecord, PluginContext, Sink } from '../../../src/runtime/plugin.ts';
+import { RetryPolicy, retrying } from '../../../src/runtime/retry.ts';
+import { mongodbSink } from '../../../src/sinks/mongodb/index.ts';
+import { services } from '../../support/services.ts';
+
+const MONGODB_URI = services.mongodb.url;
+const DATABASE = 'datapipe_sink_test';
+const root = join(import.meta.dirname, '../../..');
+const run = promisify(execFile);
+
+const ctx: PluginContext = {
+  pipelineName: 'test',
+  name: 'mongodb',
+  logger: pino({ level: 'silent' }),
+  baseDir: root,
+  stateDir: root,
+};
+
+function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    position: { topic, partition: 1, offset: start + i },
+    key: `order-${(start + i) % 1000}`,
+    value: { orderId: `o-${start + i}`, amount: start + i, email: `c${start + i}@example.com` },
+    headers: {},
+    timestamp: 1_700_000_000_000 + i,
+    sizeBytes: 64,
+  }));
+}
+
+/** Every sink a test opens, closed after the suite even when the test failed (open clients keep the process alive). */
+const opened: Sink[] = [];
+
+function sinkFor(collection: string, extra: Record<string, unknown> = {}): Sink {
+  const options = mongodbSink.options.parse({
+    uri: MONGODB_URI,
+    database: DATABASE,
+    collection,
+    timeout: '3s',
+    ...extra,
+  });
+  const sink = mongodbSink.create(options, ctx);
+  opened.push(sink);
+  return sink;
+}
+
+/** Stops or starts one of the shared services through the services script (docs/services.md). */
+async function service(command: 'up' | 'down', name: string): Promise<void> {
+  await run('npm', ['run', '--silent', `services:${command}`, '--', name], { cwd: root });
+}
+
+/**
+ * Runs `npx datapipe run <file>` as a child in its own process group. With `killWhen`, polls it and
+ * SIGKILLs the whole group (npx and the node it started) as soon as it returns true: a crash, not a shutdown.
+ */
+async function runDatapipe(
+  file: string,
+  env: Record<string, string>,
+  killWhen?: () => Promise<boolean>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const child = spawn('npx', ['datapipe', 'run', file], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  if (killWhen) {
+    while (!done) {
+      if (await killWhen()) {
+        process.kill(-(child.pid as number), 'SIGKILL');
+        break;
+      }
+      await sleep(20);
+    }
+  }
+  return { ...(await exited), output };
+}
+
+describe('mongodb sink', () => {
+  let client: MongoClient;
+  before(async () => {
+    client = new MongoClient(MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+    await client.connect();
+    await client.db(DATABASE).dropDatabase();
+  });
+  after(async () => {
+    await Promise.all(opened.map((s) => s.close()));
+    await client.close();
+  });
+  const docs = (collection: string) => client.db(DATABASE).collection<{ _id: unknown }>(collection);
+
+  it('upserts documents keyed by position and reads them back', async () => {
+    const sink = sinkFor('by_position');
+    await sink.connect();
+    const batch = records(50);
+    assert.equal(await sink.write(batch), undefined);
+    const stored = await docs('by_position').find().sort({ amount: 1 }).toArray();
+    assert.equal(stored.length, 50);
+    assert.deepEqual(stored[7], { _id: 'orders:1:7', orderId: 'o-7', amount: 7, email: 'c7@example.com' });
+    await sink.close();
+  });
+
+  it('replaying the same batch (replace and insert models) does not duplicate', async () => {
+    for (const writeModel of ['replace', 'insert', 'update'] as const) {
+      const collection = `replay_${writeModel}`;
+      const sink = sinkFor(collection, { writeModel });
+      const batch = records(30, 1000);
+      assert.equal(await sink.write(batch), undefined);
+      assert.equal(await sink.write(records(30, 1000)), undefined, `${writeModel}: a replay is not an error`);
+      assert.equal(await docs(collection).countDocuments(), 30, writeModel);
+      await sink.close();
+    }
+  });
+
+  it('keys by $key or a field: last record wins (replace), fields merge (update), tombstones delete', async () => {
+    const replace = sinkFor('by_key', { key: '$key', deleteOnTombstone: true });
+    const base = records(3, 0, 'k');
+    const batch: PipelineRecord[] = [
+      { ...(base[0] as PipelineRecord), key: 'a', value: { v: 1 } },
+      { ...(base[1] as PipelineRecord), key: 'b', value: { v: 1 } },
+      { ...(base[2] as PipelineRecord), key: 'a', value: { v: 2 } },
+    ];
+    await replace.write(batch);
+    assert.deepEqual(await docs('by_key').find().sort({ _id: 1 }).toArray(), [
+      { _id: 'a', v: 2 },
+      { _id: 'b', v: 1 },
+    ]);
+    await replace.write([{ ...(base[0] as PipelineRecord), key: 'b', value: null }]);
+    assert.deepEqual(await docs('by_key').find().toArray(), [{ _id: 'a', v: 2 }]);
+    await replace.close();
+
+    const update = sinkFor('by_field', { key: 'orderId', writeModel: 'update' });
+    await update.write([
+      { ...(base[0] as PipelineRecord), value: { orderId: 'x', status: 'new', amount: 5 } },
+      { ...(base[1] as PipelineRecord), value: { orderId: 'x', status: 'paid' } },
+    ]);
+    assert.deepEqual(await docs('by_field').find().toArray(), [
+      { _id: 'x', orderId: 'x', status: 'paid', amount: 5 },
+    ]);
+    await update.close();
+  });
+
+  it('a refused document is `failed` by index while the rest of the batch lands', async () => {
+    await docs('unique_email').createIndex({ email: 1 }, { unique: true });
+    const sink = sinkFor('unique_email');
+    const batch = records(10, 0, 'dlq');
+    batch[3] = { ...(batch[3] as PipelineRecord), value: { orderId: 'dup', email: 'c8@example.com' } };
+    batch[6] = { ...(batch[6] as PipelineRecord), value: 'not a document' };
+    const result = await sink.write(batch);
+    const failed = result?.failed ?? [];
+    // Index 3 or 8 collides on email: the server keeps the first it applies, and the sink reports the other.
+    const indexes = failed.map((f) => f.index);
+    assert.equal(indexes.length, 2, JSON.stringify(indexes));
+    assert.ok(indexes.includes(6));
+    assert.ok(indexes.includes(3) || indexes.includes(8));
+    for (const f of failed) assert.ok(f.error instanceof DataError);
+    assert.equal(failed.find((f) => f.index !== 6)?.error.code, 'DP_MONGODB_DUPLICATE_KEY');
+    assert.equal(await docs('unique_email').countDocuments(), 8);
+    // Replaying the batch fails the same records again and writes nothing twice.
+    const again = await sink.write(batch);
+    assert.deepEqual(
+      again?.failed?.map((f) => f.index),
+      indexes,
+    );
+    assert.equal(await docs('unique_email').countDocuments(), 8);
+    await sink.close();
+  });
+
+  it('bad config is fatal: a malformed uri, and deleteOnTombstone with key $position', async () => {
+    const bad = mongodbSink.create(
+      mongodbSink.options.parse({ uri: 'not-a-uri', database: DATABASE, collection: 'x' }),
+      ctx,
+    );
+    await assert.rejects(bad.connect(), FatalError);
+    assert.throws(() => sinkFor('x', { deleteOnTombstone: true }), FatalError);
+  });
+
+  it('survives a server restart mid-run: the write is retried and nothing is lost', {
+    timeout: 120_000,
+  }, async () => {
+    const sink = sinkFor('restart');
+    await sink.connect();
+    await sink.write(records(100, 0, 'restart'));
+    await service('down', 'mongodb');
+    let restarted = false;
+    try {
+      const down = await sink.write(records(100, 100, 'restart')).catch((e: unknown) => e);
+      assert.ok(down instanceof RetryableError, `expected RetryableError, got ${String(down)}`);
+      const policy = new RetryPolicy({ maxAttempts: 0, initialBackoff: 200, maxBackoff: 1000 });
+      let attempts = 0;
+      await retrying(async (attempt) => {
+        attempts = attempt;
+        if (attempt === 2) {
+          await service('up', 'mongodb');
+          restarted = true;
+        }
+        return sink.write(records(100, 100, 'restart'));
+      }, policy);
+      assert.ok(attempts >= 2);
+    } finally {
+      if (!restarted) await service('up', 'mongodb');
+    }
+    await sink.write(records(100, 200, 'restart'));
+    const offsets = (await docs('restart').find().toArray()).map((d) => Number(String(d._id).split(':')[2]));
+    assert.deepEqual(
+      offsets.sort((a, b) => a - b),
+      Array.from({ length: 300 }, (_, i) => i),
+    );
+    await sink.close();
+  });
+});
+
+describe('mongodb sink, end to end through `datapipe run`', () => {
+  const client = new MongoClient(MONGODB_URI, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 10_000 });
+  const dir = mkdtempSync(join(tmpdir(), 'datapipe-mongodb-e2e-'));
+  const env = { MONGODB_URI };
+  const docs = (collection: string) => client.db(DATABASE).collection<{ _id: string }>(collection);
+
+  before(async () => {
+    await client.connect();
+    await docs('e2e_kill')
+      .drop()
+      .catch(() => {});
+    await docs('e2e_dlq')
+      .drop()
+      .catch(() => {});
+  });
+  after(async () => {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a run killed with SIGKILL and run again writes every record exactly once', {
+    timeout: 180_000,
+  }, async () => {
+    // A database of its own per run: FerretDB 1.24 (SQLite) has been seen to stop answering for the
+    // database a killed client was writing to; that must not take the other tests down with it.
+    const database = `datapipe_sink_kill_${Date.now()}`;
+    const killDocs = () => client.db(database).collection<{ _id: string }>('e2e_kill');
+    const file = join(dir, 'kill.yaml');
+    writeFileSync(
+      file,
+      `name: mongodb-kill
+source: { type: generator, count: 4000, rate: 1000, partitions: 2 }
+sinks:
+  - name: mongo
+    type: mongodb
+    uri: \${MONGODB_URI}
+    database: ${database}
+    collection: e2e_kill
+    timeout: 5s
+    batch: { maxRecords: 100, linger: 10s }
+observability: { enabled: false }
+shutdown: { gracePeriod: 5s }
+stateDir: ${join(dir, 'kill-state')}
+`,
+    );
+    const stored = () => killDocs().countDocuments({}, { maxTimeMS: 5000 });
+    // Progress is watched through the checkpoint file, not by querying the server while the pipeline writes.
+    const checkpoint = join(dir, 'kill-state', 'generator-orders.checkpoint.json');
+    const started = Date.now();
+    const first = await runDatapipe(
+      file,
+      env,
+      async () => existsSync(checkpoint) && Date.now() - started > 1500,
+    );
+    assert.equal(first.signal, 'SIGKILL', `the first run should be killed mid-way:\n${first.output}`);
+    const atKill = await stored().catch((err: unknown) => {
+      throw new Error(
+        `the MongoDB-wire server stopped answering for ${database} after its client was killed mid-write (server defect, not a sink one): ${String(err)}`,
+      );
+    });
+    assert.ok(atKill < 4000);
+    const second = await runDatapipe(file, env);
+    assert.equal(second.code, 0, second.output);
+    const ids = (
+      await killDocs()
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    )
+      .map((d) => d._id)
+      .sort();
+    const expected = [0, 1].flatMap((p) => Array.from({ length: 2000 }, (_, o) => `orders:${p}:${o}`)).sort();
+    assert.deepEqual(ids, expected);
+    await client.db(database).dropDatabase();
+  });
+
+  it('records that cannot be documents go to dead letter, every other record lands', {
+    timeout: 120_000,
+  }, async () => {
+    const file = join(dir, 'dlq.yaml');
+    const stateDir = join(dir, 'dlq-state');
+    writeFileSync(
+      file,
+      `name: mongodb-dlq
+source: { type: generator, count: 1000 }
+transforms:
+  - map: 'test = true ? "a test order is not a document" : $'
+sinks:
+  - name: mongo
+    type: mongodb
+    uri: \${MONGODB_URI}
+    database: ${DATABASE}
+    collection: e2e_dlq
+    key: $key
+observability: { enabled: false }
+stateDir: ${stateDir}
+`,
+    );
+    const result = await runDatapipe(file, env);
+    assert.equal(result.code, 0, result.output);
+    const dead = readFileSync(join(stateDir, 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key: string; headers: Record<string, string> });
+    assert.ok(dead.length > 0, 'the generator makes about 1.5% test orders');
+    assert.ok(dead.every((d) => d.headers['datapipe.dlq.error.code'] === 'DP_MONGODB_NOT_A_DOCUMENT'));
+    assert.equal(await docs('e2e_dlq').countDocuments(), 1000 - dead.length);
+    assert.equal(await docs('e2e_dlq').countDocuments({ test: true }), 0);
+    assert.equal(await docs('e2e_dlq').countDocuments({ _id: { $in: dead.map((d) => d.key) } }), 0);
+  });
+});

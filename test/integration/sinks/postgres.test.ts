@@ -1,0 +1,391 @@
+/**
+ * The postgres sink against the real PostgreSQL of `npm run services:up`: rows land and read back,
+ * a server restart mid-run loses nothing, replays and in-batch duplicates do not duplicate rows, and
+ * rows refused by constraints come back as `failed` (exactly those indexes) while the rest land.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import pino from 'pino';
+import { DataError, FatalError, RetryableError } from '../../../src/runtime/errors.ts';
+import type { PipelineRecord, PluginContext, Sink } from '../../../src/runtime/plugin.ts';
+import { RetryPolicy, retrying } from '../../../src/runtime/retry.ts';
+import { postgresSink } from '../../../src/sinks/postgres/index.ts';
+import { services } from '../../support/services.ts';
+
+const CONNECTION = services.postgres.connectionString;
+const SCHEMA = 'datapipe_sink_test';
+const root = join(import.meta.dirname, '../../..');
+const run = promisify(execFile);
+
+const ctx: PluginContext = {
+  pipelineName: 'test',
+  name: 'postgres',
+  logger: pino({ level: 'silent' }),
+  baseDir: root,
+  stateDir: root,
+};
+
+function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    position: { topic, partition: 2, offset: start + i },
+    key: `k-${start + i}`,
+    value: {
+      orderId: `o-${start + i}`,
+      amount: start + i,
+      customer: { name: `c${start + i}` },
+      note: 'a\tb\\c\nd',
+    },
+    headers: {},
+    timestamp: 1_700_000_000_000 + i,
+    sizeBytes: 64,
+  }));
+}
+
+/** Every sink a test opens, closed after the suite even when the test failed. */
+const opened: Sink[] = [];
+
+function sinkFor(table: string, extra: Record<string, unknown> = {}): Sink {
+  const options = postgresSink.options.parse({
+    connectionString: CONNECTION,
+    table: `${SCHEMA}.${table}`,
+    timeout: '5s',
+    ...extra,
+  });
+  const sink = postgresSink.create(options, ctx);
+  opened.push(sink);
+  return sink;
+}
+
+const ORDER_COLUMNS = {
+  order_id: 'orderId',
+  amount: 'amount',
+  customer: 'customer.name',
+  payload: '$value',
+  src_offset: '$position.offset',
+};
+
+/** Stops or starts one of the shared services through the services script (docs/services.md). */
+async function service(command: 'up' | 'down', name: string): Promise<void> {
+  await run('npm', ['run', '--silent', `services:${command}`, '--', name], { cwd: root });
+}
+
+/**
+ * Runs `npx datapipe run <file>` as a child in its own process group. With `killWhen`, polls it and
+ * SIGKILLs the whole group (npx and the node it started) as soon as it returns true: a crash, not a shutdown.
+ */
+async function runDatapipe(
+  file: string,
+  env: Record<string, string>,
+  killWhen?: () => Promise<boolean>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const child = spawn('npx', ['datapipe', 'run', file], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  if (killWhen) {
+    while (!done) {
+      if (await killWhen()) {
+        process.kill(-(child.pid as number), 'SIGKILL');
+        break;
+      }
+      await sleep(20);
+    }
+  }
+  return { ...(await exited), output };
+}
+
+describe('postgres sink', () => {
+  const db = new pg.Pool({ connectionString: CONNECTION, max: 1 });
+  db.on('error', () => {});
+  const query = async <T extends pg.QueryResultRow>(sql: string) => (await db.query<T>(sql)).rows;
+
+  before(async () => {
+    await db.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    await db.query(`CREATE SCHEMA ${SCHEMA}`);
+    await db.query(`CREATE TABLE ${SCHEMA}.orders (
+      order_id text PRIMARY KEY,
+      amount numeric NOT NULL CHECK (amount >= 0),
+      customer text,
+      payload jsonb,
+      src_offset bigint)`);
+  });
+  after(async () => {
+    await Promise.all(opened.map((s) => s.close()));
+    await db.end();
+  });
+
+  it('creates a table keyed by position, writes and reads back', async () => {
+    const sink = sinkFor('events', { createTable: true });
+    await sink.connect();
+    assert.equal(await sink.write(records(50)), undefined);
+    const rows = await query<Record<string, unknown>>(
+      `SELECT topic, partition, "offset", key, value, timestamp FROM ${SCHEMA}.events ORDER BY "offset"`,
+    );
+    assert.equal(rows.length, 50);
+    assert.deepEqual(rows[7], {
+      topic: 'orders',
+      partition: 2,
+      offset: '7',
+      key: 'k-7',
+      value: { orderId: 'o-7', amount: 7, customer: { name: 'c7' }, note: 'a\tb\\c\nd' },
+      timestamp: new Date(1_700_000_000_007),
+    });
+    const pk = await query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${SCHEMA}.events'::regclass AND contype = 'p'`,
+    );
+    assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset")' }]);
+  });
+
+  it('replaying a batch rewrites the same rows: no duplicates', async () => {
+    const sink = sinkFor('events', { createTable: true });
+    await sink.write(records(50));
+    await sink.write(records(60, 40));
+    const [count] = await query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.events`);
+    assert.equal(count?.n, '100');
+  });
+
+  it('maps fields to columns; a key twice in a batch: last wins (upsert), first kept (ignore)', async () => {
+    const upsert = sinkFor('orders', { columns: ORDER_COLUMNS, keyColumns: ['order_id'] });
+    const base = records(3, 0, 'map');
+    const batch: PipelineRecord[] = [
+      { ...(base[0] as PipelineRecord), value: { orderId: 'A', amount: 1, customer: { name: 'x' } } },
+      { ...(base[1] as PipelineRecord), value: { orderId: 'B', amount: 2.5 } },
+      { ...(base[2] as PipelineRecord), value: { orderId: 'A', amount: 3, customer: { name: 'y' } } },
+    ];
+    assert.equal(await upsert.write(batch), undefined);
+    assert.deepEqual(
+      await query(`SELECT order_id, amount, customer, src_offset FROM ${SCHEMA}.orders ORDER BY 1`),
+      [
+        { order_id: 'A', amount: '3', customer: 'y', src_offset: '2' },
+        { order_id: 'B', amount: '2.5', customer: null, src_offset: '1' },
+      ],
+    );
+    const ignore = sinkFor('orders', {
+      columns: ORDER_COLUMNS,
+      keyColumns: ['order_id'],
+      onConflict: 'ignore',
+    });
+    await ignore.write([{ ...(base[0] as PipelineRecord), value: { orderId: 'A', amount: 99 } }]);
+    assert.deepEqual(await query(`SELECT amount FROM ${SCHEMA}.orders WHERE order_id = 'A'`), [
+      { amount: '3' },
+    ]);
+    await db.query(`TRUNCATE ${SCHEMA}.orders`);
+  });
+
+  it('rows refused by constraints or types are `failed` by index; the rest of the batch lands', async () => {
+    const sink = sinkFor('orders', { columns: ORDER_COLUMNS, keyColumns: ['order_id'] });
+    const batch = records(20, 0, 'dlq');
+    const bad = (i: number, value: unknown) => {
+      batch[i] = { ...(batch[i] as PipelineRecord), value };
+    };
+    bad(2, { orderId: 'o-2', amount: -5 }); // CHECK violation (23514)
+    bad(7, { orderId: 'o-7' }); // NOT NULL violation (23502)
+    bad(13, { orderId: 'o-13', amount: 'lots' }); // not a number (22P02)
+    bad(16, { amount: 1 }); // no primary key (23502)
+    const result = await sink.write(batch);
+    assert.deepEqual(
+      result?.failed?.map((f) => f.index),
+      [2, 7, 13, 16],
+    );
+    for (const f of result?.failed ?? []) {
+      assert.ok(f.error instanceof DataError);
+      assert.equal(f.error.code, 'DP_POSTGRES_REJECTED');
+    }
+    assert.deepEqual(
+      result?.failed?.map((f) => f.error.details.sqlState),
+      ['23514', '23502', '22P02', '23502'],
+    );
+    const rows = await query<{ order_id: string }>(
+      `SELECT order_id FROM ${SCHEMA}.orders ORDER BY src_offset`,
+    );
+    const expected = [...Array(20).keys()].filter((i) => ![2, 7, 13, 16].includes(i)).map((i) => `o-${i}`);
+    assert.deepEqual(
+      rows.map((r) => r.order_id),
+      expected,
+    );
+  });
+
+  it('config and schema mistakes are fatal', async () => {
+    await assert.rejects(sinkFor('missing').connect(), (err: unknown) => {
+      assert.ok(err instanceof FatalError);
+      assert.equal(err.code, 'DP_POSTGRES_SCHEMA');
+      return true;
+    });
+    await assert.rejects(
+      sinkFor('orders', { columns: { nope: '$key', src_offset: '$position' } }).connect(),
+      FatalError,
+    );
+    // orders has no unique index on src_offset: ON CONFLICT has no arbiter.
+    await assert.rejects(
+      sinkFor('orders', {
+        columns: { order_id: 'orderId', src_offset: '$position' },
+        keyColumns: ['src_offset'],
+      }).connect(),
+      FatalError,
+    );
+    const noDb = postgresSink.create(
+      postgresSink.options.parse({
+        connectionString: CONNECTION.replace(/\/datapipe$/, '/no_such_db'),
+        table: 't',
+      }),
+      ctx,
+    );
+    opened.push(noDb);
+    await assert.rejects(noDb.connect(), FatalError);
+  });
+
+  it('survives a server restart mid-run: the write is retried and nothing is lost', {
+    timeout: 180_000,
+  }, async () => {
+    const sink = sinkFor('restart', { createTable: true });
+    await sink.connect();
+    await sink.write(records(100, 0, 'restart'));
+    await service('down', 'postgres');
+    let restarted = false;
+    try {
+      const down = await sink.write(records(100, 100, 'restart')).catch((e: unknown) => e);
+      assert.ok(down instanceof RetryableError, `expected RetryableError, got ${String(down)}`);
+      const policy = new RetryPolicy({ maxAttempts: 0, initialBackoff: 200, maxBackoff: 1000 });
+      let attempts = 0;
+      await retrying(async (attempt) => {
+        attempts = attempt;
+        if (attempt === 2) {
+          await service('up', 'postgres');
+          restarted = true;
+        }
+        return sink.write(records(100, 100, 'restart'));
+      }, policy);
+      assert.ok(attempts >= 2);
+    } finally {
+      if (!restarted) await service('up', 'postgres');
+    }
+    await sink.write(records(100, 200, 'restart'));
+    const rows = await query<{ offset: string }>(`SELECT "offset" FROM ${SCHEMA}.restart ORDER BY "offset"`);
+    assert.deepEqual(
+      rows.map((r) => Number(r.offset)),
+      Array.from({ length: 300 }, (_, i) => i),
+    );
+  });
+});
+
+describe('postgres sink, end to end through `datapipe run`', () => {
+  const db = new pg.Pool({ connectionString: CONNECTION, max: 1 });
+  db.on('error', () => {});
+  const dir = mkdtempSync(join(tmpdir(), 'datapipe-pg-e2e-'));
+  const env = { PG_URL: CONNECTION };
+  const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]?.n);
+
+  before(async () => {
+    await db.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+    await db.query(`DROP TABLE IF EXISTS ${SCHEMA}.e2e_kill, ${SCHEMA}.e2e_dlq`);
+  });
+  after(async () => {
+    await db.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a run killed with SIGKILL and run again writes every record exactly once', {
+    timeout: 180_000,
+  }, async () => {
+    const file = join(dir, 'kill.yaml');
+    writeFileSync(
+      file,
+      `name: pg-kill
+source: { type: generator, count: 4000, rate: 1000, partitions: 2 }
+sinks:
+  - name: pg
+    type: postgres
+    connectionString: \${PG_URL}
+    table: ${SCHEMA}.e2e_kill
+    createTable: true
+    batch: { maxRecords: 100, linger: 10s }
+observability: { enabled: false }
+stateDir: ${join(dir, 'kill-state')}
+`,
+    );
+    const rows = () => count(`SELECT count(*) AS n FROM ${SCHEMA}.e2e_kill`).catch(() => 0);
+    const first = await runDatapipe(file, env, async () => (await rows()) >= 500);
+    assert.equal(first.signal, 'SIGKILL', `the first run should be killed mid-way:\n${first.output}`);
+    const writtenAtKill = await rows();
+    assert.ok(writtenAtKill < 4000, `killed after ${writtenAtKill} rows`);
+    const second = await runDatapipe(file, env);
+    assert.equal(second.code, 0, second.output);
+    assert.equal(await rows(), 4000);
+    assert.equal(
+      await count(`SELECT count(DISTINCT (topic, partition, "offset")) AS n FROM ${SCHEMA}.e2e_kill`),
+      4000,
+    );
+    assert.equal(
+      await count(
+        `SELECT count(*) AS n FROM (SELECT partition FROM ${SCHEMA}.e2e_kill GROUP BY partition
+           HAVING min("offset") = 0 AND max("offset") = 1999 AND count(*) = 2000) AS complete`,
+      ),
+      2,
+      'each of the 2 partitions holds offsets 0..1999',
+    );
+  });
+
+  it('rows refused by a CHECK constraint go to dead letter, every other record lands', {
+    timeout: 120_000,
+  }, async () => {
+    await db.query(
+      `CREATE TABLE ${SCHEMA}.e2e_dlq (order_id text PRIMARY KEY, status text, test boolean CHECK (NOT test))`,
+    );
+    const file = join(dir, 'dlq.yaml');
+    const stateDir = join(dir, 'dlq-state');
+    writeFileSync(
+      file,
+      `name: pg-dlq
+source: { type: generator, count: 1000 }
+sinks:
+  - name: pg
+    type: postgres
+    connectionString: \${PG_URL}
+    table: ${SCHEMA}.e2e_dlq
+    columns: { order_id: orderId, status: status, test: test }
+    keyColumns: [order_id]
+observability: { enabled: false }
+stateDir: ${stateDir}
+`,
+    );
+    const result = await runDatapipe(file, env);
+    assert.equal(result.code, 0, result.output);
+    const dead = readFileSync(join(stateDir, 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { value: string; headers: Record<string, string> });
+    const deadOrders = dead.map((d) => JSON.parse(d.value) as { orderId: string; test: boolean });
+    assert.ok(deadOrders.length > 0, 'the generator makes about 1.5% test orders');
+    assert.ok(deadOrders.every((o) => o.test === true));
+    assert.ok(dead.every((d) => d.headers['datapipe.dlq.error.code'] === 'DP_POSTGRES_REJECTED'));
+    assert.equal(await count(`SELECT count(*) AS n FROM ${SCHEMA}.e2e_dlq`), 1000 - deadOrders.length);
+    assert.equal(await count(`SELECT count(*) AS n FROM ${SCHEMA}.e2e_dlq WHERE test`), 0);
+    const landed = await count(
+      `SELECT count(*) AS n FROM ${SCHEMA}.e2e_dlq WHERE order_id = ANY('{${deadOrders.map((o) => o.orderId).join(',')}}')`,
+    );
+    assert.equal(landed, 0);
+  });
+});

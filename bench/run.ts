@@ -121,8 +121,9 @@ for (const id of wanted) {
       continue;
     }
     if (id === 'profile') {
+      // twice the records: start-up (module loading, group join) must not dominate the profile
       const result = await runProfile(ctx, {
-        records: baseRecords,
+        records: 2 * baseRecords,
         size: 1024,
         partitions: Number(values.partitions),
       });
@@ -141,7 +142,10 @@ for (const id of wanted) {
       ratios: Record<string, number>;
     }> = [];
     for (const size of sizes) {
-      const records = Math.min(recordsFor(size), scenario.maxRecords ?? Number.POSITIVE_INFINITY);
+      const records = Math.min(
+        recordsFor(size) * (scenario.recordsFactor ?? 1),
+        scenario.maxRecords ?? Number.POSITIVE_INFINITY,
+      );
       const throughput = await measureThroughput(ctx, contenders, {
         records,
         size,

@@ -1,10 +1,12 @@
 /** Several `datapipe run` processes in one consumer group: the partitions are shared between them. */
 import type { Contender, RunInput, Running } from '../lib/contender.ts';
+import { groupStable, newAdmin } from '../lib/kafka.ts';
 import type { CountFn } from '../lib/progress.ts';
 import { prometheusCounter } from '../lib/progress.ts';
 import { type DatapipeOptions, metricsUrl, startDatapipe } from './datapipe.ts';
 import { watchedRunning } from './watched.ts';
 
+/** Several processes, or one (`processes: 1`) measured the same way, for a fair comparison. */
 export function scaleOut(id: string, opts: DatapipeOptions, processes: number): Contender {
   return {
     id,
@@ -20,7 +22,28 @@ export function scaleOut(id: string, opts: DatapipeOptions, processes: number): 
         const counts = await Promise.all(counters.map((c) => c().catch(() => 0)));
         return counts.reduce((a, b) => a + b, 0);
       };
-      return watchedRunning(id, input, procs, count, spawnAt);
+      // measured once every process has its partitions: the one rebalance of a start-up is not the rate
+      const admin = newAdmin(input.kafka);
+      const running = watchedRunning(id, input, procs, count, spawnAt, () =>
+        groupStable(admin, input.group, processes),
+      );
+      const close = async () => {
+        await admin.close().catch(() => {});
+      };
+      return {
+        reached: running.reached,
+        finish: async (produced) => {
+          try {
+            return await running.finish(produced);
+          } finally {
+            await close();
+          }
+        },
+        kill: async () => {
+          await running.kill();
+          await close();
+        },
+      };
     },
   };
 }

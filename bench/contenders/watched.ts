@@ -5,7 +5,7 @@
 import type { Measurement, RunInput, Running } from '../lib/contender.ts';
 import type { Measured } from '../lib/proc.ts';
 import { readCpuSeconds } from '../lib/proc.ts';
-import { type CountFn, latenciesFromSamples, rateFromSamples, type Sample } from '../lib/progress.ts';
+import { type CountFn, latenciesFromSamples, type Sample } from '../lib/progress.ts';
 
 export const POLL_MS = 20;
 const STALL_MS = 90_000;
@@ -16,6 +16,8 @@ export function watchedRunning(
   procOrGroup: Measured | readonly Measured[],
   count: CountFn,
   spawnAt: number,
+  /** When given, the rate is measured only from the first moment this resolves true (polled every 200 ms). */
+  ready?: () => Promise<boolean>,
 ): Running {
   const procs: readonly Measured[] = Array.isArray(procOrGroup) ? procOrGroup : [procOrGroup as Measured];
   const samples: Array<Sample & { cpu: number }> = [];
@@ -52,6 +54,14 @@ export function watchedRunning(
     }
   };
   const polling = poll();
+  let readyAt = ready ? Number.POSITIVE_INFINITY : 0;
+  const watchReady = async () => {
+    while (ready && !stopped && readyAt === Number.POSITIVE_INFINITY) {
+      if (await ready().catch(() => false)) readyAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const readying = watchReady();
   return {
     reached: async (n, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
@@ -62,7 +72,9 @@ export function watchedRunning(
         // a process that stopped making progress (wedged after an error) fails fast instead of at the deadline
         const lastChange = samples.at(-1)?.at ?? started;
         if (Date.now() - lastChange > STALL_MS) {
-          throw new Error(`${id}: no progress for ${STALL_MS / 1000} s at ${samples.at(-1)?.count ?? 0} of ${n} records`);
+          throw new Error(
+            `${id}: no progress for ${STALL_MS / 1000} s at ${samples.at(-1)?.count ?? 0} of ${n} records`,
+          );
         }
         if (Date.now() > deadline) {
           throw new Error(`${id}: timed out at ${samples.at(-1)?.count ?? 0} of ${n} records`);
@@ -75,11 +87,11 @@ export function watchedRunning(
       const peakRssMiB = procs.reduce((sum, p) => sum + p.peakMiB(), 0);
       stopped = true;
       await polling;
+      await readying;
       await Promise.all(procs.map((p) => p.stop()));
       // Measure from the first sample after the warm-up (or the first non-zero one) to the target.
-      const from = samples.find((s) => s.count > input.warmup) ?? samples[0]!;
+      const from = samples.find((s) => s.count > input.warmup && s.at >= readyAt) ?? samples[0]!;
       const to = samples.find((s) => s.count >= input.records) ?? samples.at(-1)!;
-      const window = samples.filter((s) => s.at >= from.at);
       const latencies = produced
         ? latenciesFromSamples(
             samples.map((s) => ({ at: s.at, count: s.count - input.warmup })),
@@ -90,10 +102,8 @@ export function watchedRunning(
         spawnAt,
         firstAt: from.at,
         lastAt: to.at,
-        recordsPerSec: rateFromSamples(
-          window.map((s) => ({ at: s.at, count: s.count })),
-          input.records,
-        ),
+        // the first sample of the window holds records written before it: they are not counted
+        recordsPerSec: to.at > from.at ? ((to.count - from.count) / (to.at - from.at)) * 1000 : Number.NaN,
         cpuSeconds: to.cpu - from.cpu,
         peakRssMiB,
         ...(latencies ? { latencies } : {}),
@@ -102,6 +112,7 @@ export function watchedRunning(
     kill: async () => {
       stopped = true;
       await polling;
+      await readying;
       await Promise.all(procs.map((p) => p.stop(2000)));
     },
   };

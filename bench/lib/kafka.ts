@@ -162,3 +162,10 @@ export async function waitForKafka(target: KafkaTarget, timeoutMs: number): Prom
     }
   }
 }
+
+/** True when `group` is stable with exactly `members` members (every process has its partitions). */
+export async function groupStable(a: Admin, group: string, members: number): Promise<boolean> {
+  const groups = await a.describeGroups({ groups: [group] });
+  const g = groups.get(group);
+  return !!g && String(g.state).toUpperCase() === 'STABLE' && g.members.size === members;
+}

@@ -31,15 +31,22 @@ export async function snapshotDatapipe(
     for (const part of ['bin', 'src', 'package.json'])
       cpSync(join(REPO_ROOT, part), join(target, part), { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(target, 'node_modules'));
+    // `datapipe run` on a small bounded pipeline must work end to end, not only load
+    const pipeline = join(target, 'check.yaml');
+    writeFileSync(
+      pipeline,
+      `name: bench-check\nsource: {type: generator, count: 1000}\nsinks: [{name: out, type: "null"}]\nobservability: {enabled: false, logLevel: warn}\nstateDir: ${join(target, 'check-state')}\n`,
+    );
     const check = spawnSync(
       join(REPO_ROOT, 'node_modules/.bin/node'),
-      [join(target, 'bin/datapipe.js'), '--help'],
+      [join(target, 'bin/datapipe.js'), 'run', pipeline],
       {
         encoding: 'utf8',
         timeout: 60_000,
+        killSignal: 'SIGKILL',
       },
     );
-    if (check.status === 0 && check.stdout.includes(' run')) {
+    if (check.status === 0) {
       root = target;
       return { root: target, commit: `${commit}+working-tree` };
     }

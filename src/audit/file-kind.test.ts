@@ -53,3 +53,10 @@ describe('matchPath', () => {
     assert.ok(!matchPath(['a', 'b'], ['a', 'c']));
   });
 });
+
+describe('classifyFile for role variables', () => {
+  it('reads role defaults and vars as ansible', () => {
+    assert.equal(classifyFile('roles/iam/defaults/main.yml', 'aws_access_key: x'), 'ansible');
+    assert.equal(classifyFile('roles/iam/vars/main.yml', 'aws_access_key: x'), 'ansible');
+  });
+});

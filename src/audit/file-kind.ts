@@ -16,7 +16,8 @@ const DEPENDENCY_MANIFESTS = new Set([
   'setup.cfg',
 ]);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?js|[cm]?ts|tsx|jsx|py|go|java|kt|cs)$/;
-const ANSIBLE_DIRS = /(?:^|\/)(?:roles\/[^/]+\/(?:tasks|handlers)|playbooks|group_vars|host_vars)\//;
+const ANSIBLE_DIRS =
+  /(?:^|\/)(?:roles\/[^/]+\/(?:tasks|handlers|defaults|vars)|playbooks|group_vars|host_vars)\//;
 
 /** Whether a file name is worth reading at all (the walker calls this before reading). */
 export function isCandidate(path: string): boolean {

@@ -4,14 +4,15 @@
  */
 export function progressReporter(
   stream: NodeJS.WriteStream = process.stderr,
+  now: () => number = Date.now,
 ): ((done: number, total: number) => void) | undefined {
   if (stream.isTTY !== true) return undefined;
-  let last = 0;
+  let last = Number.NEGATIVE_INFINITY;
   return (done, total) => {
-    const now = Date.now();
+    const t = now();
     const finished = done === total;
-    if (!finished && now - last < 100) return;
-    last = now;
+    if (!finished && t - last < 100) return;
+    last = t;
     stream.write(finished ? '\r\u001b[2K' : `\r\u001b[2Kauditing: ${done}/${total} files`);
   };
 }

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { diffTrees, formatDiff, workloadChanges } from '../platform/diff.ts';
-import { loadPlatformFile } from '../platform/load.ts';
-import { chooseTarget, renderPlatform } from '../platform/render.ts';
 import type { TargetName } from '../platform/target-facts.ts';
-import { writeRender } from '../platform/write-output.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 
 interface RenderOptions {
@@ -24,8 +20,20 @@ export function registerRender(program: Command): void {
     .option('--out <dir>', 'folder to write into')
     .option('--diff <targets...>', 'two targets to compare, e.g. --diff aws azure')
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
-    .action((file: string, opts: RenderOptions) => {
+    .action(async (file: string, opts: RenderOptions) => {
       try {
+        // Loaded here, not at start-up: the Kubernetes models are large and only `render` needs them.
+        const [
+          { diffTrees, formatDiff, workloadChanges },
+          { loadPlatformFile },
+          { chooseTarget, renderPlatform },
+          { writeRender },
+        ] = await Promise.all([
+          import('../platform/diff.ts'),
+          import('../platform/load.ts'),
+          import('../platform/render.ts'),
+          import('../platform/write-output.ts'),
+        ]);
         const loaded = loadPlatformFile(file);
         if (opts.diff) {
           if (opts.diff.length !== 2)

@@ -37,10 +37,17 @@ describe('broken pipeline configs', () => {
       }
       assert.ok(problem, 'expected the config to be rejected');
       assert.equal(problem.location.file, file);
-      assert.equal(`${problem.location.line}:${problem.location.column}`, `${want.line}:${want.column}`, problem.message);
+      assert.equal(
+        `${problem.location.line}:${problem.location.column}`,
+        `${want.line}:${want.column}`,
+        problem.message,
+      );
       const [field, ...words] = want.rest.split(' ');
       if (field && !field.includes('YAML')) assert.ok(problem.message.includes(field), problem.message);
-      assert.ok(problem.message.includes(words.join(' ')), `${problem.message} should say "${words.join(' ')}"`);
+      assert.ok(
+        problem.message.includes(words.join(' ')),
+        `${problem.message} should say "${words.join(' ')}"`,
+      );
       assert.ok(problem.message.startsWith(`${file}:${want.line}:${want.column}: `), problem.message);
       assert.equal(problem.message.includes('\n'), false);
     });

@@ -45,7 +45,11 @@ function typeOf(schema: JsonSchema): string {
     return [...new Set(union.map(typeOf))].join(' \\| ');
   }
   if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'any'}`;
-  if (schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+  if (
+    schema.type === 'object' &&
+    schema.additionalProperties &&
+    typeof schema.additionalProperties === 'object'
+  ) {
     return `map of ${typeOf(schema.additionalProperties)}`;
   }
   if (Array.isArray(schema.type)) return schema.type.join(' \\| ');
@@ -70,11 +74,13 @@ function rowsOf(schema: JsonSchema, prefix: string): Row[] {
 }
 
 function table(rows: Row[]): string {
-  const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = ['| field | type | required | default | description |', '|---|---|---|---|---|'];
   for (const r of rows) {
     const def = r.default === undefined ? '' : `\`${JSON.stringify(r.default)}\``;
-    lines.push(`| \`${r.field}\` | ${r.type} | ${r.required ? 'yes' : ''} | ${escape(def)} | ${escape(r.description)} |`);
+    lines.push(
+      `| \`${r.field}\` | ${r.type} | ${r.required ? 'yes' : ''} | ${escapeCell(def)} | ${escapeCell(r.description)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -110,7 +116,9 @@ ${table(rows)}`);
     if (!name) continue;
     const description = v.properties?.['type']?.description ?? '';
     const rows = rowsOf(v, '').filter((r) => !common.has(r.field.split('.')[0] ?? ''));
-    out.push(`### ${docs.heading} \`${name}\`\n\n${description}\n\n${rows.length > 0 ? table(rows) : 'No other fields.'}`);
+    out.push(
+      `### ${docs.heading} \`${name}\`\n\n${description}\n\n${rows.length > 0 ? table(rows) : 'No other fields.'}`,
+    );
   }
   return out;
 }
@@ -126,7 +134,8 @@ export function renderSchemaDocs(
   options: { unions: readonly UnionDocs[]; alternatives?: ReadonlyArray<[string, string]> },
 ): string {
   const parts = [`## Top level\n\n${schema.description ?? ''}\n\n${table(rowsOf(schema, ''))}`];
-  for (const [field, heading] of options.alternatives ?? []) parts.push(alternativesSection(schema, field, heading));
+  for (const [field, heading] of options.alternatives ?? [])
+    parts.push(alternativesSection(schema, field, heading));
   for (const docs of options.unions) parts.push(...variantSections(schema, docs));
   return parts.join('\n\n');
 }

@@ -1,9 +1,8 @@
 /**
  * Where a Kafka pipeline's dead letters live: the `deadLetter` sink when it is of type `kafka`, else the
- * default `<pipeline>.dlq` topic on the source's cluster. `defaultKafkaDeadLetter` is that default as a
- * sink config, for the engine to use when a Kafka pipeline names no `deadLetter`.
+ * default `<pipeline>.dlq` topic on the source's cluster (the engine's default, src/runtime/prepare.ts).
  */
-import { batchSchema, type PipelineConfig, retrySchema, type SinkConfig } from '../config/pipeline-schema.ts';
+import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import { FatalError } from '../runtime/errors.ts';
 import type { KafkaConnection } from './connection.ts';
 
@@ -31,22 +30,6 @@ function connectionOf(c: KafkaFields): KafkaConnection {
 
 export function defaultDeadLetterTopic(pipeline: string): string {
   return `${pipeline}.dlq`;
-}
-
-/** The default dead-letter sink of a pipeline with a `kafka` source and no `deadLetter`; else undefined. */
-export function defaultKafkaDeadLetter(config: PipelineConfig): SinkConfig | undefined {
-  if (config.deadLetter !== undefined || config.source.type !== 'kafka') return undefined;
-  return {
-    type: 'kafka',
-    name: 'dead-letter',
-    required: true,
-    batch: batchSchema.parse({}),
-    retry: retrySchema.parse({}),
-    ...connectionOf(config.source as unknown as KafkaFields),
-    topic: defaultDeadLetterTopic(config.name),
-    valueEncoding: 'bytes',
-    compression: 'none',
-  } as SinkConfig;
 }
 
 export function kafkaDeadLetterTarget(config: PipelineConfig): KafkaDeadLetterTarget {

@@ -58,7 +58,6 @@ export function formatSarif(report: AuditReport, cwd: string = process.cwd()): s
           driver: {
             name: 'datapipe-audit',
             semanticVersion: VERSION,
-            informationUri: 'https://github.com/datapipe/datapipe/blob/main/docs/audit.md',
             rules,
           },
         },

@@ -42,8 +42,11 @@ export const mongodbOptions = z.object({
       'A record whose value is null deletes the document with its `_id` (needs key $key or a field path). When false, tombstones are skipped.',
   }),
   timeout: duration()
-    .default(10_000)
-    .meta({ description: 'Server selection, connect and socket timeout: past it a write is retried.' }),
+    .default(30_000)
+    .meta({
+      description:
+        'Server selection, connect and socket timeout: past it a write is retried. Keep it above the slowest batch the server may take.',
+    }),
   maxPoolSize: z
     .number()
     .int()

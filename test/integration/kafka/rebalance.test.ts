@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import {
   brokers,
   createTopic,
+  deadLetterFor,
   produce,
   startDatapipe,
   tempDir,
@@ -56,6 +57,7 @@ describe('kafka source rebalances', () => {
             heartbeatInterval: '500ms',
           },
           sinks: [{ type: 'sqlite', name: 'db', path: join(dir, `${member}.db`), key: '$position' }],
+          deadLetter: deadLetterFor(topic),
         },
         `${member}.yaml`,
       );

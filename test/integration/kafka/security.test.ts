@@ -11,6 +11,7 @@ import { services } from '../../support/services.ts';
 import {
   createTopic,
   datapipe,
+  deadLetterFor,
   produce,
   startDatapipe,
   tempDir,
@@ -48,6 +49,7 @@ function securePipeline(dir: string, topic: string, mechanism: string, passwordR
       sasl: { mechanism, username: services.kafka.saslUser, password: passwordRef },
     },
     sinks: [{ type: 'sqlite', name: 'db', path: join(dir, 'out.db'), key: '$position' }],
+    deadLetter: deadLetterFor(topic),
     observability: { enabled: false, logLevel: 'debug' },
   });
 }

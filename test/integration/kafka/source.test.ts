@@ -13,7 +13,7 @@ import { brokers, committedTotal, createTopic, produce, tempDir, uniqueName, wai
 const PARTITIONS = 3;
 const RECORDS = 3000;
 
-function startSource(topic: string, groupId: string, received: SourceMessage[]) {
+async function startSource(topic: string, groupId: string, received: SourceMessage[]) {
   const dir = tempDir('source');
   const base = {
     pipelineName: 'source-test',
@@ -22,7 +22,7 @@ function startSource(topic: string, groupId: string, received: SourceMessage[]) 
     baseDir: dir,
     stateDir: dir,
   };
-  const source = kafkaSource.create(
+  const source = await kafkaSource.create(
     kafkaSource.options.parse({ brokers, topics: [topic], groupId, maxWaitTime: '100ms' }),
     base,
   );
@@ -73,7 +73,7 @@ describe('kafka source', () => {
     );
 
     const first: SourceMessage[] = [];
-    const a = startSource(topic, groupId, first);
+    const a = await startSource(topic, groupId, first);
     await waitFor(`${RECORDS} records`, () => first.length >= RECORDS);
     assert.equal(first.length, RECORDS, 'no duplicates within a run');
     for (const m of first) {
@@ -102,7 +102,7 @@ describe('kafka source', () => {
     );
 
     const second: SourceMessage[] = [];
-    const b = startSource(topic, groupId, second);
+    const b = await startSource(topic, groupId, second);
     await waitFor('the rest of the records', () => second.length >= RECORDS - committedSum);
     await new Promise((r) => setTimeout(r, 500));
     await b.stop();

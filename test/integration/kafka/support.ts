@@ -114,6 +114,18 @@ export function writePipeline(dir: string, config: Record<string, unknown>, file
   return path;
 }
 
+/** A `deadLetter` sink config: a Kafka topic next to `topic`, created on first use. */
+export function deadLetterFor(topic: string): Record<string, unknown> {
+  return {
+    type: 'kafka',
+    name: 'dlq',
+    brokers,
+    topic: `${topic}.dlq`,
+    valueEncoding: 'bytes',
+    createTopic: {},
+  };
+}
+
 export interface DatapipeProcess {
   readonly child: ChildProcess;
   readonly logFile: string;

@@ -4,7 +4,12 @@
  * by the engine's bisection while its neighbours land.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { DataError, FatalError, RetryableError } from '../../../src/runtime/errors.ts';
 import { Ticket } from '../../../src/runtime/offset-tracker.ts';
@@ -38,7 +43,50 @@ function sinkFor(receiver: HttpReceiver, extra: Record<string, unknown> = {}) {
   return httpSink.create(options, ctx);
 }
 
+const root = join(import.meta.dirname, '../../..');
+
 const quickRetries = new RetryPolicy({ maxAttempts: 0, initialBackoff: 10, maxBackoff: 100 });
+
+/**
+ * Runs `npx datapipe run <file>` as a child in its own process group. With `killWhen`, polls it and
+ * SIGKILLs the whole group (npx and the node it started) as soon as it returns true: a crash, not a shutdown.
+ */
+async function runDatapipe(
+  file: string,
+  env: Record<string, string>,
+  killWhen?: () => Promise<boolean>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const child = spawn('npx', ['datapipe', 'run', file], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  if (killWhen) {
+    while (!done) {
+      if (await killWhen()) {
+        process.kill(-(child.pid as number), 'SIGKILL');
+        break;
+      }
+      await sleep(20);
+    }
+  }
+  return { ...(await exited), output };
+}
 
 describe('http sink', () => {
   const receiver = new HttpReceiver();
@@ -211,5 +259,83 @@ describe('http sink', () => {
       [0, 1, 2, 3, 4, 6, 7],
     );
     await strict.stop();
+  });
+});
+
+describe('http sink, end to end through `datapipe run`', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'datapipe-http-e2e-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const pipeline = (name: string, url: string, source: string, extra = '') => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      `name: ${name}
+source: ${source}
+sinks:
+  - name: http
+    type: http
+    url: ${url}
+    fields: record
+    headers: { Authorization: 'Bearer \${HTTP_TOKEN}' }
+${extra}observability: { enabled: false }
+stateDir: ${join(dir, `${name}-state`)}
+`,
+    );
+    return file;
+  };
+
+  it('a run killed with SIGKILL and run again delivers every record once (replays dropped by key)', {
+    timeout: 180_000,
+  }, async () => {
+    const receiver = await new HttpReceiver().start();
+    try {
+      // One partition: batches are then re-formed identically on replay, so a replayed batch carries the
+      // same idempotency key as the original (with several partitions the interleaving may differ).
+      const file = pipeline(
+        'http-kill',
+        receiver.url,
+        '{ type: generator, count: 2000, rate: 500, partitions: 1 }',
+        '    batch: { maxRecords: 100, linger: 10s }\n',
+      );
+      const env = { HTTP_TOKEN: 'token-123' };
+      const first = await runDatapipe(file, env, async () => receiver.records.length >= 300);
+      assert.equal(first.signal, 'SIGKILL', `the first run should be killed mid-way:\n${first.output}`);
+      assert.ok(receiver.records.length < 2000);
+      const second = await runDatapipe(file, env);
+      assert.equal(second.code, 0, second.output);
+      const offsets = receiver.records.map((r) => (r as { position: { offset: number } }).position.offset);
+      assert.deepEqual(
+        offsets.sort((a, b) => a - b),
+        Array.from({ length: 2000 }, (_, i) => i),
+      );
+      assert.ok(receiver.requests.every((r) => r.headers.authorization === 'Bearer token-123'));
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('a batch refused with 400 is bisected: only the bad records go to dead letter', {
+    timeout: 120_000,
+  }, async () => {
+    const receiver = await new HttpReceiver().start();
+    receiver.rejectContaining('"test":true');
+    try {
+      const file = pipeline('http-dlq', receiver.url, '{ type: generator, count: 1000 }');
+      const result = await runDatapipe(file, { HTTP_TOKEN: 't' });
+      assert.equal(result.code, 0, result.output);
+      const dead = readFileSync(join(dir, 'http-dlq-state', 'dead-letter.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { value: string; headers: Record<string, string> });
+      assert.ok(dead.length > 0, 'the generator makes about 1.5% test orders');
+      assert.ok(dead.every((d) => (JSON.parse(d.value) as { test: boolean }).test === true));
+      assert.ok(dead.every((d) => d.headers['datapipe.dlq.error.code'] === 'DP_HTTP_REJECTED'));
+      const delivered = receiver.records as Array<{ value: { test: boolean } }>;
+      assert.equal(delivered.length, 1000 - dead.length);
+      assert.ok(delivered.every((r) => r.value.test === false));
+    } finally {
+      await receiver.stop();
+    }
   });
 });

@@ -262,23 +262,23 @@ describe('mongodb sink, end to end through `datapipe run`', () => {
   it('a run killed with SIGKILL and run again writes every record exactly once', {
     timeout: 180_000,
   }, async () => {
-    // A database of its own per run: FerretDB 1.24 (SQLite) has been seen to stop answering for the
-    // database a killed client was writing to; that must not take the other tests down with it.
+    // A database of its own per run, and a small count: FerretDB 1.24 (SQLite) scans the whole collection
+    // for every upsert, so a large collection makes each batch slower (quadratic), and the work of a killed
+    // client keeps the database busy for a while.
     const database = `datapipe_sink_kill_${Date.now()}`;
     const killDocs = () => client.db(database).collection<{ _id: string }>('e2e_kill');
     const file = join(dir, 'kill.yaml');
     writeFileSync(
       file,
       `name: mongodb-kill
-source: { type: generator, count: 4000, rate: 1000, partitions: 2 }
+source: { type: generator, count: 1000, rate: 250, partitions: 2 }
 sinks:
   - name: mongo
     type: mongodb
     uri: \${MONGODB_URI}
     database: ${database}
     collection: e2e_kill
-    timeout: 5s
-    batch: { maxRecords: 100, linger: 10s }
+    batch: { maxRecords: 50, linger: 10s }
 observability: { enabled: false }
 shutdown: { gracePeriod: 5s }
 stateDir: ${join(dir, 'kill-state')}
@@ -299,7 +299,7 @@ stateDir: ${join(dir, 'kill-state')}
         `the MongoDB-wire server stopped answering for ${database} after its client was killed mid-write (server defect, not a sink one): ${String(err)}`,
       );
     });
-    assert.ok(atKill < 4000);
+    assert.ok(atKill < 1000);
     const second = await runDatapipe(file, env);
     assert.equal(second.code, 0, second.output);
     const ids = (
@@ -309,7 +309,7 @@ stateDir: ${join(dir, 'kill-state')}
     )
       .map((d) => d._id)
       .sort();
-    const expected = [0, 1].flatMap((p) => Array.from({ length: 2000 }, (_, o) => `orders:${p}:${o}`)).sort();
+    const expected = [0, 1].flatMap((p) => Array.from({ length: 500 }, (_, o) => `orders:${p}:${o}`)).sort();
     assert.deepEqual(ids, expected);
     await client.db(database).dropDatabase();
   });

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DataError } from '../../runtime/errors.ts';
+import { encodeValue } from './encode.ts';
+
+describe('kafka sink value encoding', () => {
+  it('writes JSON text for json, and nothing (a tombstone) for null', () => {
+    assert.equal(encodeValue({ a: 1, b: 'é' }, 'json')?.toString(), '{"a":1,"b":"é"}');
+    assert.equal(encodeValue('text', 'json')?.toString(), '"text"');
+    assert.equal(encodeValue(null, 'json'), undefined);
+  });
+
+  it('keeps bytes as they are whatever the encoding (the original value of a dead letter)', () => {
+    const raw = Buffer.from([0xff, 0x00, 0x7b]);
+    for (const encoding of ['json', 'string', 'bytes'] as const) assert.deepEqual(encodeValue(raw, encoding), raw);
+  });
+
+  it('string writes text as is and other values as JSON', () => {
+    assert.equal(encodeValue('plain', 'string')?.toString(), 'plain');
+    assert.equal(encodeValue(42, 'string')?.toString(), '42');
+  });
+
+  it('bytes refuses values that are not bytes or text as a data error', () => {
+    assert.throws(() => encodeValue({ a: 1 }, 'bytes'), DataError);
+    assert.throws(() => encodeValue(() => 1, 'json'), DataError);
+  });
+});

@@ -74,19 +74,23 @@ export async function runBacklog(ctx: MeasureContext, opts: BacklogOptions) {
     const peak = proc.peakMiB();
     await proc.stop();
     if (exited && progress.length < opts.seconds - 1) throw new Error(`datapipe exited early (see ${dir})`);
-    const samples = proc.samples;
-    // Judge flatness after the first 10 s (start-up, first fetches filling the budget).
-    const steady = samples.filter((s) => s.t >= 10_000);
-    const rss = steady.map((s) => s.rssMiB);
+    // samples taken while it ran (not during the shutdown)
+    const samples = proc.samples.filter((x) => x.t <= opts.seconds * 1000);
+    const at = (fraction: number) =>
+      samples.find((x) => x.t >= fraction * opts.seconds * 1000)?.rssMiB ?? Number.NaN;
+    // Flat = no growth over the second half of the run (the first half includes start-up and the heap
+    // settling at the size the in-flight budget and the client's fetch buffers need).
+    const secondHalf = samples.filter((x) => x.t >= (opts.seconds * 1000) / 2);
+    const rss = secondHalf.map((x) => x.rssMiB);
     const lastWritten = progress.filter((p) => Number.isFinite(p.written)).at(-1)?.written ?? 0;
     const summary = {
       'records waiting at start': opts.records,
       'records written during the run': lastWritten,
       'still waiting at the end': opts.records - lastWritten,
-      'RSS after 10 s (MiB)': rss[0] ?? Number.NaN,
-      'RSS min / max after 10 s (MiB)': `${Math.min(...rss)} / ${Math.max(...rss)}`,
-      'RSS slope after 10 s (MiB per minute)': round(
-        slope(steady.map((s) => ({ x: s.t / 60_000, y: s.rssMiB }))),
+      'RSS at 25 / 50 / 75 / 100 % of the run (MiB)': [0.25, 0.5, 0.75, 1].map(at).join(' / '),
+      'RSS min / max over the second half (MiB)': `${Math.min(...rss)} / ${Math.max(...rss)}`,
+      'RSS slope over the second half (MiB per minute)': round(
+        slope(secondHalf.map((x) => ({ x: x.t / 60_000, y: x.rssMiB }))),
         2,
       ),
       'peak RSS (VmHWM, MiB)': peak,

@@ -35,7 +35,7 @@ export interface Scenario {
   /** Prepares the target (bucket, ...) before the first run. */
   setup?(env: Endpoints): Promise<void>;
   /** Removes what the runs wrote. */
-  cleanup?(env: Endpoints): Promise<void>;
+  cleanup?(env: Endpoints, runId: string): Promise<void>;
 }
 
 /** A table / collection name from a run's consumer group. */
@@ -146,7 +146,7 @@ export const scenarios: readonly Scenario[] = [
     }),
     'raw-postgres.ts',
     (env, group) => ['--url', env.postgresUrl, '--table', ident(group)],
-    { cleanup: (env) => dropBenchTables(env.postgresUrl) },
+    { cleanup: (env, runId) => dropBenchTables(env.postgresUrl, runId) },
   ),
   sinkVsRaw(
     'mongodb',
@@ -163,7 +163,7 @@ export const scenarios: readonly Scenario[] = [
     'raw-mongodb.ts',
     (env, group) => ['--url', env.mongodbUrl, '--collection', ident(group)],
     // FerretDB (the MongoDB-wire server of the test services) is far slower than Kafka
-    { cleanup: (env) => dropMongoBench(env.mongodbUrl), maxRecords: 50_000, maxRate: 1000 },
+    { cleanup: (env, runId) => dropMongoBench(env.mongodbUrl, runId), maxRecords: 50_000, maxRate: 1000 },
   ),
   sinkVsRaw(
     's3',

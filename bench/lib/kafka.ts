@@ -97,7 +97,11 @@ export async function preload(
       }
       const send = p.send({ messages });
       inFlight.add(send);
-      send.finally(() => inFlight.delete(send));
+      // handled here: a failed send must not become an unhandled rejection before Promise.all sees it
+      send.then(
+        () => inFlight.delete(send),
+        () => inFlight.delete(send),
+      );
       if (inFlight.size >= 4) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
@@ -134,7 +138,9 @@ export async function produceAtRate(
           messages.push({ topic, partition: 0, key: `k${i}`, value: makeRecord(i, now, size) });
         }
         next = due;
-        pending.push(p.send({ messages }));
+        const send = p.send({ messages });
+        send.catch(() => {});
+        pending.push(send);
       }
       await sleep(10);
     }

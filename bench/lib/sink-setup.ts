@@ -25,13 +25,14 @@ export async function ensureBucket(env: Endpoints): Promise<void> {
   }
 }
 
-/** Drops the tables bench runs created (named after their consumer groups, `bench_…`). */
-export async function dropBenchTables(url: string): Promise<void> {
+/** Drops the tables this bench run created (named after its consumer groups, which hold the run id). */
+export async function dropBenchTables(url: string, runId: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ tablename: string }>(
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'bench_%'",
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1",
+      [`%bench_${runId}_%`],
     );
     for (const r of rows) await client.query(`DROP TABLE IF EXISTS "${r.tablename}"`);
   } finally {
@@ -39,11 +40,14 @@ export async function dropBenchTables(url: string): Promise<void> {
   }
 }
 
-export async function dropMongoBench(url: string): Promise<void> {
+export async function dropMongoBench(url: string, runId: string): Promise<void> {
   const client = new MongoClient(url);
   await client.connect();
   try {
-    await client.db('bench').dropDatabase();
+    const db = client.db('bench');
+    for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
+      if (c.name.includes(`bench_${runId}_`)) await db.dropCollection(c.name);
+    }
   } finally {
     await client.close();
   }

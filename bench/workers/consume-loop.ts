@@ -8,6 +8,7 @@
 
 import { parseArgs } from 'node:util';
 import { Consumer } from '@platformatic/kafka';
+import type { PipelineRecord } from '../../src/runtime/plugin.ts';
 
 export interface WorkerArgs {
   readonly brokers: string[];
@@ -138,4 +139,19 @@ export async function consumeLoop(
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     })}\n`,
   );
+}
+
+/** Decodes raw messages the way a hand-written consumer would (UTF-8 JSON), for writers of bench/sinks. */
+export function toPipelineRecords(batch: readonly RawMessage[]): PipelineRecord[] {
+  return batch.map((m) => {
+    const msg = m as RawMessage & { topic: string; key: Buffer | null; timestamp: bigint };
+    return {
+      position: { topic: msg.topic, partition: m.partition, offset: Number(m.offset) },
+      key: msg.key ? msg.key.toString('utf8') : null,
+      value: JSON.parse(m.value.toString('utf8')),
+      headers: {},
+      timestamp: Number(msg.timestamp),
+      sizeBytes: m.value.length,
+    };
+  });
 }

@@ -1,24 +1,18 @@
 /**
  * The raw MongoDB driver doing the writes the mongodb sink does with `writeModel: insert` (what the
- * bench configures, see scenarios.ts), fed by the bare Kafka client: per batch, one unordered
- * bulkWrite of insertOne keyed by `_id = topic:partition:offset`. No retries, no metrics.
+ * bench configures, see scenarios.ts), fed by the bare Kafka client. The writer is the one of
+ * bench/sinks, reused as is: per batch, one unordered bulkWrite of insertOne keyed by
+ * `_id = topic:partition:offset`. No retries, no metrics.
  *
  *   node bench/workers/raw-mongodb.ts --brokers ... --topic T --group G --records N --url mongodb://... --collection c
  */
-import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb';
-import { consumeLoop, type RawMessage, workerArgs } from './consume-loop.ts';
+import { mongodbScenario } from '../sinks/contenders.ts';
+import { consumeLoop, toPipelineRecords, workerArgs } from './consume-loop.ts';
 
 const args = workerArgs(['url', 'collection']);
-const client = new MongoClient(args.extra['url']!);
-await client.connect();
-const collection = client.db('bench').collection(args.extra['collection']!);
-
-await consumeLoop(args, async (batch: RawMessage[]) => {
-  const operations: AnyBulkWriteOperation<Document>[] = batch.map((m) => {
-    const _id = `${args.topic}:${m.partition}:${m.offset}` as unknown as Document['_id'];
-    const fields = JSON.parse(m.value.toString('utf8')) as Document;
-    return { insertOne: { document: { ...fields, _id } } };
-  });
-  await collection.bulkWrite(operations, { ordered: false });
-});
-await client.close();
+const scenario = mongodbScenario(args.extra['url']!, 'bench', 'insert');
+const raw = scenario.contenders.find((c) => c.name.startsWith('raw-'))!;
+const writer = await raw.setup(args.extra['collection']!);
+await consumeLoop(args, (batch) => writer.write(toPipelineRecords(batch)));
+await writer.close();
+await scenario.dispose();

@@ -111,12 +111,18 @@ const fault = (what: string) => {
   faultLog.push(what);
   say(`fault ${faults}: ${what} (produced so far: ${acked})`);
 };
-const services = (cmd: 'up' | 'down') => {
+const services = async (cmd: 'up' | 'down') => {
   const log = openSync(join(dir, 'services.log'), 'a');
-  const r = spawnSync('bash', [join(root, 'scripts/services/services.sh'), cmd, 'kafka'], {
-    stdio: ['ignore', log, log],
-  });
-  if (r.status !== 0) throw new Error(`services.sh ${cmd} kafka failed (see ${dir}/services.log)`);
+  // `up` can fail while the old broker is still releasing its ports: try again a few times.
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync('bash', [join(root, 'scripts/services/services.sh'), cmd, 'kafka'], {
+      stdio: ['ignore', log, log],
+    });
+    if (r.status === 0) return;
+    if (attempt >= 3)
+      throw new Error(`services.sh ${cmd} kafka failed ${attempt} times (see ${dir}/services.log)`);
+    await sleep(5000);
+  }
 };
 
 async function injectFaults(): Promise<void> {
@@ -131,9 +137,9 @@ async function injectFaults(): Promise<void> {
     await sleep(4000);
     if (k === 0 && !values['no-broker-restart']) {
       fault('broker restart');
-      services('down');
+      await services('down');
       await sleep(2000);
-      services('up');
+      await services('up');
       await sleep(4000);
     }
     if (k === 1 || (kills < 2 && k === kills - 1)) {
@@ -144,7 +150,15 @@ async function injectFaults(): Promise<void> {
   }
 }
 
-await Promise.all([producing, injectFaults()]);
+// Whatever happens, the workers this run started do not outlive it.
+const stopWorkers = () => Promise.all(workers.map((w) => w.stop()));
+try {
+  await Promise.all([producing, injectFaults()]);
+} catch (err) {
+  say(`aborting: ${err instanceof Error ? err.message : String(err)}`);
+  await stopWorkers();
+  process.exit(2);
+}
 const produced = await producing;
 say(`produced ${produced}; waiting for every record to reach the sink or the dead-letter topic`);
 
@@ -170,7 +184,7 @@ for (;;) {
   }
   await sleep(1000);
 }
-const exits = await Promise.all(workers.map((w) => w.stop()));
+const exits = await stopWorkers();
 say(`workers stopped (exit codes ${exits.join(', ')})`);
 for (const crash of workers.flatMap((w) => w.crashes)) say(`CRASH: ${crash}`);
 

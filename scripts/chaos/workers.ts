@@ -12,6 +12,8 @@ export class Worker {
   #child: ChildProcess | undefined;
   #exited: Promise<number | null> = Promise.resolve(null);
   #expectExit = false;
+  /** Set by stop(): no crash-restart may start a process after that. */
+  #retired = false;
   starts = 0;
   /** Exits nobody asked for (a crash): the worker is restarted, as Kubernetes would. */
   readonly crashes: string[] = [];
@@ -38,7 +40,9 @@ export class Worker {
           this.crashes.push(
             `worker ${this.name} exited by itself (code ${code}, signal ${signal}); see ${this.#log}`,
           );
-          setTimeout(() => this.start(), 1000);
+          setTimeout(() => {
+            if (!this.#retired) this.start();
+          }, 1000);
         }
       }),
     );
@@ -58,6 +62,7 @@ export class Worker {
 
   /** SIGTERM and wait: flush, commit, leave the group. */
   async stop(): Promise<number | null> {
+    this.#retired = true;
     this.#expectExit = true;
     this.#child?.kill('SIGTERM');
     return this.#exited;

@@ -1,7 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadPipelineFile } from '../config/pipeline.ts';
-import { formatInspected, inspectDeadLetters } from '../kafka/dlq-inspect.ts';
-import { replayDeadLetters } from '../kafka/dlq-replay.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { EXIT, type OutputFormat, parseOutputFormat, printError, printJson } from './output.ts';
@@ -26,6 +24,7 @@ export function registerDlq(program: Command): void {
     .action(async (file: string, flags: DlqFlags) => {
       try {
         const { config, baseDir } = loadPipelineFile(file);
+        const { formatInspected, inspectDeadLetters } = await import('../kafka/dlq-inspect.ts');
         const result = await inspectDeadLetters(config, { pipelineName: config.name, baseDir }, flags.limit);
         if (flags.output === 'json') printJson(result);
         else process.stdout.write(formatInspected(result));
@@ -44,6 +43,7 @@ export function registerDlq(program: Command): void {
     .action(async (file: string, flags: DlqFlags) => {
       try {
         const loaded = loadPipelineFile(file);
+        const { replayDeadLetters } = await import('../kafka/dlq-replay.ts');
         const logger = createLogger(loaded.config.observability.logLevel);
         const shutdown = new AbortController();
         const onSignal = () => shutdown.abort();

@@ -39,7 +39,10 @@ describe('kafka connection options', () => {
 
   it('a missing TLS file is a fatal error naming the file', () => {
     const conn = kafkaConnectionSchema.parse({ brokers: ['a:9092'], tls: { ca: 'nope.pem' } });
-    assert.throws(() => clientOptions(conn, ctx), (err: unknown) => err instanceof FatalError && /nope\.pem/.test(err.message));
+    assert.throws(
+      () => clientOptions(conn, ctx),
+      (err: unknown) => err instanceof FatalError && /nope\.pem/.test(err.message),
+    );
   });
 
   it('rejects brokers that are not host:port', () => {

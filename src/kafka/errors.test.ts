@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthenticationError, MultipleErrors, NetworkError, ProtocolError, UserError } from '@platformatic/kafka';
+import {
+  AuthenticationError,
+  MultipleErrors,
+  NetworkError,
+  ProtocolError,
+  UserError,
+} from '@platformatic/kafka';
 import { FatalError, RetryableError } from '../runtime/errors.ts';
 import { classifyKafkaError, isUnknownTopicError } from './errors.ts';
 

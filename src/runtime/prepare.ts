@@ -110,7 +110,8 @@ function kafkaDeadLetter(
     if (field !== 'topic' && source[field] !== undefined) connection[field] = source[field];
   }
   const topic = `${config.name}.dlq`;
-  const parsed = plugin.options.safeParse({ ...connection, topic });
+  // The dead-letter topic is created on first use, with the broker's default partitions and replication.
+  const parsed = plugin.options.safeParse({ ...connection, topic, createTopic: {} });
   if (!parsed.success) {
     logger.warn(
       { topic, err: parsed.error.message },

@@ -14,8 +14,7 @@ export const httpOptions = z.object({
     description: 'value: send each record value; record: also its key, headers, timestamp and position.',
   }),
   headers: z.record(z.string(), z.string()).default({}).meta({
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
-    description: 'Request headers; put secrets in references: { Authorization: "Bearer ${API_TOKEN}" }.',
+    description: `Request headers; put secrets in references: { Authorization: "Bearer \${API_TOKEN}" }.`,
   }),
   idempotencyHeader: z.string().min(1).default('Idempotency-Key').meta({
     description:

@@ -12,16 +12,17 @@ export function encodeBatch(
   batch: readonly PipelineRecord[],
   options: Pick<HttpOptions, 'format' | 'fields'>,
 ): Payload {
-  const items = batch.map((r) =>
-    options.fields === 'value'
-      ? r.value
-      : { key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, position: r.position },
-  );
+  const items = batch.map((r) => {
+    const value = jsonable(r.value);
+    return options.fields === 'value'
+      ? value
+      : { key: r.key, value, headers: r.headers, timestamp: r.timestamp, position: r.position };
+  });
   if (options.format === 'ndjson') {
-    const lines = items.map((item) => JSON.stringify(item ?? null, bufferAsBase64));
+    const lines = items.map((item) => JSON.stringify(item ?? null));
     return { body: `${lines.join('\n')}\n`, contentType: 'application/x-ndjson' };
   }
-  return { body: JSON.stringify(items, bufferAsBase64), contentType: 'application/json' };
+  return { body: JSON.stringify(items), contentType: 'application/json' };
 }
 
 /**
@@ -44,7 +45,10 @@ export function idempotencyKey(batch: readonly PipelineRecord[]): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-function bufferAsBase64(this: unknown, key: string, value: unknown): unknown {
-  const original = (this as Record<string, unknown>)[key];
-  return Buffer.isBuffer(original) ? original.toString('base64') : value;
+/**
+ * A `bytes`-decoded value (a Buffer) travels as a base64 string. Only a top-level value can be a Buffer,
+ * so no JSON.stringify replacer is needed (a replacer runs for every key and costs a quarter of the throughput).
+ */
+function jsonable(value: unknown): unknown {
+  return Buffer.isBuffer(value) ? value.toString('base64') : value;
 }

@@ -12,7 +12,8 @@ describe('kafka sink value encoding', () => {
 
   it('keeps bytes as they are whatever the encoding (the original value of a dead letter)', () => {
     const raw = Buffer.from([0xff, 0x00, 0x7b]);
-    for (const encoding of ['json', 'string', 'bytes'] as const) assert.deepEqual(encodeValue(raw, encoding), raw);
+    for (const encoding of ['json', 'string', 'bytes'] as const)
+      assert.deepEqual(encodeValue(raw, encoding), raw);
   });
 
   it('string writes text as is and other values as JSON', () => {

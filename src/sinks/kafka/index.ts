@@ -1,12 +1,13 @@
-/** The `kafka` sink plugin: topic to topic, and the dead-letter topic of Kafka pipelines. */
+/** The `kafka` sink plugin: topic to topic, and the dead-letter topic of Kafka pipelines. The client loads on first use. */
+import { lazySink } from '../../runtime/lazy-plugin.ts';
 import type { PluginContext, Sink, SinkPlugin } from '../../runtime/plugin.ts';
 import { kafkaSinkOptions } from './options.ts';
-import { KafkaSink } from './sink.ts';
 
 export const kafkaSink: SinkPlugin<typeof kafkaSinkOptions> = {
   type: 'kafka',
   description:
     'Writes records to a Kafka topic with the idempotent producer (acks=all), keys and headers kept.',
   options: kafkaSinkOptions,
-  create: (options, ctx: PluginContext): Sink => new KafkaSink(options, ctx),
+  create: (options, ctx: PluginContext): Sink =>
+    lazySink(async () => new (await import('./sink.ts')).KafkaSink(options, ctx)),
 };

@@ -18,8 +18,22 @@ export const kafkaSinkOptions = z.object({
     .meta({ description: 'Compression of produced batches.' }),
   createTopic: z
     .strictObject({
-      partitions: z.number().int().positive().default(1),
-      replicationFactor: z.number().int().positive().default(1),
+      partitions: z
+        .number()
+        .int()
+        .min(-1)
+        .refine((n) => n !== 0, 'must be positive, or -1 for the broker default')
+        .default(-1)
+        .meta({ description: "Partitions of the new topic; -1 takes the broker's num.partitions." }),
+      replicationFactor: z
+        .number()
+        .int()
+        .min(-1)
+        .refine((n) => n !== 0, 'must be positive, or -1 for the broker default')
+        .default(-1)
+        .meta({
+          description: "Replicas of the new topic; -1 takes the broker's default.replication.factor.",
+        }),
     })
     .optional()
     .meta({

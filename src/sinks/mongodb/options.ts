@@ -17,11 +17,8 @@ export const mongodbOptions = z.object({
     .string()
     .min(1)
     .meta({
-      description:
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
-        'Connection string; put credentials in a reference: mongodb://${MONGO_USER}:${MONGO_PASSWORD}@host:27017',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
-      examples: ['mongodb://127.0.0.1:27017', '${MONGODB_URI}'],
+      description: `Connection string; put credentials in a reference: mongodb://\${MONGO_USER}:\${MONGO_PASSWORD}@host:27017`,
+      examples: ['mongodb://127.0.0.1:27017', `\${MONGODB_URI}`],
     }),
   database: z.string().min(1).meta({ description: 'Database name.' }),
   collection: z.string().min(1).meta({ description: 'Collection name.' }),
@@ -41,12 +38,10 @@ export const mongodbOptions = z.object({
     description:
       'A record whose value is null deletes the document with its `_id` (needs key $key or a field path). When false, tombstones are skipped.',
   }),
-  timeout: duration()
-    .default(30_000)
-    .meta({
-      description:
-        'Server selection, connect and socket timeout: past it a write is retried. Keep it above the slowest batch the server may take.',
-    }),
+  timeout: duration().default(30_000).meta({
+    description:
+      'Server selection, connect and socket timeout: past it a write is retried. Keep it above the slowest batch the server may take.',
+  }),
   maxPoolSize: z
     .number()
     .int()

@@ -1,7 +1,8 @@
 /**
  * Encoding values for COPY ... FROM STDIN in text format: one line per row, tab-separated, `\N` for
  * NULL, backslash escapes. How a value is written depends on the target column's type, so that a JSON
- * string lands in a jsonb column as JSON and in a text column as its text.
+ * string lands in a jsonb column as JSON and in a text column as its text. A `bytes`-decoded value (a
+ * Buffer, only ever at the top level) becomes base64 in JSON, hex in bytea.
  */
 
 export type ColumnEncoding = 'json' | 'bytea' | 'time' | 'text';
@@ -20,7 +21,7 @@ export function copyField(value: unknown, encoding: ColumnEncoding): string {
   if (value === undefined || value === null) return NULL;
   switch (encoding) {
     case 'json':
-      return escapeCopy(JSON.stringify(value, jsonReplacer));
+      return escapeCopy(JSON.stringify(Buffer.isBuffer(value) ? value.toString('base64') : value));
     case 'bytea':
       return Buffer.isBuffer(value) ? `\\\\x${value.toString('hex')}` : escapeCopy(plain(value));
     case 'time':
@@ -33,14 +34,8 @@ export function copyField(value: unknown, encoding: ColumnEncoding): string {
 function plain(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'object') return JSON.stringify(value, jsonReplacer);
+  if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
-}
-
-/** Buffers (the `bytes` decoding) become base64 strings inside JSON. */
-function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
-  const original = (this as Record<string, unknown>)[key];
-  return Buffer.isBuffer(original) ? original.toString('base64') : value;
 }
 
 function escapeCopy(text: string): string {

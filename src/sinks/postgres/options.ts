@@ -43,11 +43,8 @@ export const postgresOptions = z.object({
     .string()
     .min(1)
     .meta({
-      description:
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
-        'libpq connection URI; put the password in a reference: postgres://app:${PG_PASSWORD}@host:5432/db',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
-      examples: ['${DATABASE_URL}'],
+      description: `libpq connection URI; put the password in a reference: postgres://app:\${PG_PASSWORD}@host:5432/db`,
+      examples: [`\${DATABASE_URL}`],
     }),
   table: z
     .string()

@@ -54,19 +54,21 @@ export class PostgresSink implements Sink {
   async connect(): Promise<void> {
     if (this.#pool && this.#encodings) return;
     const o = this.#options;
-    this.#pool ??= new pg.Pool({
-      connectionString: o.connectionString,
-      max: o.poolSize,
-      connectionTimeoutMillis: o.timeout,
-      statement_timeout: o.timeout,
-      idleTimeoutMillis: 30_000,
-      keepAlive: true,
-      application_name: `datapipe/${this.#ctx.pipelineName}`,
-    });
-    // An idle connection that the server drops must not crash the process: the pool replaces it.
-    this.#pool.on('error', (err) =>
-      this.#ctx.logger.warn({ err: err.message }, 'postgres: idle connection lost'),
-    );
+    if (!this.#pool) {
+      this.#pool = new pg.Pool({
+        connectionString: o.connectionString,
+        max: o.poolSize,
+        connectionTimeoutMillis: o.timeout,
+        statement_timeout: o.timeout,
+        idleTimeoutMillis: 30_000,
+        keepAlive: true,
+        application_name: `datapipe/${this.#ctx.pipelineName}`,
+      });
+      // An idle connection that the server drops must not crash the process: the pool replaces it.
+      this.#pool.on('error', (err) =>
+        this.#ctx.logger.warn({ err: err.message }, 'postgres: idle connection lost'),
+      );
+    }
     await this.#withClient('prepare table', async (client) => {
       if (o.createTable) await client.query(createTableSql(this.#plan));
       this.#encodings = await this.#describe(client);

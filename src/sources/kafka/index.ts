@@ -1,12 +1,13 @@
-/** The `kafka` source plugin: a consumer group over one or more topics. */
+/** The `kafka` source plugin: a consumer group over one or more topics. The client loads on first use. */
+import { lazySource } from '../../runtime/lazy-plugin.ts';
 import type { PluginContext, Source, SourcePlugin } from '../../runtime/plugin.ts';
 import { kafkaSourceOptions } from './options.ts';
-import { KafkaSource } from './source.ts';
 
 export const kafkaSource: SourcePlugin<typeof kafkaSourceOptions> = {
   type: 'kafka',
   description:
     'Consumes Kafka topics in a consumer group; commits only offsets whose records every required sink has written.',
   options: kafkaSourceOptions,
-  create: (options, ctx: PluginContext): Source => new KafkaSource(options, ctx),
+  create: (options, ctx: PluginContext): Source =>
+    lazySource(async () => new (await import('./source.ts')).KafkaSource(options, ctx)),
 };

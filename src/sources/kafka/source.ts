@@ -142,6 +142,8 @@ export class KafkaSource implements Source {
 
   async stop(): Promise<void> {
     this.#stopping.abort();
+    // The client's own pause(): its fetch loop stops (what is buffered stays until close()).
+    this.#stream?.pause();
     this.#rebalancing?.resolve();
   }
 

@@ -39,6 +39,15 @@ function rssMiB(pid: number): number | undefined {
   }
 }
 
+/** Sum of `datapipe_consumer_lag` over the partitions of `topic`. */
+function consumerLag(metrics: string, topic: string): number {
+  let sum = 0;
+  for (const m of metrics.matchAll(/^datapipe_consumer_lag\{([^}]*)\} (\d+)/gm)) {
+    if (m[1]?.includes(`topic="${topic}"`)) sum += Number(m[2]);
+  }
+  return sum;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 describe('memory under a backlog', () => {
@@ -63,12 +72,16 @@ describe('memory under a backlog', () => {
       NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB}`,
     });
     const samples: Array<{ second: number; rssMiB: number }> = [];
+    let lag = 0;
     try {
       await waitFor('the pipeline to run', () => /pipeline running/.test(run.logs()));
+      const port = Number(/"port":(\d+)/.exec(run.logs())?.[1]);
       for (let s = 0; s < SAMPLE_SECONDS * 2; s++) {
         await new Promise((r) => setTimeout(r, 500));
         const rss = rssMiB(run.child.pid!);
         if (rss !== undefined) samples.push({ second: s / 2, rssMiB: Math.round(rss) });
+        if (s === SAMPLE_SECONDS)
+          lag = consumerLag(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), topic);
       }
     } finally {
       run.child.kill('SIGTERM');
@@ -86,6 +99,7 @@ describe('memory under a backlog', () => {
       budgetMiB: BUDGET_MIB,
       heapCapMiB: HEAP_MIB,
       consumedWhileSampling: consumed,
+      consumerLagMidway: lag,
       rssMiB: { middleMedian: middle, endMedian: end, peak },
       samples,
     };
@@ -94,9 +108,10 @@ describe('memory under a backlog', () => {
       `${JSON.stringify(report, null, 2)}\n`,
     );
     console.log(
-      `memory: backlog=${report.backlogMiB}MiB consumed=${consumed} rss middle=${middle}MiB end=${end}MiB peak=${peak}MiB`,
+      `memory: backlog=${report.backlogMiB}MiB consumed=${consumed} lag midway=${lag} rss middle=${middle}MiB end=${end}MiB peak=${peak}MiB`,
     );
     assert.ok(samples.length > 10);
+    assert.ok(lag > 0 && lag <= BACKLOG, `datapipe_consumer_lag reports the backlog (${lag})`);
     assert.ok(consumed > 0 && consumed < BACKLOG, `the sink is the bottleneck (consumed ${consumed})`);
     assert.ok(peak < 350, `peak RSS ${peak} MiB for a ${report.backlogMiB} MiB backlog`);
     assert.ok(end <= middle * 1.1 + 10, `RSS keeps growing: middle ${middle} MiB, end ${end} MiB`);

@@ -19,6 +19,29 @@ const CONFIG_DIR = '/etc/datapipe';
 export const PIPELINE_STATE_DIR = '/var/lib/datapipe';
 const RUNTIME_UID = 10001;
 
+const QUANTITY_MIB: Record<string, number> = {
+  '': 1 / 1024 ** 2,
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+  Ti: 1024 ** 2,
+  k: 1e3 / 1024 ** 2,
+  M: 1e6 / 1024 ** 2,
+  G: 1e9 / 1024 ** 2,
+  T: 1e12 / 1024 ** 2,
+};
+
+/**
+ * V8 grows its heap lazily up to a limit of its own choosing, so without a cap the pod's RSS drifts
+ * towards the memory limit and the kernel kills it. Capping the old space at 3/4 of the limit leaves
+ * room for buffers and code, and makes garbage collection, not the OOM killer, bound the heap.
+ */
+export function heapLimitEnv(memoryLimit: string): { name: string; value: string } {
+  const match = /^(\d+(?:\.\d+)?)([KMGT]i?|k)?$/.exec(memoryLimit);
+  const mib = match ? Number(match[1]) * (QUANTITY_MIB[match[2] ?? ''] ?? 1) : 512;
+  return { name: 'NODE_OPTIONS', value: `--max-old-space-size=${Math.max(64, Math.floor(mib * 0.75))}` };
+}
+
 export function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject {
   return {
     apiVersion: 'v1',
@@ -58,7 +81,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               image: config.image,
               args: ['run', `${CONFIG_DIR}/pipeline.yaml`],
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
-              env: envFromSecrets(p.secretEnv),
+              env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               resources: containerResources(p.resources),
               securityContext: containerSecurityContext(),

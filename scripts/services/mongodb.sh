@@ -1,57 +1,45 @@
 # shellcheck shell=bash
-# MongoDB wire protocol: FerretDB v1.24 (SQLite backend), built from the Go module proxy.
-# 127.0.0.1:$MONGODB_PORT (27117), no auth. Data in $DP_STATE/mongodb. See docs/decisions/0003.
+# MongoDB wire protocol: de.bwaldvogel:mongo-java-server (H2 MVStore backend) from Maven Central, run
+# by the tiny main in scripts/services/mongodb/MongoWireServer.java on Java 17.
+# 127.0.0.1:$MONGODB_PORT (27117), no auth. Data in $DP_STATE/mongodb/data.mv. See docs/decisions/0003
+# (why not FerretDB, with the SQLite or the PostgreSQL backend).
 
-FERRETDB_VERSION="${DATAPIPE_FERRETDB_VERSION:-v1.24.0}"
+MONGO_JAVA_SERVER_VERSION="${DATAPIPE_MONGO_JAVA_SERVER_VERSION:-1.46.0}"
 MONGODB_PORT="${DATAPIPE_MONGODB_PORT:-27117}"
-MONGODB_DEBUG_PORT="${DATAPIPE_MONGODB_DEBUG_PORT:-27118}"
 
-mongodb_bin() { echo "$DP_CACHE/ferretdb-$FERRETDB_VERSION/ferretdb"; }
+mongodb_home() { echo "$DP_CACHE/mongo-java-server-$MONGO_JAVA_SERVER_VERSION"; }
 mongodb_addr() { echo "mongodb://$DP_HOST:$MONGODB_PORT"; }
-mongodb_ports() { echo "$MONGODB_PORT $MONGODB_DEBUG_PORT"; }
-mongodb_timeout() { echo 30; }
-
-ensure_go() {
-  if command -v go >/dev/null 2>&1; then return 0; fi
-  [ -x /usr/local/go/bin/go ] && {
-    PATH="/usr/local/go/bin:$PATH"
-    return 0
-  }
-  apt_install golang-go
-}
+mongodb_ports() { echo "$MONGODB_PORT"; }
+mongodb_timeout() { echo 60; }
 
 mongodb_install() {
-  [ -x "$(mongodb_bin)" ] && return 0
-  ensure_go
-  local src tmp
-  export GOPATH="$DP_CACHE/go" GOMODCACHE="$DP_CACHE/go/pkg/mod" GOCACHE="$DP_CACHE/go/build-cache" GOFLAGS=-mod=mod GOTOOLCHAIN=local
-  say "mongodb: downloading FerretDB $FERRETDB_VERSION from the Go module proxy"
-  src="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [ -d "$src" ] || die "mongodb: go mod download of FerretDB $FERRETDB_VERSION failed"
-  # The module zip has no build/version/version.txt (made by the project's task runner); without
-  # it the binary panics at start, so build from a copy with that file written.
-  tmp="$(mktemp -d "$DP_CACHE/.ferretdb-build.XXXXXX")"
-  cp -r "$src/." "$tmp/"
-  chmod -R u+w "$tmp"
-  echo "$FERRETDB_VERSION" >"$tmp/build/version/version.txt"
-  echo "datapipe-services" >"$tmp/build/version/package.txt"
-  say "mongodb: building FerretDB (go build ./cmd/ferretdb, 2-5 minutes the first time)"
-  mkdir -p "$(dirname "$(mongodb_bin)")"
-  (cd "$tmp" && go build -trimpath -o "$(mongodb_bin).tmp" ./cmd/ferretdb) >&2 || {
-    rm -rf "$tmp"
-    die "mongodb: FerretDB build failed"
+  local home src
+  home="$(mongodb_home)"
+  src="$DP_SERVICES_DIR/mongodb/MongoWireServer.java"
+  maven_fetch "$home/libs" \
+    "de.bwaldvogel:mongo-java-server:$MONGO_JAVA_SERVER_VERSION" \
+    "de.bwaldvogel:mongo-java-server-h2-backend:$MONGO_JAVA_SERVER_VERSION"
+  # recompile when the main changed (or was never built)
+  [ -f "$home/classes/MongoWireServer.class" ] && [ "$home/classes/MongoWireServer.class" -nt "$src" ] && return 0
+  local javac
+  javac="$(dirname "$(java_bin)")/javac"
+  [ -x "$javac" ] || {
+    apt_install openjdk-17-jdk-headless
+    javac=/usr/lib/jvm/java-17-openjdk-amd64/bin/javac
   }
-  mv "$(mongodb_bin).tmp" "$(mongodb_bin)"
-  rm -rf "$tmp"
-  unset GOPATH GOMODCACHE GOCACHE GOFLAGS GOTOOLCHAIN
+  say "mongodb: compiling $src"
+  mkdir -p "$home/classes"
+  "$javac" -nowarn -d "$home/classes" -cp "$home/libs/*" "$src" >&2 || die "mongodb: javac failed"
 }
 
 mongodb_start() {
-  local d="$DP_STATE/mongodb"
-  mkdir -p "$d/data"
-  spawn mongodb "$(mongodb_bin)" --handler=sqlite --sqlite-url="file:$d/data/" --state-dir="$d" \
-    --listen-addr="$DP_HOST:$MONGODB_PORT" --debug-addr="$DP_HOST:$MONGODB_DEBUG_PORT" \
-    --telemetry=disable --log-level=warn
+  local d="$DP_STATE/mongodb" home
+  home="$(mongodb_home)"
+  mkdir -p "$d"
+  # FerretDB's SQLite files and state (the server used before 2026-11-27) mean nothing to this one
+  rm -rf "$d/data" "$d/state.json"
+  spawn mongodb "$(java_bin)" -Xmx256m -XX:+UseSerialGC -cp "$home/libs/*:$home/classes" \
+    MongoWireServer "$DP_HOST" "$MONGODB_PORT" "$d/data.mv"
 }
 
 # Real request: OP_MSG {ping: 1, $db: "admin"} over TCP; expects {ok: 1.0} in the reply.

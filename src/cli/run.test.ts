@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { datapipeBin as bin, runDatapipeSummary } from '../../test/support/datapipe-process.ts';
 
-const bin = join(import.meta.dirname, '../../bin/datapipe.js');
 const execFileAsync = promisify(execFile);
 const env = { ...process.env, DATAPIPE_LOG_FORMAT: 'json' };
 
@@ -38,8 +38,7 @@ describe('datapipe run', () => {
       'bounded',
       `source:\n  type: generator\n  count: 300\n  partitions: 2\nsinks:\n  - type: 'null'\n    name: a\n  - type: 'null'\n    name: b\n`,
     );
-    const { stdout } = await execFileAsync(process.execPath, [bin, 'run', file, '--output', 'json'], { env });
-    const summary = JSON.parse(stdout);
+    const summary = await runDatapipeSummary(file);
     assert.equal(summary.records_in, 300);
     assert.deepEqual(summary.records_out, { a: 300, b: 300 });
     assert.equal(summary.dead_lettered, 0);

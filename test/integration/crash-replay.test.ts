@@ -4,7 +4,6 @@
  * Afterwards every record is in every sink exactly once.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,15 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { orderEvent } from '../../src/sources/generator-templates.ts';
+import { runDatapipe, runDatapipeSummary } from '../support/datapipe-process.ts';
 
 const RECORDS = 200_000;
 const KILL_AFTER_COMMITTED = 30_000;
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/datapipe.js');
-const execFileAsync = promisify(execFile);
 
 const PIPELINE = `
 name: crash
@@ -115,39 +110,19 @@ function assertExactlyOnce(ids: string[], label: string): void {
 
 describe('crash and replay', () => {
   test('after kill -9 in the middle and a rerun, every record is in every sink exactly once', async (t) => {
-    const child: ChildProcess = spawn(process.execPath, [bin, 'run', join(dir, 'pipeline.yaml')], {
+    const first = await runDatapipe(join(dir, 'pipeline.yaml'), {
       cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json' },
+      env: { DATAPIPE_LOG_FORMAT: 'json' },
+      killWhen: async () => (await committedLine()) >= KILL_AFTER_COMMITTED,
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = once(child, 'exit');
-    while ((await committedLine()) < KILL_AFTER_COMMITTED) {
-      assert.equal(child.exitCode, null, `the first run ended before it could be killed:\n${stderr}`);
-      await sleep(20);
-    }
-    child.kill('SIGKILL');
-    const [, signal] = await exited;
-    assert.equal(signal, 'SIGKILL');
+    assert.equal(first.signal, 'SIGKILL', `the first run ended before it could be killed:\n${first.output}`);
     const committedAtCrash = await committedLine();
     assert.ok(committedAtCrash < RECORDS, `killed in the middle (committed ${committedAtCrash})`);
     // Usually the sinks hold records past the checkpoint at the crash: the rerun replays them.
     const storedAtCrash = { sqlite: sqliteIds().length, archive: (await archivedIds(true)).length };
     t.diagnostic(`at the crash: committed ${committedAtCrash}, stored ${JSON.stringify(storedAtCrash)}`);
 
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      [bin, 'run', join(dir, 'pipeline.yaml'), '--output', 'json'],
-      {
-        cwd: dir,
-        env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json' },
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    const summary = JSON.parse(stdout);
+    const summary = await runDatapipeSummary(join(dir, 'pipeline.yaml'), { cwd: dir });
     assert.equal(
       summary.records_in,
       RECORDS - committedAtCrash,

@@ -4,17 +4,14 @@
  * a second run resumes from the checkpoint and adds nothing.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { repoRoot as root, runDatapipeSummary } from '../support/datapipe-process.ts';
 
-const root = join(import.meta.dirname, '../..');
-const execFileAsync = promisify(execFile);
 const copies: string[] = [];
 
 after(async () => {
@@ -39,12 +36,7 @@ async function freshExample(): Promise<string> {
 }
 
 async function runQuickstart(dir: string): Promise<Record<string, unknown>> {
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [join(root, 'bin/datapipe.js'), 'run', join(dir, 'quickstart.yaml'), '--output', 'json', '--port', '0'],
-    { cwd: dir, env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json' }, maxBuffer: 16 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout);
+  return runDatapipeSummary(join(dir, 'quickstart.yaml'), { cwd: dir, args: ['--port', '0'] });
 }
 
 async function sample(): Promise<Order[]> {

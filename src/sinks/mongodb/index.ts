@@ -1,7 +1,7 @@
 /** Writes records as MongoDB documents, keyed so that a replay rewrites instead of duplicating. */
 import { lazySink } from '../../runtime/lazy-plugin.ts';
 import type { Sink, SinkPlugin } from '../../runtime/plugin.ts';
-import { mongodbOptions } from './options.ts';
+import { checkMongodbOptions, mongodbOptions } from './options.ts';
 
 export const mongodbSink: SinkPlugin<typeof mongodbOptions> = {
   type: 'mongodb',
@@ -9,6 +9,8 @@ export const mongodbSink: SinkPlugin<typeof mongodbOptions> = {
     'Writes records as documents of a MongoDB collection with unordered bulk writes (upsert by _id).',
   options: mongodbOptions,
   // The `mongodb` driver is loaded only when a pipeline uses this sink.
-  create: (options, ctx): Sink =>
-    lazySink(async () => new (await import('./sink.ts')).MongodbSink(options, ctx)),
+  create: (options, ctx): Sink => {
+    checkMongodbOptions(options, ctx.name);
+    return lazySink(async () => new (await import('./sink.ts')).MongodbSink(options, ctx));
+  },
 };

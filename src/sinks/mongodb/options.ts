@@ -1,7 +1,8 @@
 /** The options of the `mongodb` sink: the single source of its validation, types and docs. */
 import { z } from 'zod';
 import { duration } from '../../config/units.ts';
-import { compileRecordPath } from '../postgres/record-path.ts';
+import { FatalError } from '../../runtime/errors.ts';
+import { compileRecordPath } from '../shared/record-path.ts';
 
 function isKeyPath(path: string): boolean {
   try {
@@ -51,3 +52,13 @@ export const mongodbOptions = z.object({
 });
 
 export type MongodbOptions = z.output<typeof mongodbOptions>;
+
+/** Option combinations the schema cannot express; checked when the sink is created, before connecting. */
+export function checkMongodbOptions(options: MongodbOptions, sinkName: string): void {
+  if (options.deleteOnTombstone && compileRecordPath(options.key).kind === 'position') {
+    throw new FatalError(
+      'DP_MONGODB_CONFIG',
+      `sink ${sinkName}: deleteOnTombstone needs key $key or a field path (a tombstone's position names no earlier document)`,
+    );
+  }
+}

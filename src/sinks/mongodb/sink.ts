@@ -5,9 +5,9 @@
  * every operation is keyed by `_id`.
  */
 import { type Collection, type Document, MongoBulkWriteError, MongoClient, type WriteError } from 'mongodb';
-import { type DataError, FatalError, RetryableError } from '../../runtime/errors.ts';
+import { type DataError, RetryableError } from '../../runtime/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
-import { compileRecordPath, type RecordPath } from '../postgres/record-path.ts';
+import { compileRecordPath, type RecordPath } from '../shared/record-path.ts';
 import { classifyMongoError, classOfWriteError, DUPLICATE_KEY, itemError } from './errors.ts';
 import type { MongodbOptions } from './options.ts';
 import { planBatch, type WriteRound } from './write-models.ts';
@@ -25,12 +25,6 @@ export class MongodbSink implements Sink {
     this.#options = options;
     this.#ctx = ctx;
     this.#key = compileRecordPath(options.key);
-    if (options.deleteOnTombstone && this.#key.kind === 'position') {
-      throw new FatalError(
-        'DP_MONGODB_CONFIG',
-        `sink ${ctx.name}: deleteOnTombstone needs key $key or a field path (a tombstone's position names no earlier document)`,
-      );
-    }
   }
 
   async connect(): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataError } from '../../runtime/errors.ts';
 import type { PipelineRecord } from '../../runtime/plugin.ts';
-import { compileRecordPath } from '../postgres/record-path.ts';
+import { compileRecordPath } from '../shared/record-path.ts';
 import { planBatch } from './write-models.ts';
 
 const rec = (offset: number, key: string | null, value: unknown): PipelineRecord => ({

@@ -8,7 +8,7 @@
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { DataError } from '../../runtime/errors.ts';
 import type { PipelineRecord } from '../../runtime/plugin.ts';
-import type { RecordPath } from '../postgres/record-path.ts';
+import type { RecordPath } from '../shared/record-path.ts';
 import type { MongodbOptions } from './options.ts';
 
 export interface WriteRound {

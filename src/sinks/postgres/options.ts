@@ -1,7 +1,7 @@
 /** The options of the `postgres` sink: the single source of its validation, types and docs. */
 import { z } from 'zod';
 import { duration } from '../../config/units.ts';
-import { compileRecordPath } from './record-path.ts';
+import { compileRecordPath } from '../shared/record-path.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 

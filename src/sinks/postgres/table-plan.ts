@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { FatalError } from '../../runtime/errors.ts';
+import { compileRecordPath, type RecordPath, type RecordPathKind } from '../shared/record-path.ts';
 import type { PostgresOptions } from './options.ts';
-import { compileRecordPath, type RecordPath, type RecordPathKind } from './record-path.ts';
 
 export interface ColumnPlan {
   readonly name: string;

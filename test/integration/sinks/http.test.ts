@@ -4,12 +4,10 @@
  * by the engine's bisection while its neighbours land.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { DataError, FatalError, RetryableError } from '../../../src/runtime/errors.ts';
 import { Ticket } from '../../../src/runtime/offset-tracker.ts';
@@ -17,6 +15,7 @@ import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.
 import { RetryPolicy, retrying } from '../../../src/runtime/retry.ts';
 import { SinkWriter } from '../../../src/runtime/sink-writer.ts';
 import { httpSink } from '../../../src/sinks/http/index.ts';
+import { runDatapipe } from '../../support/datapipe-process.ts';
 import { HttpReceiver } from '../../support/http-receiver.ts';
 
 const ctx: PluginContext = {
@@ -43,50 +42,7 @@ function sinkFor(receiver: HttpReceiver, extra: Record<string, unknown> = {}) {
   return httpSink.create(options, ctx);
 }
 
-const root = join(import.meta.dirname, '../../..');
-
 const quickRetries = new RetryPolicy({ maxAttempts: 0, initialBackoff: 10, maxBackoff: 100 });
-
-/**
- * Runs `npx datapipe run <file>` as a child in its own process group. With `killWhen`, polls it and
- * SIGKILLs the whole group (npx and the node it started) as soon as it returns true: a crash, not a shutdown.
- */
-async function runDatapipe(
-  file: string,
-  env: Record<string, string>,
-  killWhen?: () => Promise<boolean>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  const child = spawn('npx', ['datapipe', 'run', file], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  if (killWhen) {
-    while (!done) {
-      if (await killWhen()) {
-        process.kill(-(child.pid as number), 'SIGKILL');
-        break;
-      }
-      await sleep(20);
-    }
-  }
-  return { ...(await exited), output };
-}
 
 describe('http sink', () => {
   const receiver = new HttpReceiver();
@@ -299,10 +255,10 @@ stateDir: ${join(dir, `${name}-state`)}
         '    batch: { maxRecords: 100, linger: 10s }\n',
       );
       const env = { HTTP_TOKEN: 'token-123' };
-      const first = await runDatapipe(file, env, async () => receiver.records.length >= 300);
+      const first = await runDatapipe(file, { env, killWhen: async () => receiver.records.length >= 300 });
       assert.equal(first.signal, 'SIGKILL', `the first run should be killed mid-way:\n${first.output}`);
       assert.ok(receiver.records.length < 2000);
-      const second = await runDatapipe(file, env);
+      const second = await runDatapipe(file, { env });
       assert.equal(second.code, 0, second.output);
       const offsets = receiver.records.map((r) => (r as { position: { offset: number } }).position.offset);
       assert.deepEqual(
@@ -322,7 +278,7 @@ stateDir: ${join(dir, `${name}-state`)}
     receiver.rejectContaining('"test":true');
     try {
       const file = pipeline('http-dlq', receiver.url, '{ type: generator, count: 1000 }');
-      const result = await runDatapipe(file, { HTTP_TOKEN: 't' });
+      const result = await runDatapipe(file, { env: { HTTP_TOKEN: 't' } });
       assert.equal(result.code, 0, result.output);
       const dead = readFileSync(join(dir, 'http-dlq-state', 'dead-letter.jsonl'), 'utf8')
         .trim()

@@ -19,7 +19,7 @@ import { FatalError } from '../../../src/runtime/errors.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services } from '../../support/services.ts';
-import { ctx, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
+import { assertReplayOnce, ctx, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
 
 const {
   accountName: ACCOUNT,
@@ -49,27 +49,7 @@ describe('object-store sink, azure-blob driver (Azurite)', () => {
   });
 
   test('writes objects named after their offsets; a replay with other boundaries stores each record once', async () => {
-    const first = sink({ prefix: 'replay/', compression: 'gzip' });
-    await first.connect();
-    await first.write([...records(0, 99), ...records(0, 30, 1)]);
-    await first.write(records(100, 249));
-    await first.close();
-    const replay = sink({ prefix: 'replay/', compression: 'gzip' });
-    await replay.connect();
-    await replay.write([...records(40, 170), ...records(20, 50, 1)]);
-    await replay.write(records(171, 320));
-    assert.deepEqual(
-      await storedIds(replay.driver, 'replay/'),
-      idsOf([...records(0, 320), ...records(0, 50, 1)]),
-    );
-    assert.deepEqual(await storedNames(replay.driver, 'replay/'), [
-      'replay/orders/partition=0/0000000000-0000000099.jsonl.gz',
-      'replay/orders/partition=0/0000000100-0000000249.jsonl.gz',
-      'replay/orders/partition=0/0000000250-0000000320.jsonl.gz',
-      'replay/orders/partition=1/0000000000-0000000030.jsonl.gz',
-      'replay/orders/partition=1/0000000031-0000000050.jsonl.gz',
-    ]);
-    await replay.close();
+    await assertReplayOnce(sink, 'gzip');
   });
 
   test('authenticates with an account URL plus account key, or plus a SAS token', async () => {

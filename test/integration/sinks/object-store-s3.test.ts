@@ -25,7 +25,7 @@ import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
-import { ctx, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
+import { assertReplayOnce, ctx, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
 
 const { endpoint: ENDPOINT, accessKeyId: ACCESS_KEY, region: REGION } = services.s3;
 const SECRET_FILE = join(stateDir, 's3-secret');
@@ -109,27 +109,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
   });
 
   test('a replay after a crash, with other batch boundaries, stores every record exactly once', async () => {
-    const first = sink({ prefix: 'replay/', compression: 'zstd' });
-    await first.connect();
-    await first.write([...records(0, 99), ...records(0, 30, 1)]);
-    await first.write(records(100, 249));
-    await first.close();
-    const replay = sink({ prefix: 'replay/', compression: 'zstd' });
-    await replay.connect();
-    await replay.write([...records(40, 170), ...records(20, 50, 1)]);
-    await replay.write(records(171, 320));
-    assert.deepEqual(
-      await storedIds(replay.driver, 'replay/'),
-      idsOf([...records(0, 320), ...records(0, 50, 1)]),
-    );
-    assert.deepEqual(await storedNames(replay.driver, 'replay/'), [
-      'replay/orders/partition=0/0000000000-0000000099.jsonl.zst',
-      'replay/orders/partition=0/0000000100-0000000249.jsonl.zst',
-      'replay/orders/partition=0/0000000250-0000000320.jsonl.zst',
-      'replay/orders/partition=1/0000000000-0000000030.jsonl.zst',
-      'replay/orders/partition=1/0000000031-0000000050.jsonl.zst',
-    ]);
-    await replay.close();
+    await assertReplayOnce(sink, 'zstd');
   });
 
   test('an object larger than partSize goes up as a multipart upload and reads back whole', async () => {

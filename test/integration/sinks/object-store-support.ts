@@ -1,8 +1,10 @@
 /** What the object-store integration tests share: records, a context, and reading every stored record back. */
+import assert from 'node:assert/strict';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { pino } from 'pino';
 import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 
 export const ctx: PluginContext = {
   pipelineName: 'test',
@@ -43,4 +45,37 @@ export async function storedIds(driver: ObjectStoreDriver, prefix: string): Prom
 
 export function idsOf(batch: readonly PipelineRecord[]): string[] {
   return batch.map((r) => (r.value as { id: string }).id).sort();
+}
+
+/**
+ * A replay after a crash, with other batch boundaries: two sinks from `open` write overlapping ranges
+ * of two partitions under `replay/`; every record is stored exactly once, in objects named after the
+ * first run's offsets.
+ */
+export async function assertReplayOnce(
+  open: (extra: Record<string, unknown>) => ObjectStoreSink,
+  compression: 'gzip' | 'zstd',
+): Promise<void> {
+  const first = open({ prefix: 'replay/', compression });
+  await first.connect();
+  await first.write([...records(0, 99), ...records(0, 30, 1)]);
+  await first.write(records(100, 249));
+  await first.close();
+  const replay = open({ prefix: 'replay/', compression });
+  await replay.connect();
+  await replay.write([...records(40, 170), ...records(20, 50, 1)]);
+  await replay.write(records(171, 320));
+  assert.deepEqual(
+    await storedIds(replay.driver, 'replay/'),
+    idsOf([...records(0, 320), ...records(0, 50, 1)]),
+  );
+  const ext = compression === 'gzip' ? 'gz' : 'zst';
+  assert.deepEqual(await storedNames(replay.driver, 'replay/'), [
+    `replay/orders/partition=0/0000000000-0000000099.jsonl.${ext}`,
+    `replay/orders/partition=0/0000000100-0000000249.jsonl.${ext}`,
+    `replay/orders/partition=0/0000000250-0000000320.jsonl.${ext}`,
+    `replay/orders/partition=1/0000000000-0000000030.jsonl.${ext}`,
+    `replay/orders/partition=1/0000000031-0000000050.jsonl.${ext}`,
+  ]);
+  await replay.close();
 }

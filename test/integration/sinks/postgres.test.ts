@@ -4,32 +4,27 @@
  * rows refused by constraints come back as `failed` (exactly those indexes) while the rest land.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
-import { DataError, FatalError, RetryableError } from '../../../src/runtime/errors.ts';
+import { DataError, FatalError } from '../../../src/runtime/errors.ts';
 import type { PipelineRecord, PluginContext, Sink } from '../../../src/runtime/plugin.ts';
-import { RetryPolicy, retrying } from '../../../src/runtime/retry.ts';
 import { postgresSink } from '../../../src/sinks/postgres/index.ts';
+import { repoRoot, runDatapipe, writeAcrossRestart } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 
 const CONNECTION = services.postgres.connectionString;
 const SCHEMA = 'datapipe_sink_test';
-const root = join(import.meta.dirname, '../../..');
-const run = promisify(execFile);
 
 const ctx: PluginContext = {
   pipelineName: 'test',
   name: 'postgres',
   logger: pino({ level: 'silent' }),
-  baseDir: root,
-  stateDir: root,
+  baseDir: repoRoot,
+  stateDir: repoRoot,
 };
 
 function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
@@ -70,52 +65,6 @@ const ORDER_COLUMNS = {
   payload: '$value',
   src_offset: '$position.offset',
 };
-
-/** Stops or starts one of the shared services through the services script (docs/services.md). */
-async function service(command: 'up' | 'down', name: string): Promise<void> {
-  await run('npm', ['run', '--silent', `services:${command}`, '--', name], { cwd: root });
-}
-
-/**
- * Runs `npx datapipe run <file>` as a child in its own process group. With `killWhen`, polls it and
- * SIGKILLs the whole group (npx and the node it started) as soon as it returns true: a crash, not a shutdown.
- */
-async function runDatapipe(
-  file: string,
-  env: Record<string, string>,
-  killWhen?: () => Promise<boolean>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  const child = spawn('npx', ['datapipe', 'run', file], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  if (killWhen) {
-    while (!done) {
-      if (await killWhen()) {
-        process.kill(-(child.pid as number), 'SIGKILL');
-        break;
-      }
-      await sleep(20);
-    }
-  }
-  return { ...(await exited), output };
-}
 
 describe('postgres sink', () => {
   const db = new pg.Pool({ connectionString: CONNECTION, max: 1 });
@@ -263,25 +212,7 @@ describe('postgres sink', () => {
     const sink = sinkFor('restart', { createTable: true });
     await sink.connect();
     await sink.write(records(100, 0, 'restart'));
-    await service('down', 'postgres');
-    let restarted = false;
-    try {
-      const down = await sink.write(records(100, 100, 'restart')).catch((e: unknown) => e);
-      assert.ok(down instanceof RetryableError, `expected RetryableError, got ${String(down)}`);
-      const policy = new RetryPolicy({ maxAttempts: 0, initialBackoff: 200, maxBackoff: 1000 });
-      let attempts = 0;
-      await retrying(async (attempt) => {
-        attempts = attempt;
-        if (attempt === 2) {
-          await service('up', 'postgres');
-          restarted = true;
-        }
-        return sink.write(records(100, 100, 'restart'));
-      }, policy);
-      assert.ok(attempts >= 2);
-    } finally {
-      if (!restarted) await service('up', 'postgres');
-    }
+    await writeAcrossRestart('postgres', () => sink.write(records(100, 100, 'restart')));
     await sink.write(records(100, 200, 'restart'));
     const rows = await query<{ offset: string }>(`SELECT "offset" FROM ${SCHEMA}.restart ORDER BY "offset"`);
     assert.deepEqual(
@@ -327,11 +258,11 @@ stateDir: ${join(dir, 'kill-state')}
 `,
     );
     const rows = () => count(`SELECT count(*) AS n FROM ${SCHEMA}.e2e_kill`).catch(() => 0);
-    const first = await runDatapipe(file, env, async () => (await rows()) >= 500);
+    const first = await runDatapipe(file, { env, killWhen: async () => (await rows()) >= 500 });
     assert.equal(first.signal, 'SIGKILL', `the first run should be killed mid-way:\n${first.output}`);
     const writtenAtKill = await rows();
     assert.ok(writtenAtKill < 4000, `killed after ${writtenAtKill} rows`);
-    const second = await runDatapipe(file, env);
+    const second = await runDatapipe(file, { env });
     assert.equal(second.code, 0, second.output);
     assert.equal(await rows(), 4000);
     assert.equal(
@@ -371,7 +302,7 @@ observability: { enabled: false }
 stateDir: ${stateDir}
 `,
     );
-    const result = await runDatapipe(file, env);
+    const result = await runDatapipe(file, { env });
     assert.equal(result.code, 0, result.output);
     const dead = readFileSync(join(stateDir, 'dead-letter.jsonl'), 'utf8')
       .trim()

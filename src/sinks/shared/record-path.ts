@@ -2,7 +2,7 @@
  * Addressing a part of a record from config: `$key`, `$value`, `$timestamp`, `$position`
  * (`topic:partition:offset`), `$position.topic|partition|offset`, `$headers.<name>`, or a dotted
  * field path into the value (`customer.id`, `items.0.sku`). Compiled once, applied per record.
- * Shared by the postgres and mongodb sinks (it belongs in a common sink folder once there is one).
+ * Shared by the postgres and mongodb sinks.
  */
 import type { PipelineRecord } from '../../runtime/plugin.ts';
 

@@ -12,7 +12,6 @@ const dir = mkdtempSync(join(tmpdir(), 'platform-load-'));
 mkdirSync(join(dir, 'pipelines'));
 writeFileSync(
   join(dir, 'pipelines', 'p.yaml'),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a config reference, not a template
   'name: p\nsource: { type: kafka, brokers: ["${KAFKA_BROKERS}"], topics: [orders] }\nsinks: [{ name: out, type: stdout }]\n',
 );
 writeFileSync(join(dir, 'pipelines', 'broken.yaml'), 'name: p\nsinks: []\n');

@@ -26,7 +26,6 @@ function panel(id: number, title: string, expr: string, y: number): Record<strin
     type: 'timeseries',
     title,
     gridPos: { h: 8, w: 12, x: (id % 2) * 12, y },
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana dashboard variable
     datasource: { type: 'prometheus', uid: '${datasource}' },
     targets: [{ expr, refId: 'A' }],
   };

@@ -77,7 +77,7 @@ export async function runBacklog(ctx: MeasureContext, opts: BacklogOptions) {
     // samples taken while it ran (not during the shutdown)
     const samples = proc.samples.filter((x) => x.t <= opts.seconds * 1000);
     const at = (fraction: number) =>
-      samples.find((x) => x.t >= fraction * opts.seconds * 1000)?.rssMiB ?? Number.NaN;
+      (samples.find((x) => x.t >= fraction * opts.seconds * 1000) ?? samples.at(-1))?.rssMiB ?? Number.NaN;
     // Flat = no growth over the second half of the run (the first half includes start-up and the heap
     // settling at the size the in-flight budget and the client's fetch buffers need).
     const secondHalf = samples.filter((x) => x.t >= (opts.seconds * 1000) / 2);

@@ -11,6 +11,7 @@
  *   --no-latency               skip the latency runs
  *   --backlog-records 1000000 --backlog-seconds 40 --backlog-delay 100ms   the backlog memory scenario
  *   --profile                  also profile a null-sink run with node --cpu-prof
+ *   --summary-only             only re-render bench/README.md's results and the chart from latest.json
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ import {
   measureThroughput,
   type ThroughputResult,
 } from './lib/measure.ts';
-import { writeScenarioResult } from './lib/results.ts';
+import { refreshSummary, writeScenarioResult } from './lib/results.ts';
 import { endpoints } from './lib/services.ts';
 import { snapshotDatapipe } from './lib/snapshot.ts';
 import { runProfile } from './profile.ts';
@@ -49,8 +50,14 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'timeout-seconds': { type: 'string', default: '300' },
     list: { type: 'boolean', default: false },
+    'summary-only': { type: 'boolean', default: false },
   },
 });
+
+if (values['summary-only']) {
+  refreshSummary();
+  process.exit(0);
+}
 
 const special = ['backlog', 'profile'];
 if (values.list) {
@@ -182,10 +189,11 @@ async function runScenario(id: string): Promise<boolean> {
     await scenario
       .cleanup?.(env, ctx.runId)
       .catch((err: Error) => console.error(`  cleanup: ${err.message}`));
-    // the headline ratios are those of 1 KiB records when they were measured, else of the first size
-    const headline = bySize.find((b) => b.size === 1024) ?? bySize[0]!;
+    // The headline ratios (latest.json) are those of 1 KiB records; a run of other sizes only is kept
+    // under its own name (`null-sizes-100-10240`) and does not replace them.
+    const headline = bySize.find((b) => b.size === 1024);
     await writeScenarioResult({
-      scenario: id,
+      scenario: headline ? id : `${id}-sizes-${sizes.join('-')}`,
       startedAt,
       command,
       machine: facts(),
@@ -194,7 +202,7 @@ async function runScenario(id: string): Promise<boolean> {
         contenders: contenders.map((c) => ({ id: c.id, description: c.description })),
         sizes: bySize,
       },
-      ratios: headline.ratios,
+      ratios: headline?.ratios ?? {},
     });
     return true;
   } catch (err) {

@@ -68,6 +68,11 @@ function sinkVsRaw(
         median(r, `datapipe-${id}`, 'recordsPerSec'),
         median(r, `raw-${id}`, 'recordsPerSec'),
       ),
+      // the same per CPU second: steadier than wall time on a shared machine
+      [`${id}_vs_raw_per_cpu`]: ratio(
+        median(r, `datapipe-${id}`, 'recordsPerCpuSec'),
+        median(r, `raw-${id}`, 'recordsPerCpuSec'),
+      ),
     }),
     ...hooks,
   };

@@ -104,6 +104,7 @@ export function watchedRunning(
         lastAt: to.at,
         // the first sample of the window holds records written before it: they are not counted
         recordsPerSec: to.at > from.at ? ((to.count - from.count) / (to.at - from.at)) * 1000 : Number.NaN,
+        windowRecords: to.count - from.count,
         cpuSeconds: to.cpu - from.cpu,
         peakRssMiB,
         ...(latencies ? { latencies } : {}),

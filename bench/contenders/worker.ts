@@ -12,6 +12,7 @@ const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
 interface WorkerReport {
   count: number;
   firstAt: number;
+  firstCount?: number;
   lastAt: number;
   latencies: number[];
   cpuSeconds: number;
@@ -84,12 +85,13 @@ export function workerContender(
           await proc.exited;
           const line = proc.stdout().trim().split('\n').at(-1) ?? '{}';
           const r = JSON.parse(line) as WorkerReport;
-          const counted = input.warmup > 0 ? r.count - input.warmup : r.count;
+          const counted = r.count - Math.max(input.warmup, r.firstCount ?? 0);
           return {
             spawnAt,
             firstAt: r.firstAt,
             lastAt: r.lastAt,
             recordsPerSec: r.lastAt > r.firstAt ? (counted / (r.lastAt - r.firstAt)) * 1000 : Number.NaN,
+            windowRecords: counted,
             cpuSeconds: r.cpuSeconds,
             peakRssMiB: Math.max(r.peakRssMiB, proc.peakMiB()),
             ...(input.warmup > 0 ? { latencies: r.latencies } : {}),

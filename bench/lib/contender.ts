@@ -28,6 +28,8 @@ export interface Measurement {
   readonly lastAt: number;
   /** Records per second between the first and the last record. */
   readonly recordsPerSec: number;
+  /** Records written between the first and the last record's time (the rate's numerator). */
+  readonly windowRecords: number;
   /** CPU seconds the process used between the first and the last record. */
   readonly cpuSeconds: number;
   readonly peakRssMiB: number;

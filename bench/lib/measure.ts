@@ -91,17 +91,16 @@ export async function measureThroughput(
   } finally {
     await deleteTopics(ctx.kafka, [topic]);
   }
-  const mb = (opts.size * 1) / 1e6;
+  const mb = opts.size / 1e6;
   return Object.fromEntries(
     contenders.map((c) => {
       const ms = runs.get(c.id)!;
-      const counted = opts.records;
       return [
         c.id,
         {
           recordsPerSec: spread(ms.map((m) => Math.round(m.recordsPerSec))),
           mbPerSec: spread(ms.map((m) => round(m.recordsPerSec * mb, 2))),
-          recordsPerCpuSec: spread(ms.map((m) => Math.round(counted / Math.max(m.cpuSeconds, 0.01)))),
+          recordsPerCpuSec: spread(ms.map((m) => Math.round(m.windowRecords / Math.max(m.cpuSeconds, 0.01)))),
           peakRssMiB: spread(ms.map((m) => round(m.peakRssMiB))),
           startupMs: spread(ms.map((m) => m.firstAt - m.spawnAt)),
           errors: errors.get(c.id)!,

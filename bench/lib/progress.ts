@@ -1,12 +1,10 @@
 /**
- * Watching a process that does not report on itself: poll a count of records written (Prometheus
- * counter, committed offsets, lines in a file) until it reaches a target, keeping every sample, then
- * derive when the first and the last record were written and, for a fixed-rate run on one partition
- * (records are written in produce order), each record's latency = write time − produce time.
+ * Counting what a process that does not report on itself has written (its Prometheus counter, the lines
+ * of its output files), and, for a fixed-rate run on one partition (records are written in produce
+ * order), each record's latency = write time − produce time from the polled counts.
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export type CountFn = () => Promise<number>;
 
@@ -14,56 +12,6 @@ export interface Sample {
   /** ms since the epoch */
   readonly at: number;
   readonly count: number;
-}
-
-export interface WatchOptions {
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  /** Stops early (e.g. the watched process died): resolves to a reason. */
-  readonly abort?: Promise<string>;
-}
-
-export class WatchTimeout extends Error {}
-
-export async function watchCount(count: CountFn, target: number, opts: WatchOptions): Promise<Sample[]> {
-  const samples: Sample[] = [];
-  const deadline = Date.now() + opts.timeoutMs;
-  let aborted: string | undefined;
-  opts.abort?.then((reason) => {
-    aborted = reason;
-  });
-  for (;;) {
-    let n = samples.at(-1)?.count ?? 0;
-    try {
-      n = await count();
-    } catch {
-      // not up yet (metrics port not listening, file not created): keep the previous count
-    }
-    const at = Date.now();
-    if (n !== samples.at(-1)?.count || samples.length === 0) samples.push({ at, count: n });
-    if (n >= target) return samples;
-    if (aborted) throw new Error(`stopped before ${target} records (at ${n}): ${aborted}`);
-    if (at > deadline) throw new WatchTimeout(`timed out at ${n} of ${target} records`);
-    await sleep(opts.intervalMs);
-  }
-}
-
-/** First sample with a non-zero count, and the first reaching the target. */
-export function span(samples: readonly Sample[], target: number): { firstAt: number; lastAt: number } {
-  const first = samples.find((s) => s.count > 0);
-  const last = samples.find((s) => s.count >= target);
-  return { firstAt: first?.at ?? Number.NaN, lastAt: last?.at ?? Number.NaN };
-}
-
-/**
- * Records per second between the first and the last record written. The first sample with a non-zero
- * count already holds records written before it, so they are not counted in the rate.
- */
-export function rateFromSamples(samples: readonly Sample[], target: number): number {
-  const first = samples.find((s) => s.count > 0);
-  const last = samples.find((s) => s.count >= target);
-  if (!first || !last || last.at <= first.at) return Number.NaN;
-  return ((last.count - first.count) / (last.at - first.at)) * 1000;
 }
 
 /** Latency of each record i: the time of the first sample whose count exceeds i, minus its produce time. */

@@ -112,6 +112,9 @@ function section(latest: Latest): string {
       v === null || v === undefined ? '—' : (g.lowerIsBetter ? v <= g.goal : v >= g.goal) ? 'yes' : 'no';
     lines.push(`| \`${key}\` | ${v ?? 'not measured'} | ${g.lowerIsBetter ? '≤' : '≥'} ${g.goal} | ${met} |`);
   }
+  const extra = Object.entries(latest.ratios).filter(([k]) => !(k in GOALS));
+  if (extra.length > 0)
+    lines.push('', `Other ratios: ${extra.map(([k, v]) => `\`${k}\` ${v ?? '—'}`).join(', ')}.`);
   lines.push(
     '',
     'Throughput: median (min–max) over the repeats; latency at a fixed rate on one partition.',
@@ -148,8 +151,24 @@ function section(latest: Latest): string {
     for (const [k, v] of Object.entries(backlog.summary)) lines.push(`- ${k}: ${v}`);
   }
   const profile = latest.scenarios['profile']?.result as
-    | { top?: Array<{ function: string; url: string; selfPercent: number }> }
+    | {
+        top?: Array<{ function: string; url: string; selfPercent: number }>;
+        areas?: Record<string, number>;
+        recordsPerSec?: number;
+        busySeconds?: number;
+        totalSeconds?: number;
+      }
     | undefined;
+  if (profile?.areas) {
+    lines.push(
+      '',
+      `Profile of datapipe → null: ${profile.recordsPerSec} records/s under the profiler, main thread busy ${profile.busySeconds} s of ${profile.totalSeconds} s. Self time by area:`,
+      '',
+      '| area | self % |',
+      '|---|---|',
+    );
+    for (const [area, p] of Object.entries(profile.areas)) lines.push(`| ${area} | ${p} |`);
+  }
   if (profile?.top) {
     lines.push(
       '',
@@ -171,4 +190,12 @@ function updateReadme(latest: Latest): void {
   const b = text.indexOf(END);
   if (a === -1 || b === -1) return;
   writeFileSync(README, `${text.slice(0, a + START.length)}\n${section(latest)}\n${text.slice(b)}`);
+}
+
+/** Re-renders the chart and the README section from latest.json (after editing or pruning it). */
+export function refreshSummary(): void {
+  if (!existsSync(LATEST)) return;
+  const latest = JSON.parse(readFileSync(LATEST, 'utf8')) as Latest;
+  writeFileSync(CHART, chart(latest));
+  updateReadme(latest);
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { loadPipelineFile } from '../config/pipeline.ts';
+import { compileSinkConditions } from '../runtime/prepare.ts';
+import { compileTransforms } from '../transforms/chain.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 
 export function registerValidate(program: Command): void {
@@ -10,9 +12,13 @@ export function registerValidate(program: Command): void {
     )
     .argument('<file>', 'pipeline YAML file')
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
-    .action((file: string, opts: { output: 'text' | 'json' }) => {
+    .action(async (file: string, opts: { output: 'text' | 'json' }) => {
       try {
-        const { config } = loadPipelineFile(file);
+        const loaded = loadPipelineFile(file);
+        // Expressions and transform modules too: a run must not be the first to find a typo in them.
+        await compileTransforms(loaded);
+        compileSinkConditions(loaded);
+        const { config } = loaded;
         if (opts.output === 'json') printJson({ file, valid: true, name: config.name });
         else process.stdout.write(`${file}: valid pipeline "${config.name}"\n`);
       } catch (err) {

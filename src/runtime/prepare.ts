@@ -49,11 +49,7 @@ export async function preparePipeline(
   const chain = await compileTransforms(loaded);
   const sourceContext = pluginContext(base, 'source', 'source');
   const sinkConfigs = config.sinks as SinkConfig[];
-  const whens = sinkConfigs.map((s, i) =>
-    s.when === undefined
-      ? undefined
-      : compileExpression(loaded, ['sinks', i, 'when'], () => compileRecordExpression(s.when as string)),
-  );
+  const whens = compileSinkConditions(loaded);
   const sinks = sinkConfigs.map((s, i) => ({
     config: s,
     sink: createSink(options.plugins, s, pluginContext(base, s.name, 'sink')),
@@ -67,6 +63,17 @@ export async function preparePipeline(
     source: createSource(options.plugins, config.source as SourceConfig, sourceContext),
     sourceContext,
   };
+}
+
+/** Each sink's `when` routing condition, compiled; a bad one is a ConfigError at its line. */
+export function compileSinkConditions(
+  loaded: LoadedConfig<PipelineConfig>,
+): Array<RecordExpression | undefined> {
+  return (loaded.config.sinks as SinkConfig[]).map((s, i) =>
+    s.when === undefined
+      ? undefined
+      : compileExpression(loaded, ['sinks', i, 'when'], () => compileRecordExpression(s.when as string)),
+  );
 }
 
 /**

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { it } from 'node:test';
 import {
   brokers,
@@ -12,25 +11,13 @@ import {
   headerMap,
   produce,
   readTopic,
+  sinkRowCount,
   startDatapipe,
   tempDir,
   uniqueName,
   waitFor,
   writePipeline,
 } from './support.ts';
-
-function rowCount(db: string): number {
-  try {
-    const d = new DatabaseSync(db);
-    try {
-      return (d.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
-    } finally {
-      d.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 
 it('dead-letters to <name>.dlq, created on first use, when no deadLetter is configured', async () => {
   const name = uniqueName('dlqdefault').toLowerCase();
@@ -49,13 +36,13 @@ it('dead-letters to <name>.dlq, created on first use, when no deadLetter is conf
   const run = startDatapipe(['run', file], join(dir, 'run.log'));
   let dead: Awaited<ReturnType<typeof readTopic>>;
   try {
-    await waitFor('the good records', () => rowCount(db) >= 20);
+    await waitFor('the good records', () => sinkRowCount(db) >= 20);
     dead = await readTopic(`${name}.dlq`, 1, 60_000);
   } finally {
     run.child.kill('SIGTERM');
     await run.exited;
   }
-  assert.equal(rowCount(db), 20);
+  assert.equal(sinkRowCount(db), 20);
   assert.equal(dead.length, 1);
   assert.equal(dead[0]!.value.toString(), '{not json');
   assert.equal(headerMap(dead[0]!)['datapipe.dlq.stage'], 'decode');

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import type { InspectResult } from '../../../src/kafka/dlq-inspect.ts';
 import type { RunSummary } from '../../../src/runtime/run-summary.ts';
@@ -18,6 +17,7 @@ import {
   headerMap,
   produce,
   readTopic,
+  sinkRows,
   startDatapipe,
   tempDir,
   uniqueName,
@@ -30,18 +30,7 @@ const INVALID_JSON = 5;
 const POISON = 5;
 
 function rowIds(db: string): string[] {
-  try {
-    const d = new DatabaseSync(db);
-    try {
-      return (d.prepare('SELECT id FROM records ORDER BY id').all() as Array<{ id: string }>).map(
-        (r) => r.id,
-      );
-    } finally {
-      d.close();
-    }
-  } catch {
-    return [];
-  }
+  return sinkRows<{ id: string }>(db, 'SELECT id FROM records ORDER BY id').map((r) => r.id);
 }
 
 describe('dead-letter topic, dlq inspect and dlq replay', () => {

@@ -7,13 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import {
   brokers,
   createTopic,
   deadLetterFor,
   produce,
+  sinkRows,
   startDatapipe,
   tempDir,
   uniqueName,
@@ -26,16 +26,7 @@ const WAVES = 6;
 const PER_WAVE = 1000;
 
 function keys(db: string): string[] {
-  try {
-    const d = new DatabaseSync(db, { readOnly: true });
-    try {
-      return (d.prepare('SELECT record_key AS k FROM records').all() as Array<{ k: string }>).map((r) => r.k);
-    } finally {
-      d.close();
-    }
-  } catch {
-    return [];
-  }
+  return sinkRows<{ k: string }>(db, 'SELECT record_key AS k FROM records').map((r) => r.k);
 }
 
 describe('kafka source rebalances', () => {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import { services } from '../../support/services.ts';
 import {
@@ -13,6 +12,7 @@ import {
   datapipe,
   deadLetterFor,
   produce,
+  sinkRowCount,
   startDatapipe,
   tempDir,
   uniqueName,
@@ -23,19 +23,6 @@ import {
 const RECORDS = 200;
 /** `${KAFKA_TEST_PASSWORD}`, spelled so that no linter takes it for a broken template string. */
 const PASSWORD_REF = '$' + '{KAFKA_TEST_PASSWORD}';
-
-function rows(db: string): number {
-  try {
-    const d = new DatabaseSync(db);
-    try {
-      return (d.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
-    } finally {
-      d.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 
 function securePipeline(dir: string, topic: string, mechanism: string, passwordRef: string): string {
   return writePipeline(dir, {
@@ -68,7 +55,7 @@ describe('kafka over TLS with SASL', () => {
       const file = securePipeline(dir, topic, mechanism, PASSWORD_REF);
       const run = startDatapipe(['run', file], join(dir, 'datapipe.log'), { KAFKA_TEST_PASSWORD: password });
       try {
-        await waitFor(`${RECORDS} rows over SASL_SSL`, () => rows(join(dir, 'out.db')) >= RECORDS);
+        await waitFor(`${RECORDS} rows over SASL_SSL`, () => sinkRowCount(join(dir, 'out.db')) >= RECORDS);
       } finally {
         run.child.kill('SIGTERM');
         await run.exited;

@@ -3,10 +3,12 @@
  * producing and reading back, pipeline files in a temp folder, and `datapipe` processes whose logs are
  * kept in a file (so tests can grep them, e.g. for a secret that must never appear).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Admin, Consumer, type Message, ProduceAcks, Producer } from '@platformatic/kafka';
 import { stringify } from 'yaml';
 import { readBatch } from '../../../src/sources/kafka/read-batch.ts';
@@ -194,4 +196,23 @@ export async function committedTotal(groupId: string, topic: string, partitions:
   } finally {
     await consumer.close(true);
   }
+}
+
+/** Rows of the sqlite sink's `records` table (none while the database does not exist yet). */
+export function sinkRows<T>(db: string, sql = 'SELECT * FROM records'): T[] {
+  try {
+    const d = new DatabaseSync(db, { readOnly: true });
+    try {
+      return d.prepare(sql).all() as T[];
+    } finally {
+      d.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
+/** How many records the sqlite sink holds. */
+export function sinkRowCount(db: string): number {
+  return sinkRows<{ n: number }>(db, 'SELECT count(*) AS n FROM records')[0]?.n ?? 0;
 }

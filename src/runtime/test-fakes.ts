@@ -36,6 +36,32 @@ export function message(partition: number, offset: number, value: unknown, topic
   };
 }
 
+/**
+ * A source's context for running a real source in-process: it collects what the source delivers
+ * (and tells `onDeliver` about each delivery).
+ */
+export function fakeSourceContext(options: {
+  baseDir: string;
+  stateDir: string;
+  onDeliver?: (messages: readonly SourceMessage[]) => void;
+}): { ctx: SourceContext; delivered: SourceMessage[] } {
+  const delivered: SourceMessage[] = [];
+  const ctx: SourceContext = {
+    pipelineName: 'test',
+    name: 'source',
+    logger: silentLogger,
+    baseDir: options.baseDir,
+    stateDir: options.stateDir,
+    signal: new AbortController().signal,
+    deliver: async (messages) => {
+      delivered.push(...messages);
+      options.onDeliver?.(messages);
+    },
+    drainPartitions: async () => {},
+  };
+  return { ctx, delivered };
+}
+
 /** A source that delivers the given deliveries in order, then ends (or, if `unbounded`, waits for stop). */
 export class FakeSource implements Source {
   readonly deliveries: SourceMessage[][];

@@ -3,8 +3,8 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pino } from 'pino';
 import type { SourceContext, SourceMessage } from '../runtime/plugin.ts';
+import { fakeSourceContext } from '../runtime/test-fakes.ts';
 import { fileSource } from './file.ts';
 
 let dir: string;
@@ -16,21 +16,7 @@ after(async () => {
 });
 
 function context(stateDir: string, onDeliver?: (m: readonly SourceMessage[]) => void) {
-  const delivered: SourceMessage[] = [];
-  const ctx: SourceContext = {
-    pipelineName: 'test',
-    name: 'source',
-    logger: pino({ level: 'silent' }),
-    baseDir: dir,
-    stateDir,
-    signal: new AbortController().signal,
-    deliver: async (messages) => {
-      delivered.push(...messages);
-      onDeliver?.(messages);
-    },
-    drainPartitions: async () => {},
-  };
-  return { ctx, delivered };
+  return fakeSourceContext({ baseDir: dir, stateDir, onDeliver });
 }
 
 function options(extra: Record<string, unknown> = {}) {

@@ -53,6 +53,26 @@ export function podDisruptionBudget(config: PlatformConfig, name: string, compon
   };
 }
 
+/** The Service in front of one workload's pods: one named port, either a ClusterIP or headless. */
+export function workloadService(
+  config: PlatformConfig,
+  name: string,
+  component: string,
+  port: { name: string; port: number },
+  kind: 'cluster-ip' | 'headless',
+): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: workloadMeta(config, name, component),
+    spec: {
+      ...(kind === 'headless' ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
+      selector: selectorLabels(name, config.name),
+      ports: [{ name: port.name, port: port.port, targetPort: port.name, protocol: 'TCP' }],
+    },
+  };
+}
+
 export function envFromSecrets(
   secretEnv: ReadonlyArray<{ name: string; secret: string; key: string }>,
 ): Record<string, unknown>[] {

@@ -2,7 +2,7 @@
  * ServiceAccounts: one per identity. They carry the provider's workload-identity binding (an
  * annotation on AWS, Azure and GCP), so they are rendered with the bindings, not the workloads.
  */
-import type { Identity, PlatformModel } from '../model.ts';
+import { grantedIdentities, type Identity, type PlatformModel } from '../model.ts';
 import { type K8sObject, recommendedLabels } from './object.ts';
 
 export function serviceAccount(
@@ -49,4 +49,21 @@ export function platformNamespaces(model: PlatformModel): K8sObject[] {
         }),
       },
     }));
+}
+
+/**
+ * The platform's namespaces and one ServiceAccount per identity. Identities with grants carry the
+ * provider's workload-identity binding: the annotations `binding` gives (none where there is no binding).
+ */
+export function identityObjects(
+  model: PlatformModel,
+  binding?: (identity: Identity) => Record<string, string>,
+): K8sObject[] {
+  const granted = new Set(grantedIdentities(model).map((i) => i.name));
+  return [
+    ...platformNamespaces(model),
+    ...model.identities.map((i) =>
+      serviceAccount(model, i, binding && granted.has(i.name) ? binding(i) : {}),
+    ),
+  ];
 }

@@ -8,6 +8,10 @@ import { workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
 import { PIPELINE_HEALTH_PORT } from './pipeline.ts';
 
+/** The runbook's check that the rendered NetworkPolicies are enforced. */
+export const NETWORK_POLICY_VERIFY =
+  'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out, while the allowed flows answer.';
+
 /** Namespaces of the traffic sources that are not workloads. */
 export const SOURCE_NAMESPACES: Record<string, string> = {
   gateway: 'envoy-gateway-system',

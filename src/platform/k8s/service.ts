@@ -1,6 +1,12 @@
 /** An HTTP service: Deployment + ClusterIP Service + PodDisruptionBudget, with HTTP probes. */
 import type { PlatformConfig, ServiceWorkload } from '../schema.ts';
-import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
+import {
+  envFromSecrets,
+  podDisruptionBudget,
+  targetConfigMapName,
+  workloadMeta,
+  workloadService,
+} from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
 import {
   containerResources,
@@ -51,15 +57,12 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
       },
     },
   };
-  const service: K8sObject = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: workloadMeta(config, s.name, SERVICE_COMPONENT),
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorLabels(s.name, config.name),
-      ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }],
-    },
-  };
+  const service = workloadService(
+    config,
+    s.name,
+    SERVICE_COMPONENT,
+    { name: 'http', port: s.port },
+    'cluster-ip',
+  );
   return [deployment, service, podDisruptionBudget(config, s.name, SERVICE_COMPONENT)];
 }

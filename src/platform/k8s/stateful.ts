@@ -3,7 +3,13 @@
  * storage class (encrypted or not: the class is a binding, its name is not), a headless Service, a PDB.
  */
 import type { PlatformConfig, StatefulWorkload, Volume } from '../schema.ts';
-import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
+import {
+  envFromSecrets,
+  podDisruptionBudget,
+  targetConfigMapName,
+  workloadMeta,
+  workloadService,
+} from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
 import {
   containerResources,
@@ -75,15 +81,12 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
       ],
     },
   };
-  const headless: K8sObject = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: workloadMeta(config, s.name, STATEFUL_COMPONENT),
-    spec: {
-      clusterIP: 'None',
-      selector: selectorLabels(s.name, config.name),
-      ports: [{ name: 'tcp', port: s.port, targetPort: 'tcp', protocol: 'TCP' }],
-    },
-  };
+  const headless = workloadService(
+    config,
+    s.name,
+    STATEFUL_COMPONENT,
+    { name: 'tcp', port: s.port },
+    'headless',
+  );
   return [statefulSet, headless, podDisruptionBudget(config, s.name, STATEFUL_COMPONENT)];
 }

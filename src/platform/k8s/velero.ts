@@ -9,6 +9,10 @@ import { type K8sObject, recommendedLabels } from './object.ts';
 export const VELERO_NAMESPACE = 'velero';
 export const VELERO_SERVICE_ACCOUNT = 'velero';
 
+/** The runbook's check that the rendered backup location and schedule work (the same on every target). */
+export const VELERO_VERIFY =
+  '`velero backup-location get` shows the location Available; `velero backup create --from-schedule PLATFORM` completes.';
+
 export function veleroObjects(
   model: PlatformModel,
   provider: 'aws' | 'azure' | 'gcp',

@@ -5,9 +5,9 @@
  */
 import { envoyProxy, usesGateway } from '../k8s/entry.ts';
 import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { platformNamespaces, serviceAccount } from '../k8s/identity.ts';
+import { identityObjects } from '../k8s/identity.ts';
 import { storageClasses } from '../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, veleroObjects } from '../k8s/velero.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
 import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
 import type { AwsFacts } from '../target-facts.ts';
 import { tfName, tfRef } from '../terraform.ts';
@@ -255,7 +255,6 @@ export const awsTarget: PlatformTarget = {
 
   workloadAuthorization({ model, tf }) {
     const f = facts(model);
-    const granted = new Set(grantedIdentities(model).map((i) => i.name));
     for (const identity of grantedIdentities(model)) {
       const r = tfName(identity.name);
       tf.data('aws_iam_policy_document', `${r}_trust`, {
@@ -294,14 +293,7 @@ export const awsTarget: PlatformTarget = {
       });
     }
     const objects = [
-      ...platformNamespaces(model),
-      ...model.identities.map((i) =>
-        serviceAccount(
-          model,
-          i,
-          granted.has(i.name) ? { 'eks.amazonaws.com/role-arn': roleArn(model, i) } : {},
-        ),
-      ),
+      ...identityObjects(model, (i) => ({ 'eks.amazonaws.com/role-arn': roleArn(model, i) })),
       ...grafanaDatasource(model, {
         name: 'CloudWatch',
         type: 'cloudwatch',
@@ -333,7 +325,7 @@ export const awsTarget: PlatformTarget = {
           'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-aws` init container, `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `deployNodeAgent=true`, and no default backup location (the rendered BackupStorageLocation is the default).',
         ],
         verify: [
-          '`velero backup-location get` shows the location Available; `velero backup create --from-schedule PLATFORM` completes.',
+          VELERO_VERIFY,
           'Restore drill: `velero restore create --from-backup BACKUP` into a scratch cluster.',
         ],
       },

@@ -6,11 +6,12 @@
  */
 import { envoyProxy, usesGateway } from '../k8s/entry.ts';
 import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { platformNamespaces, serviceAccount } from '../k8s/identity.ts';
+import { identityObjects } from '../k8s/identity.ts';
+import { NETWORK_POLICY_VERIFY } from '../k8s/network-policy.ts';
 import type { K8sObject } from '../k8s/object.ts';
 import { podTemplatePatch } from '../k8s/patch.ts';
 import { storageClasses } from '../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, veleroObjects } from '../k8s/velero.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
 import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
 import type { GrantAction } from '../schema.ts';
 import type { AzureFacts } from '../target-facts.ts';
@@ -298,16 +299,8 @@ export const azureTarget: PlatformTarget = {
       `\${ { ${granted.map((i) => `"${i.name}" = azurerm_user_assigned_identity.${tfName(i.name)}.client_id`).join(', ')} } }`,
       'Copy into targets.azure.clientIds of platform.yaml, then render again.',
     );
-    const grantedNames = new Set(granted.map((i) => i.name));
     const objects: K8sObject[] = [
-      ...platformNamespaces(model),
-      ...model.identities.map((i) =>
-        serviceAccount(
-          model,
-          i,
-          grantedNames.has(i.name) ? { 'azure.workload.identity/client-id': clientId(model, i) } : {},
-        ),
-      ),
+      ...identityObjects(model, (i) => ({ 'azure.workload.identity/client-id': clientId(model, i) })),
       ...grafanaDatasource(model, {
         name: 'Azure Monitor',
         type: 'grafana-azure-monitor-datasource',
@@ -345,9 +338,7 @@ export const azureTarget: PlatformTarget = {
           'AKS runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',
           'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-microsoft-azure` init container, `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `podLabels."azure\\.workload\\.identity/use"=true`, `deployNodeAgent=true`.',
         ],
-        verify: [
-          '`velero backup-location get` shows the location Available; `velero backup create --from-schedule PLATFORM` completes.',
-        ],
+        verify: [VELERO_VERIFY],
       },
     };
   },
@@ -359,9 +350,7 @@ export const azureTarget: PlatformTarget = {
         install: [
           'NetworkPolicy enforcement: create the AKS cluster with `--network-plugin azure --network-dataplane cilium` (Azure CNI powered by Cilium) or `--network-policy calico`. kubenet without a policy engine does not enforce the rendered policies.',
         ],
-        verify: [
-          'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out, while the allowed flows answer.',
-        ],
+        verify: [NETWORK_POLICY_VERIFY],
       },
     };
   },

@@ -15,7 +15,8 @@ import {
   etcdBackupObjects,
 } from '../k8s/etcd-backup.ts';
 import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { platformNamespaces, serviceAccount } from '../k8s/identity.ts';
+import { identityObjects } from '../k8s/identity.ts';
+import { NETWORK_POLICY_VERIFY } from '../k8s/network-policy.ts';
 import { type K8sObject, recommendedLabels } from '../k8s/object.ts';
 import { podTemplatePatch } from '../k8s/patch.ts';
 import { storageClasses } from '../k8s/storage-class.ts';
@@ -306,7 +307,7 @@ export const baremetalTarget: PlatformTarget = {
         }),
       );
     return {
-      objects: [...platformNamespaces(model), ...model.identities.map((i) => serviceAccount(model, i))],
+      objects: identityObjects(model),
       patches,
       runbook: {
         install: [
@@ -351,9 +352,7 @@ export const baremetalTarget: PlatformTarget = {
         install: [
           'NetworkPolicy enforcement: install Cilium or Calico as the CNI (or Canal = flannel + Calico policy). flannel alone routes pod traffic but does not enforce NetworkPolicy: the rendered policies would be accepted and ignored.',
         ],
-        verify: [
-          'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out, while the allowed flows answer.',
-        ],
+        verify: [NETWORK_POLICY_VERIFY],
       },
     };
   },

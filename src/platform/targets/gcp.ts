@@ -5,9 +5,10 @@
  */
 import { envoyProxy, usesGateway } from '../k8s/entry.ts';
 import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { platformNamespaces, serviceAccount } from '../k8s/identity.ts';
+import { identityObjects } from '../k8s/identity.ts';
+import { NETWORK_POLICY_VERIFY } from '../k8s/network-policy.ts';
 import { storageClasses } from '../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, veleroObjects } from '../k8s/velero.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
 import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
 import type { GrantAction } from '../schema.ts';
 import type { GcpFacts } from '../target-facts.ts';
@@ -218,17 +219,9 @@ export const gcpTarget: PlatformTarget = {
           member,
         });
     }
-    const grantedNames = new Set(granted.map((i) => i.name));
     return {
       objects: [
-        ...platformNamespaces(model),
-        ...model.identities.map((i) =>
-          serviceAccount(
-            model,
-            i,
-            grantedNames.has(i.name) ? { 'iam.gke.io/gcp-service-account': email(model, i) } : {},
-          ),
-        ),
+        ...identityObjects(model, (i) => ({ 'iam.gke.io/gcp-service-account': email(model, i) })),
         ...grafanaDatasource(model, {
           name: 'Google Cloud Monitoring',
           type: 'stackdriver',
@@ -257,9 +250,7 @@ export const gcpTarget: PlatformTarget = {
           'GKE runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',
           'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-gcp` init container, `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `deployNodeAgent=true`.',
         ],
-        verify: [
-          '`velero backup-location get` shows the location Available; `velero backup create --from-schedule PLATFORM` completes.',
-        ],
+        verify: [VELERO_VERIFY],
       },
     };
   },
@@ -271,9 +262,7 @@ export const gcpTarget: PlatformTarget = {
         install: [
           'NetworkPolicy enforcement: GKE Dataplane V2 (`--enable-dataplane-v2`, default on Autopilot) or `--enable-network-policy` (Calico) on Standard clusters.',
         ],
-        verify: [
-          'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out, while the allowed flows answer.',
-        ],
+        verify: [NETWORK_POLICY_VERIFY],
       },
     };
   },

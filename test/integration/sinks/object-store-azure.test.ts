@@ -19,7 +19,16 @@ import { FatalError } from '../../../src/runtime/errors.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services } from '../../support/services.ts';
-import { assertReplayOnce, ctx, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
+import {
+  assertBadRecordAlone,
+  assertReplayOnce,
+  assertSurvivesRestart,
+  ctx,
+  idsOf,
+  records,
+  storedIds,
+  storedNames,
+} from './object-store-support.ts';
 
 const {
   accountName: ACCOUNT,
@@ -102,5 +111,14 @@ describe('object-store sink, azure-blob driver (Azurite)', () => {
       s.connect(),
       (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_NOT_FOUND',
     );
+  });
+  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
+    await assertBadRecordAlone(sink);
+  });
+
+  test('survives the server going away mid-run and coming back: nothing lost', {
+    timeout: 180_000,
+  }, async () => {
+    await assertSurvivesRestart('azurite', sink);
   });
 });

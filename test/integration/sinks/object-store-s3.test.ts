@@ -25,7 +25,16 @@ import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
-import { assertReplayOnce, ctx, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
+import {
+  assertBadRecordAlone,
+  assertReplayOnce,
+  assertSurvivesRestart,
+  ctx,
+  idsOf,
+  records,
+  storedIds,
+  storedNames,
+} from './object-store-support.ts';
 
 const { endpoint: ENDPOINT, accessKeyId: ACCESS_KEY, region: REGION } = services.s3;
 const SECRET_FILE = join(stateDir, 's3-secret');
@@ -171,5 +180,14 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     const s = sink({ bucket: `missing-${randomBytes(4).toString('hex')}` });
     await assert.rejects(s.connect(), FatalError);
     await s.close();
+  });
+  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
+    await assertBadRecordAlone(sink);
+  });
+
+  test('survives the server going away mid-run and coming back: nothing lost', {
+    timeout: 180_000,
+  }, async () => {
+    await assertSurvivesRestart('s3', sink);
   });
 });

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
+import { writeAcrossRestart } from '../../support/datapipe-process.ts';
 
 export const ctx: PluginContext = {
   pipelineName: 'test',
@@ -78,4 +79,38 @@ export async function assertReplayOnce(
     `replay/orders/partition=1/0000000031-0000000050.jsonl.${ext}`,
   ]);
   await replay.close();
+}
+
+/**
+ * The server stops under a write and comes back: the write fails as retryable while it is down, is
+ * retried, and in the end every record is stored exactly once.
+ */
+export async function assertSurvivesRestart(
+  serviceName: 's3' | 'azurite',
+  open: (extra: Record<string, unknown>) => ObjectStoreSink,
+): Promise<void> {
+  const s = open({ prefix: 'outage/' });
+  await s.connect();
+  await s.write(records(0, 49));
+  await writeAcrossRestart(serviceName, () => s.write(records(50, 99)));
+  assert.deepEqual(await storedIds(s.driver, 'outage/'), idsOf(records(0, 99)));
+  await s.close();
+}
+
+/** A record that cannot be stored is reported alone, by index; every other record of its batch lands. */
+export async function assertBadRecordAlone(
+  open: (extra: Record<string, unknown>) => ObjectStoreSink,
+): Promise<void> {
+  const s = open({ prefix: 'bad/' });
+  await s.connect();
+  const batch = records(0, 9);
+  // A BigInt has no JSON form: this record can never be written as JSONL.
+  batch[4] = { ...batch[4]!, value: { id: 'bad', amount: 10n } };
+  const result = await s.write(batch);
+  assert.deepEqual(
+    result?.failed?.map((f) => [f.index, f.error.code]),
+    [[4, 'DP_OBJECT_STORE_RECORD']],
+  );
+  assert.deepEqual(await storedIds(s.driver, 'bad/'), idsOf(batch.filter((_, i) => i !== 4)));
+  await s.close();
 }

@@ -10,7 +10,11 @@ etcd_addr() { echo "http://$DP_HOST:$ETCD_PORT"; }
 etcd_ports() { echo "$ETCD_PORT $ETCD_PEER_PORT"; }
 etcd_timeout() { echo 30; }
 
+# The etcd backup script (scripts/etcd-backup) and its test also need openssl and the AWS CLI
+# (the polyglot image ships the latter through pip; elsewhere Debian's package provides it).
 etcd_install() {
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
+  command -v aws >/dev/null 2>&1 || apt_install awscli
   command -v etcd >/dev/null 2>&1 && command -v etcdctl >/dev/null 2>&1 && return 0
   apt_install etcd-server etcd-client
 }

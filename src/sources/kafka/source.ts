@@ -41,6 +41,8 @@ export class KafkaSource implements Source {
   /** Set from "partitions revoked" until the new assignment: reading waits, nothing stale is delivered. */
   #rebalancing: PromiseWithResolvers<void> | undefined;
   #lag: ConsumerLag | undefined;
+  #assigned: Set<string> = new Set();
+  #assignedFrom: RawConsumer['assignments'] | undefined;
 
   constructor(opts: KafkaSourceOptions, ctx: PluginContext) {
     this.#opts = opts;
@@ -158,12 +160,26 @@ export class KafkaSource implements Source {
     }
   }
 
+  /**
+   * The partitions assigned now, as `topic/partition` keys. The client replaces its `assignments` array
+   * on every rebalance (it never mutates it), so the set is rebuilt only when that array changes, not
+   * for every fetched batch (it showed in the profile).
+   */
+  #assignedPartitions(): ReadonlySet<string> {
+    const current = this.#consumer.assignments;
+    if (current !== this.#assignedFrom) {
+      this.#assigned = new Set<string>();
+      for (const a of current ?? []) {
+        for (const partition of a.partitions) this.#assigned.add(partitionKey({ topic: a.topic, partition }));
+      }
+      this.#assignedFrom = current;
+    }
+    return this.#assigned;
+  }
+
   /** Drops what must not reach the engine: partitions not assigned now, and offsets already delivered. */
   #fresh(batch: RawMessage[]): RawMessage[] {
-    const assigned = new Set<string>();
-    for (const a of this.#consumer.assignments ?? []) {
-      for (const partition of a.partitions) assigned.add(partitionKey({ topic: a.topic, partition }));
-    }
+    const assigned = this.#assignedPartitions();
     const out: RawMessage[] = [];
     for (const m of batch) {
       const key = partitionKey(m);

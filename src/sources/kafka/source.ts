@@ -221,10 +221,10 @@ export class KafkaSource implements Source {
   }
 
   #onAssigned(assignments: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
-    // Messages fetched for the old assignment may still sit in the stream's buffer: the client
-    // re-fetches from the committed offsets, so drop them rather than deliver them out of date.
-    const stream = this.#stream;
-    if (stream) while (stream.read() !== null) {}
+    // Messages fetched before the rebalance may still sit in the stream's buffer. They must NOT be
+    // dropped: for a partition we keep, the client goes on fetching after them, not from the committed
+    // offset, so dropping them lost records (the chaos harness showed it after a broker restart).
+    // `#fresh` already filters them: partitions no longer ours are skipped, offsets already delivered too.
     this.#log.info(
       {
         partitions: assignments.flatMap((a) =>

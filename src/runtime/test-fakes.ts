@@ -12,6 +12,7 @@ import type { RunOptions } from './engine.ts';
 import type { PluginLookup } from './instances.ts';
 import type {
   PipelineRecord,
+  PluginContext,
   Sink,
   SinkPlugin,
   SinkWriteResult,
@@ -34,6 +35,11 @@ export function message(partition: number, offset: number, value: unknown, topic
     headers: {},
     timestamp: 1_700_000_000_000 + offset,
   };
+}
+
+/** A plugin's context for driving a real sink or source directly in a test: silent logs, one folder. */
+export function testPluginContext(name: string, dir: string): PluginContext {
+  return { pipelineName: 'test', name, logger: silentLogger, baseDir: dir, stateDir: dir };
 }
 
 /**

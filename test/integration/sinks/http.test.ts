@@ -8,23 +8,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
 import { DataError, FatalError, RetryableError } from '../../../src/runtime/errors.ts';
 import { Ticket } from '../../../src/runtime/offset-tracker.ts';
-import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
+import type { PipelineRecord } from '../../../src/runtime/plugin.ts';
 import { RetryPolicy, retrying } from '../../../src/runtime/retry.ts';
 import { SinkWriter } from '../../../src/runtime/sink-writer.ts';
+import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { httpSink } from '../../../src/sinks/http/index.ts';
 import { runDatapipe } from '../../support/datapipe-process.ts';
 import { HttpReceiver } from '../../support/http-receiver.ts';
 
-const ctx: PluginContext = {
-  pipelineName: 'test',
-  name: 'http',
-  logger: pino({ level: 'silent' }),
-  baseDir: process.cwd(),
-  stateDir: process.cwd(),
-};
+const ctx = testPluginContext('http', process.cwd());
 
 function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
   return Array.from({ length: count }, (_, i) => ({

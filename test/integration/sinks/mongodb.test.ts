@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient } from 'mongodb';
-import pino from 'pino';
 import { DataError, FatalError } from '../../../src/runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink } from '../../../src/runtime/plugin.ts';
+import type { PipelineRecord, Sink } from '../../../src/runtime/plugin.ts';
+import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { mongodbSink } from '../../../src/sinks/mongodb/index.ts';
 import { repoRoot, runDatapipe, writeAcrossRestart } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
@@ -19,13 +19,7 @@ import { services } from '../../support/services.ts';
 const MONGODB_URI = services.mongodb.url;
 const DATABASE = 'datapipe_sink_test';
 
-const ctx: PluginContext = {
-  pipelineName: 'test',
-  name: 'mongodb',
-  logger: pino({ level: 'silent' }),
-  baseDir: repoRoot,
-  stateDir: repoRoot,
-};
+const ctx = testPluginContext('mongodb', repoRoot);
 
 function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
   return Array.from({ length: count }, (_, i) => ({

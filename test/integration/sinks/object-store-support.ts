@@ -1,19 +1,13 @@
 /** What the object-store integration tests share: records, a context, and reading every stored record back. */
 import assert from 'node:assert/strict';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
-import { pino } from 'pino';
 import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
+import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { writeAcrossRestart } from '../../support/datapipe-process.ts';
 
-export const ctx: PluginContext = {
-  pipelineName: 'test',
-  name: 'archive',
-  logger: pino({ level: 'silent' }),
-  baseDir: import.meta.dirname,
-  stateDir: import.meta.dirname,
-};
+export const ctx: PluginContext = testPluginContext('archive', import.meta.dirname);
 
 export function records(from: number, to: number, partition = 0, pad = 0): PipelineRecord[] {
   return Array.from({ length: to - from + 1 }, (_, i) => ({

@@ -17,8 +17,13 @@ export const parquetTypes = [
 ] as const;
 
 export const objectStoreOptions = z.object({
-  driver: z.enum(['fs', 's3', 'azure-blob']).meta({
-    description: 'Where objects go: fs (a local folder), s3 (AWS S3 or an S3-compatible server), azure-blob.',
+  driver: z.enum(['fs', 's3', 'azure-blob', 'gcs']).meta({
+    description:
+      'Where objects go: fs (a local folder), s3 (AWS S3 or an S3-compatible server), azure-blob, gcs (Google Cloud Storage).',
+  }),
+  auth: z.enum(['auto', 'workload', 'none']).default('auto').meta({
+    description:
+      "How s3, azure-blob and gcs authenticate: auto (the keys, connection string or SAS given here, else the workload's own identity), workload (only the workload identity: AWS default chain with IRSA / EKS Pod Identity, Azure Workload Identity / DefaultAzureCredential, GCP Application Default Credentials; static keys are an error), none (gcs only: no credentials, for a GCS-API emulator at `endpoint`). See docs/decisions/0047-object-store-identity.md.",
   }),
   prefix: z.string().default('').meta({
     description:
@@ -40,12 +45,15 @@ export const objectStoreOptions = z.object({
 
   path: z.string().optional().meta({ description: 'fs: the folder, relative to the pipeline file.' }),
 
-  bucket: z.string().optional().meta({ description: 's3: the bucket.' }),
+  bucket: z.string().optional().meta({ description: 's3 and gcs: the bucket.' }),
   region: z
     .string()
     .optional()
     .meta({ description: 's3: the region; defaults to AWS_REGION, else us-east-1.' }),
-  endpoint: z.string().optional().meta({ description: 's3: the endpoint of an S3-compatible server.' }),
+  endpoint: z.string().optional().meta({
+    description:
+      's3: the endpoint of an S3-compatible server (MinIO, Ceph RGW, ...); gcs: the endpoint of a GCS-API server.',
+  }),
   forcePathStyle: z
     .boolean()
     .default(false)
@@ -56,6 +64,10 @@ export const objectStoreOptions = z.object({
   }),
   secretAccessKey: z.string().optional().meta({ description: 's3: secret access key (a secret reference).' }),
   sessionToken: z.string().optional().meta({ description: 's3: session token (a secret reference).' }),
+  caBundle: z.string().optional().meta({
+    description:
+      's3: a PEM file of the CA(s) that signed the endpoint certificate (relative to the pipeline file), for S3-compatible stores behind a private CA (replaces the system CAs for this sink).',
+  }),
   sse: z
     .enum(['AES256', 'aws:kms'])
     .optional()
@@ -66,7 +78,7 @@ export const objectStoreOptions = z.object({
     .int()
     .min(5 * 1024 * 1024)
     .default(8 * 1024 * 1024)
-    .meta({ description: 's3 and azure-blob: objects larger than this are uploaded in parts.' }),
+    .meta({ description: 's3, azure-blob and gcs: objects larger than this are uploaded in parts.' }),
 
   container: z.string().optional().meta({ description: 'azure-blob: the container.' }),
   connectionString: z
@@ -90,10 +102,25 @@ export const objectStoreOptions = z.object({
 
 export type ObjectStoreOptions = z.output<typeof objectStoreOptions>;
 
+/** Fields that hold static credentials: never needed where the workload has its own identity. */
+const STATIC_CREDENTIALS = [
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'connectionString',
+  'accountKey',
+  'sasToken',
+] as const;
+
 /** The checks a flat schema cannot express, each naming the field to fix. */
 export function checkDriverOptions(opts: ObjectStoreOptions): void {
   const missing = (field: string, why: string): never => {
     throw new FatalError('DP_OBJECT_STORE_CONFIG', `object-store: \`${field}\` is required ${why}`, {
+      details: { field },
+    });
+  };
+  const rejected = (field: string, why: string): never => {
+    throw new FatalError('DP_OBJECT_STORE_CONFIG', `object-store: \`${field}\`: ${why}`, {
       details: { field },
     });
   };
@@ -103,13 +130,21 @@ export function checkDriverOptions(opts: ObjectStoreOptions): void {
     if (opts.accessKeyId && !opts.secretAccessKey) missing('secretAccessKey', 'with accessKeyId');
     if (opts.kmsKeyId && opts.sse !== 'aws:kms') missing('sse: aws:kms', 'with kmsKeyId');
   }
+  if (opts.driver === 'gcs') {
+    if (!opts.bucket) missing('bucket', 'with driver gcs');
+    if (opts.auth === 'none' && !opts.endpoint) missing('endpoint', 'with auth none');
+  } else if (opts.auth === 'none') {
+    rejected('auth', '`auth: none` is for a gcs emulator only');
+  }
+  if (opts.auth === 'workload') {
+    for (const field of STATIC_CREDENTIALS) {
+      if (opts[field]) rejected(field, 'static credentials are not allowed with `auth: workload`');
+    }
+  }
   if (opts.driver === 'azure-blob') {
     if (!opts.container) missing('container', 'with driver azure-blob');
     if (!opts.connectionString && !opts.accountUrl)
       missing('connectionString or accountUrl', 'with driver azure-blob');
-    if (opts.accountUrl && !opts.connectionString && !opts.accountKey && !opts.sasToken) {
-      missing('accountKey or sasToken', 'with accountUrl');
-    }
   }
   if (opts.compression !== 'none' && opts.format !== 'jsonl') missing('format: jsonl', 'for compression');
   if (opts.schema && opts.format !== 'parquet') missing('format: parquet', 'for schema');

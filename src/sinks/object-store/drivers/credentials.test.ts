@@ -17,13 +17,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { DefaultAzureCredential, WorkloadIdentityCredential } from '@azure/identity';
 import { Storage } from '@google-cloud/storage';
 import { FatalError } from '../../../runtime/errors.ts';
 import { checkDriverOptions, objectStoreOptions } from '../options.ts';
 import { azureAuth } from './azure-credentials.ts';
 import { gcsClientOptions } from './gcs.ts';
-import { credentialSourceOf, s3Credentials } from './s3-credentials.ts';
+import { credentialSourceOf, type S3Credentials, s3Credentials } from './s3-credentials.ts';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -91,6 +92,12 @@ afterEach(() => {
 
 const opts = (o: Record<string, unknown>) => objectStoreOptions.parse(o);
 
+/** Runs the provider chain the s3 driver would use. */
+async function resolveChain(c: S3Credentials): Promise<AwsCredentialIdentity> {
+  assert.equal(c.mode, 'default-chain');
+  return typeof c.credentials === 'function' ? c.credentials() : c.credentials;
+}
+
 describe('s3: credential selection', () => {
   test('keys in the options (secret references) are used as they are', async () => {
     const c = s3Credentials(opts({ driver: 's3', bucket: 'b', accessKeyId: 'AKIAX', secretAccessKey: 's' }));
@@ -126,7 +133,7 @@ describe('s3: credential selection', () => {
       process.env['AWS_ENDPOINT_URL_STS'] = sts.url;
       const c = s3Credentials(opts({ driver: 's3', bucket: 'b', auth: 'workload' }));
       assert.equal(c.mode, 'default-chain');
-      const identity = await (c.credentials as () => Promise<{ accessKeyId: string }>)();
+      const identity = await resolveChain(c);
       assert.equal(identity.accessKeyId, 'ASIAIRSA');
       assert.equal(credentialSourceOf(identity), 'web-identity');
       const form = new URLSearchParams(seen);
@@ -159,7 +166,7 @@ describe('s3: credential selection', () => {
       process.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] = `${agent.url}/v1/credentials`;
       process.env['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'] = tokenFile;
       const c = s3Credentials(opts({ driver: 's3', bucket: 'b' }));
-      const identity = await (c.credentials as () => Promise<{ accessKeyId: string }>)();
+      const identity = await resolveChain(c);
       assert.equal(identity.accessKeyId, 'ASIAPOD');
       assert.equal(credentialSourceOf(identity), 'container-endpoint');
       assert.equal(authorization, 'pod-identity-token');
@@ -191,7 +198,7 @@ describe('s3: credential selection', () => {
       delete process.env['AWS_EC2_METADATA_DISABLED'];
       process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = imds.url;
       const c = s3Credentials(opts({ driver: 's3', bucket: 'b' }));
-      const identity = await (c.credentials as () => Promise<{ accessKeyId: string }>)();
+      const identity = await resolveChain(c);
       assert.equal(identity.accessKeyId, 'ASIANODE');
       // The Node chain's IMDS link leaves no $source mark; the requests show the IMDSv2 exchange.
       assert.deepEqual(paths, [

@@ -1,4 +1,4 @@
-/** The `object-store` sink: records as objects in a folder, S3 or Azure Blob, named after their offsets. */
+/** The `object-store` sink: records as objects in a folder, S3, Azure Blob or Google Cloud Storage, named after their offsets. */
 import type { SinkPlugin } from '../../runtime/plugin.ts';
 import { objectStoreOptions } from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
@@ -6,7 +6,7 @@ import { ObjectStoreSink } from './sink.ts';
 export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
   type: 'object-store',
   description:
-    'Writes batches as JSONL (gzip/zstd) or Parquet objects to a folder, S3 or Azure Blob, named after their offsets so replays rewrite nothing twice.',
+    'Writes batches as JSONL (gzip/zstd) or Parquet objects to a folder, S3, Azure Blob or GCS, named after their offsets so replays rewrite nothing twice.',
   options: objectStoreOptions,
   create: (opts, ctx) => new ObjectStoreSink(opts, ctx),
 };

@@ -9,7 +9,7 @@
  */
 import { type Bucket, Storage, type StorageOptions } from '@google-cloud/storage';
 import { FatalError, RetryableError } from '../../../runtime/errors.ts';
-import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
+import { contentTypeOf, type ObjectStoreDriver, tlsVerifyCode } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 
 /** The Storage client options each configuration selects (pure: unit-tested without a server). */
@@ -98,6 +98,17 @@ export function classifyGcsError(err: unknown, what: string): Error {
   const reason = e.errors?.[0]?.reason ?? (typeof e.code === 'string' ? e.code : undefined) ?? 'Error';
   const message = `${what}: ${reason}${status ? ` (HTTP ${status})` : ''}`;
   const details = { status: status ?? 0, error: reason };
+  const tls = tlsVerifyCode(err);
+  if (tls) {
+    return new FatalError(
+      'DP_OBJECT_STORE_TLS',
+      `${what}: ${tls} (trust the endpoint's CA with NODE_EXTRA_CA_CERTS)`,
+      {
+        cause: err,
+        details: { status: 0, error: tls },
+      },
+    );
+  }
   // google-auth-library found no credentials at all: a configuration problem, not an outage.
   const noCredentials = err instanceof Error && /could not load the default credentials/i.test(err.message);
   if (status === 401 || status === 403 || noCredentials) {

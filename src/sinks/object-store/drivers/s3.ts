@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { FatalError, RetryableError } from '../../../runtime/errors.ts';
-import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
+import { contentTypeOf, type ObjectStoreDriver, tlsVerifyCode } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 import { s3Credentials } from './s3-credentials.ts';
 
@@ -136,6 +136,17 @@ export function classifyS3Error(err: unknown, what: string): Error {
   const name = e.name ?? e.code ?? 'Error';
   const message = `${what}: ${name}${err instanceof Error && err.message && err.message !== name ? ` (${err.message})` : ''}`;
   const details = { status: status ?? 0, error: name };
+  const tls = tlsVerifyCode(err);
+  if (tls) {
+    return new FatalError(
+      'DP_OBJECT_STORE_TLS',
+      `${what}: ${tls} (set \`caBundle\` to the CA that signed the endpoint)`,
+      {
+        cause: err,
+        details: { status: 0, error: tls },
+      },
+    );
+  }
   if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
     return new FatalError('DP_OBJECT_STORE_AUTH', message, { cause: err, details });
   }

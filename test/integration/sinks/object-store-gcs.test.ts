@@ -198,3 +198,66 @@ describe('gcs: kill -9 and replay', () => {
     assert.deepEqual(new Set(ids), new Set(Array.from({ length: RECORDS }, (_, i) => `o${i}`)));
   });
 });
+
+describe('gcs: a bad record through `datapipe run`', () => {
+  const dlqBucket = `${bucketName}-dlq`;
+  let dir: string;
+  before(async () => {
+    await admin.bucket(dlqBucket).create();
+    dir = await mkdtemp(join(tmpdir(), 'datapipe-gcs-dlq-'));
+    await mkdir(join(dir, 'data'));
+    // Record 3's amount is text where the Parquet schema says DOUBLE: it cannot be stored.
+    const lines = Array.from({ length: 8 }, (_, i) =>
+      JSON.stringify({ id: `o${i}`, amount: i === 3 ? 'n/a' : i * 1.5 }),
+    );
+    await writeFile(join(dir, 'data/orders.jsonl'), `${lines.join('\n')}\n`);
+    await writeFile(
+      join(dir, 'pipeline.yaml'),
+      [
+        'name: gcs-dlq',
+        'source: { type: file, path: data/orders.jsonl }',
+        'sinks:',
+        '  - name: archive',
+        '    type: object-store',
+        '    driver: gcs',
+        `    bucket: ${dlqBucket}`,
+        `    endpoint: ${ENDPOINT}`,
+        '    auth: none',
+        '    format: parquet',
+        '    schema: { id: STRING, amount: DOUBLE }',
+        'observability: { enabled: false }',
+      ].join('\n'),
+    );
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await admin
+      .bucket(dlqBucket)
+      .deleteFiles({ force: true })
+      .catch(() => {});
+    await admin
+      .bucket(dlqBucket)
+      .delete()
+      .catch(() => {});
+  });
+
+  test('is dead-lettered with its error; every other record lands in GCS', { timeout: 120_000 }, async () => {
+    const summary = await runDatapipeSummary(join(dir, 'pipeline.yaml'), { cwd: dir });
+    assert.equal(summary.records_in, 8);
+    assert.equal(summary.dead_lettered, 1);
+    const dlq = (await readFile(join(dir, '.datapipe/gcs-dlq/dead-letter.jsonl'), 'utf8')).trim().split('\n');
+    assert.equal(dlq.length, 1);
+    const entry = JSON.parse(dlq[0]!);
+    assert.deepEqual(JSON.parse(entry.value), { id: 'o3', amount: 'n/a' });
+    assert.equal(entry.headers['datapipe.dlq.error.code'], 'DP_OBJECT_STORE_RECORD');
+    assert.equal(entry.headers['datapipe.dlq.stage'], 'sink:archive');
+    const reader = new GcsDriver(options({}, dlqBucket));
+    const ids: unknown[] = [];
+    for (const name of await storedNames(reader, '')) {
+      const body = await reader.get(name);
+      const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+      for (const row of await parquetReadObjects({ file })) ids.push(row['id']);
+    }
+    assert.deepEqual(ids.sort(), ['o0', 'o1', 'o2', 'o4', 'o5', 'o6', 'o7']);
+  });
+});

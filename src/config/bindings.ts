@@ -165,7 +165,8 @@ export function applyBindings(pipeline: YamlFile, bindings: Bindings | undefined
     [['source'], 'source'],
     [['deadLetter'], 'sink'],
   ];
-  if (Array.isArray(data['sinks'])) data['sinks'].forEach((_, i) => entries.push([['sinks', i], 'sink']));
+  const sinks = Array.isArray(data['sinks']) ? data['sinks'] : [];
+  for (let i = 0; i < sinks.length; i++) entries.push([['sinks', i], 'sink']);
   for (const [path, role] of entries) {
     const entry = path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], data);
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;

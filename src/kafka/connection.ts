@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { BaseOptions, SASLMechanismValue } from '@platformatic/kafka';
 import { z } from 'zod';
 import { secretValues } from '../config/references.ts';
-import { FatalError } from '../runtime/errors.ts';
+import { FatalError } from '../core/errors.ts';
 
 const BROKER = /^[^\s:/]+:\d{1,5}$/;
 

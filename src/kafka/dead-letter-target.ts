@@ -3,7 +3,7 @@
  * default `<pipeline>.dlq` topic on the source's cluster (the engine's default, src/runtime/prepare.ts).
  */
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
-import { FatalError } from '../runtime/errors.ts';
+import { FatalError } from '../core/errors.ts';
 import type { KafkaConnection } from './connection.ts';
 
 export interface KafkaDeadLetterTarget {

@@ -7,10 +7,10 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import type { SourcePlugin } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { runPipeline } from '../runtime/engine.ts';
 import type { PluginLookup } from '../runtime/instances.ts';
-import type { SourcePlugin } from '../runtime/plugin.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { findSinkPlugin } from '../sinks/index.ts';
 import { DeadLetterReplaySource } from '../sources/kafka/dead-letter-replay.ts';

@@ -4,13 +4,7 @@
  * else (network, timeouts, leader changes) is retryable.
  */
 import { AuthenticationError } from '@platformatic/kafka';
-import {
-  DataError,
-  type DatapipeError,
-  errorMessage,
-  FatalError,
-  RetryableError,
-} from '../runtime/errors.ts';
+import { DataError, type DatapipeError, errorMessage, FatalError, RetryableError } from '../core/errors.ts';
 
 const FATAL_API_ERRORS = new Set([
   'SASL_AUTHENTICATION_FAILED',

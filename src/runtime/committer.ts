@@ -4,9 +4,9 @@
  * points above the last committed one.
  */
 import type { Logger } from 'pino';
-import { classOf, errorMessage } from './errors.ts';
+import { classOf, errorMessage } from '../core/errors.ts';
+import type { SourcePosition } from '../core/record.ts';
 import type { OffsetTracker } from './offset-tracker.ts';
-import type { SourcePosition } from './record.ts';
 
 export interface CommitterOptions {
   readonly tracker: OffsetTracker;

@@ -10,13 +10,13 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import { DatapipeError, errorMessage, FatalError } from '../core/errors.ts';
+import type { Source, SourceContext } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { ByteBudget } from './byte-budget.ts';
-import { DatapipeError, errorMessage, FatalError } from './errors.ts';
 import { type PluginLookup, registryPlugins } from './instances.ts';
 import type { IntakeCounters } from './intake.ts';
 import { OffsetTracker } from './offset-tracker.ts';
-import type { Source, SourceContext } from './plugin.ts';
 import { type PreparedPipeline, preparePipeline } from './prepare.ts';
 import { RetryPolicy, retrying } from './retry.ts';
 import type { RunSummary } from './run-summary.ts';

@@ -4,11 +4,11 @@
  */
 import type { Logger } from 'pino';
 import type { SinkConfig, SourceConfig } from '../config/pipeline-schema.ts';
+import { FatalError } from '../core/errors.ts';
+import type { PluginContext, Sink, SinkPlugin, Source, SourcePlugin } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { findSinkPlugin } from '../sinks/index.ts';
 import { findSourcePlugin } from '../sources/index.ts';
-import { FatalError } from './errors.ts';
-import type { PluginContext, Sink, SinkPlugin, Source, SourcePlugin } from './plugin.ts';
 
 export interface PluginLookup {
   source(type: string): SourcePlugin | undefined;

@@ -5,12 +5,13 @@
  * reading) until commits release room. Without JSONata steps, all of this runs synchronously inside
  * `deliver`: no promise or timer per record.
  */
+
+import { type PipelineRecord, partitionKey, type SourceMessage } from '../core/record.ts';
 import type { TransformChain, TransformEvents } from '../transforms/chain.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import type { DeadLetterStage } from './dead-letter.ts';
 import { type Decoder, messageBytes } from './decode.ts';
 import type { OffsetTracker, Ticket } from './offset-tracker.ts';
-import { type PipelineRecord, partitionKey, type SourceMessage } from './record.ts';
 import type { RouteEvents, Router } from './router.ts';
 
 export interface IntakeCounters {

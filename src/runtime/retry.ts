@@ -4,7 +4,7 @@
  * pipelines hitting one recovering server do not retry in lockstep. A server's own advice
  * (`RetryableError.retryAfterMs`, e.g. HTTP Retry-After) wins when it asks for longer.
  */
-import { classOf, type DatapipeError, RetryableError } from './errors.ts';
+import { classOf, type DatapipeError, RetryableError } from '../core/errors.ts';
 
 export interface RetrySettings {
   /** Attempts in total before giving up; 0 tries forever. */

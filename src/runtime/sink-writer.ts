@@ -5,11 +5,11 @@
  * still land; a FatalError (or the abort of the run) is thrown to the caller.
  */
 import type { Logger } from 'pino';
+import { classOf, type DataError, errorMessage } from '../core/errors.ts';
+import type { Sink } from '../core/plugin.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import type { Batch } from './batcher.ts';
-import { classOf, type DataError, errorMessage } from './errors.ts';
 import type { Ticket } from './offset-tracker.ts';
-import type { Sink } from './plugin.ts';
-import type { PipelineRecord } from './record.ts';
 import { RetriesExhaustedError, type RetryPolicy, retrying } from './retry.ts';
 
 export interface SinkWriterOptions {

@@ -1,5 +1,5 @@
 /** The sink registry: adding a sink is one file exporting a SinkPlugin and one line here. */
-import type { SinkPlugin } from '../runtime/plugin.ts';
+import type { SinkPlugin } from '../core/plugin.ts';
 import { httpSink } from './http/index.ts';
 import { kafkaSink } from './kafka/index.ts';
 import { mongodbSink } from './mongodb/index.ts';

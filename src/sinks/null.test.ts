@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
-import type { PipelineRecord } from '../runtime/plugin.ts';
+import type { PipelineRecord } from '../core/plugin.ts';
 import { findSinkPlugin } from './index.ts';
 import { nullSink } from './null.ts';
 

@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import { DataError, FatalError, RetryableError } from '../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../runtime/plugin.ts';
+import { DataError, FatalError, RetryableError } from '../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../core/plugin.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -15,7 +15,7 @@ import type {
   SourceMessage,
   SourcePlugin,
   SourcePosition,
-} from '../runtime/plugin.ts';
+} from '../core/plugin.ts';
 import { CheckpointFile } from './checkpoint.ts';
 
 const options = z.object({

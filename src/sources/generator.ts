@@ -13,7 +13,7 @@ import type {
   SourceMessage,
   SourcePlugin,
   SourcePosition,
-} from '../runtime/plugin.ts';
+} from '../core/plugin.ts';
 import { CheckpointFile } from './checkpoint.ts';
 import { templates } from './generator-templates.ts';
 

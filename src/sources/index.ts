@@ -1,5 +1,5 @@
 /** The source registry: adding a source is one file exporting a SourcePlugin and one line here. */
-import type { SourcePlugin } from '../runtime/plugin.ts';
+import type { SourcePlugin } from '../core/plugin.ts';
 import { fileSource } from './file.ts';
 import { generatorSource } from './generator.ts';
 import { kafkaSource } from './kafka/index.ts';

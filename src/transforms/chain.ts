@@ -7,8 +7,8 @@
  */
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig, TransformConfig } from '../config/pipeline-schema.ts';
-import { DataError, FatalError } from '../runtime/errors.ts';
-import type { PipelineRecord } from '../runtime/record.ts';
+import { DataError, FatalError } from '../core/errors.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import { configProblem } from './config-problem.ts';
 import { filterStep } from './filter.ts';
 import { describeJsonataError } from './jsonata-expression.ts';

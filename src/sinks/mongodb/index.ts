@@ -1,6 +1,6 @@
 /** Writes records as MongoDB documents, keyed so that a replay rewrites instead of duplicating. */
-import { lazySink } from '../../runtime/lazy-plugin.ts';
-import type { Sink, SinkPlugin } from '../../runtime/plugin.ts';
+import { lazySink } from '../../core/lazy-plugin.ts';
+import type { Sink, SinkPlugin } from '../../core/plugin.ts';
 import { checkMongodbOptions, mongodbOptions } from './options.ts';
 
 export const mongodbSink: SinkPlugin<typeof mongodbOptions> = {

@@ -1,7 +1,7 @@
 /** The options of the `mongodb` sink: the single source of its validation, types and docs. */
 import { z } from 'zod';
 import { duration } from '../../config/units.ts';
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
 import { compileRecordPath } from '../shared/record-path.ts';
 
 function isKeyPath(path: string): boolean {

@@ -1,5 +1,5 @@
 /** The `object-store` sink: records as objects in a folder, S3 or Azure Blob, named after their offsets. */
-import type { SinkPlugin } from '../../runtime/plugin.ts';
+import type { SinkPlugin } from '../../core/plugin.ts';
 import { objectStoreOptions } from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
 

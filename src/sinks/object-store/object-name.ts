@@ -3,8 +3,8 @@
  *   {prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}
  * The prefix is a template whose parts come from each record (time parts from its timestamp, in UTC).
  */
-import { FatalError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 
 type Part = string | ((record: PipelineRecord) => string);
 

@@ -3,7 +3,7 @@
  * driver-specific fields checked by `checkDriverOptions` when the sink is created.
  */
 import { z } from 'zod';
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
 
 export const parquetTypes = [
   'STRING',

@@ -9,7 +9,7 @@ import {
   errorMessage,
   FatalError,
   RetryableError,
-} from '../../runtime/errors.ts';
+} from '../../core/errors.ts';
 
 export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;

@@ -1,6 +1,6 @@
 /** Writes records as PostgreSQL rows: COPY into staging, then an idempotent INSERT … ON CONFLICT. */
-import { lazySink } from '../../runtime/lazy-plugin.ts';
-import type { Sink, SinkPlugin } from '../../runtime/plugin.ts';
+import { lazySink } from '../../core/lazy-plugin.ts';
+import type { Sink, SinkPlugin } from '../../core/plugin.ts';
 import { postgresOptions } from './options.ts';
 
 export const postgresSink: SinkPlugin<typeof postgresOptions> = {

@@ -3,7 +3,7 @@
  * names, the column mapping, the ON CONFLICT target, and the DDL of `createTable`.
  */
 import { createHash } from 'node:crypto';
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
 import { compileRecordPath, type RecordPath, type RecordPathKind } from '../shared/record-path.ts';
 import type { PostgresOptions } from './options.ts';
 

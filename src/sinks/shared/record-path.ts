@@ -4,7 +4,7 @@
  * field path into the value (`customer.id`, `items.0.sku`). Compiled once, applied per record.
  * Shared by the postgres and mongodb sinks.
  */
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 
 /** `undefined` means "not present" (a missing field), `null` an explicit null. */
 export type RecordGetter = (record: PipelineRecord) => unknown;

@@ -5,7 +5,7 @@
  * BOOLEAN, anything mixed or nested → JSON). A value that is not an object is stored in a `value` column.
  */
 import type { ColumnSource } from 'hyparquet-writer';
-import type { PipelineRecord } from '../../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../../core/plugin.ts';
 import type { parquetTypes } from '../options.ts';
 import { jsonValue, type ObjectFormat, unstorable } from './format.ts';
 

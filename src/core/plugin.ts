@@ -6,7 +6,6 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { DataError } from './errors.ts';
 import type { PipelineRecord, SourceMessage, SourcePosition } from './record.ts';
 
@@ -20,7 +19,19 @@ export interface PluginContext {
   /** A private folder for this pipeline's state (checkpoints, ...), created on demand. */
   readonly stateDir: string;
   /** The run's metrics, for plugins that report their own (e.g. the Kafka source's consumer lag). */
-  readonly metrics?: PipelineMetrics;
+  readonly metrics?: PluginMetrics;
+}
+
+/**
+ * The part of the run's metrics (src/observability/metrics.ts) a plugin may report to, declared here so
+ * that the contract imports no metrics library.
+ */
+export interface PluginMetrics {
+  /** The pipeline label of every series. */
+  readonly pipeline: string;
+  readonly consumerLag: {
+    set(labels: { pipeline: string; topic: string; partition: string }, value: number): void;
+  };
 }
 
 // ---------- sinks ----------

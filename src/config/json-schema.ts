@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PipelinePlugins } from '../core/plugin.ts';
 import { pipelineSchema } from './pipeline-schema.ts';
 
 /**
@@ -21,6 +22,6 @@ export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** The JSON Schema of pipeline files, for editors. */
-export function pipelineJsonSchema(): Record<string, unknown> {
-  return configJsonSchema(pipelineSchema);
+export function pipelineJsonSchema(plugins: PipelinePlugins): Record<string, unknown> {
+  return configJsonSchema(pipelineSchema(plugins));
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { ConfigError, ConfigErrors } from './config-error.ts';
 import { loadPipelineFile } from './pipeline.ts';
 
@@ -31,7 +32,7 @@ describe('broken pipeline configs', () => {
       const want = expectation(file);
       let problem: ConfigError | undefined;
       try {
-        loadPipelineFile(file, {});
+        loadPipelineFile(file, pipelinePlugins, {});
       } catch (err) {
         problem = firstProblem(err);
       }
@@ -58,7 +59,7 @@ describe('secret references', () => {
   it('never echo the secret value in an error', () => {
     const file = join(FIXTURES, 'missing-env.yaml');
     try {
-      loadPipelineFile(file, { DATAPIPE_TEST_UNSET_TOKEN: 's3cr3t-canary' });
+      loadPipelineFile(file, pipelinePlugins, { DATAPIPE_TEST_UNSET_TOKEN: 's3cr3t-canary' });
       assert.fail('the stdout sink has no headers field, so this must be rejected');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

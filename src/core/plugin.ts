@@ -1,8 +1,8 @@
 /**
  * The contracts a source or a sink implements. Adding a connector is one file that exports a
- * `SourcePlugin` or `SinkPlugin` (its options schema + a factory) and one line in the registry
- * (`src/sources/index.ts`, `src/sinks/index.ts`). The schema is the single source of validation,
- * the TypeScript type of the options, the JSON Schema and the reference docs.
+ * `SourcePlugin` or `SinkPlugin` (its options schema, its cross-field checks and a factory) and one
+ * line in the composition root (`src/cli/plugins.ts`), which passes the registry down. The spec is the
+ * single source of validation, the TypeScript type of the options, the JSON Schema and the reference docs.
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -34,6 +34,16 @@ export interface PluginMetrics {
   };
 }
 
+/**
+ * A rule across a plugin's options that its schema cannot express, broken: `path` names the option to
+ * fix (inside the plugin's options, e.g. `['bucket']`), `reason` says why. `datapipe validate` and
+ * `datapipe run` report it as `file:line:col: field: reason` before anything starts.
+ */
+export interface OptionsProblem {
+  readonly path: ReadonlyArray<string | number>;
+  readonly reason: string;
+}
+
 // ---------- sinks ----------
 
 export interface SinkWriteResult {
@@ -63,6 +73,8 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly description: string;
   /** The type-specific options (without `type`, `name` and the common sink fields). */
   readonly options: Options;
+  /** The cross-field rules of the options (none when absent); `create` may assume they hold. */
+  check?(options: z.output<Options>): readonly OptionsProblem[];
   create(options: z.output<Options>, ctx: PluginContext): Sink;
 }
 
@@ -103,7 +115,15 @@ export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly type: string;
   readonly description: string;
   readonly options: Options;
+  /** The cross-field rules of the options (none when absent); `create` may assume they hold. */
+  check?(options: z.output<Options>): readonly OptionsProblem[];
   create(options: z.output<Options>, ctx: PluginContext): Source;
+}
+
+/** The connectors a pipeline may name: assembled by the composition root (src/cli/plugins.ts), passed down. */
+export interface PipelinePlugins {
+  readonly sources: readonly SourcePlugin[];
+  readonly sinks: readonly SinkPlugin[];
 }
 
 export type { PipelineRecord, SourceMessage, SourcePosition };

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../audit/audit.ts';
 import { platformDir } from '../audit/fixture-platforms.ts';
 import { formatJson } from '../audit/format/json.ts';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { loadPlatformFile } from '../platform/load.ts';
 import { formatPlanMarkdown } from './format-markdown.ts';
 import { CONTINGENCY, PHASES } from './model.ts';
@@ -29,8 +30,14 @@ function datapipe(...args: string[]) {
 }
 
 describe('buildPlan', () => {
-  const config = loadPlatformFile(EXAMPLE).config;
-  const plan = buildPlan({ file: EXAMPLE, from: 'aws', to: 'azure', budgetDays: 30 });
+  const config = loadPlatformFile(EXAMPLE, pipelinePlugins).config;
+  const plan = buildPlan({
+    file: EXAMPLE,
+    pipelines: pipelinePlugins,
+    from: 'aws',
+    to: 'azure',
+    budgetDays: 30,
+  });
 
   it('orders the steps as a move is carried out', () => {
     const phases = plan.steps.map((s) => s.phase);
@@ -83,7 +90,13 @@ describe('buildPlan', () => {
   });
 
   it('costs more to build a bare-metal cluster than a managed one', () => {
-    const bm = buildPlan({ file: EXAMPLE, from: 'aws', to: 'baremetal', budgetDays: 30 });
+    const bm = buildPlan({
+      file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      from: 'aws',
+      to: 'baremetal',
+      budgetDays: 30,
+    });
     assert.ok(bm.steps[0]!.effortDays > plan.steps[0]!.effortDays);
   });
 
@@ -92,7 +105,14 @@ describe('buildPlan', () => {
     const saved = join(work, 'audit.json');
     writeFileSync(saved, formatJson(report));
     for (const source of [saved, platformDir('aws-origin')]) {
-      const withAudit = buildPlan({ file: EXAMPLE, from: 'aws', to: 'azure', budgetDays: 30, audit: source });
+      const withAudit = buildPlan({
+        file: EXAMPLE,
+        pipelines: pipelinePlugins,
+        from: 'aws',
+        to: 'azure',
+        budgetDays: 30,
+        audit: source,
+      });
       const remediate = withAudit.steps.find((s) => s.phase === 'remediate');
       assert.equal(remediate?.effortDays, report.verdict.effortDays);
       assert.ok(
@@ -102,7 +122,14 @@ describe('buildPlan', () => {
   });
 
   it('keeps Kafka in place when asked', () => {
-    const stay = buildPlan({ file: EXAMPLE, from: 'aws', to: 'gcp', budgetDays: 30, kafka: 'stay' });
+    const stay = buildPlan({
+      file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      from: 'aws',
+      to: 'gcp',
+      budgetDays: 30,
+      kafka: 'stay',
+    });
     assert.ok(
       stay.steps.find((s) => s.phase === 'move-kafka')!.effortDays <
         plan.steps.find((s) => s.phase === 'move-kafka')!.effortDays,

@@ -14,7 +14,7 @@ import { DatapipeError, errorMessage, FatalError } from '../core/errors.ts';
 import type { Source, SourceContext } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { ByteBudget } from './byte-budget.ts';
-import { type PluginLookup, registryPlugins } from './instances.ts';
+import type { PluginLookup } from './instances.ts';
 import type { IntakeCounters } from './intake.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { type PreparedPipeline, preparePipeline } from './prepare.ts';
@@ -31,8 +31,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Called once the sinks are connected and the source starts. */
   readonly onReady?: () => void;
-  /** Plugin lookup; the registries by default. Tests inject in-process fakes here. */
-  readonly plugins?: PluginLookup;
+  /** Where the pipeline's plugins are found (`pluginLookup` of the composition root's registry; tests inject fakes). */
+  readonly plugins: PluginLookup;
   /** How often done offsets are committed while running; 1000 ms by default. */
   readonly commitIntervalMs?: number;
 }
@@ -44,7 +44,7 @@ export async function runPipeline(
   const prepared = await preparePipeline(loaded, {
     logger: options.logger,
     metrics: options.metrics,
-    plugins: options.plugins ?? registryPlugins,
+    plugins: options.plugins,
   });
   return new PipelineRun(prepared, options).run();
 }

@@ -4,7 +4,7 @@
  */
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import { FatalError } from '../core/errors.ts';
-import type { KafkaConnection } from './connection.ts';
+import type { KafkaConnection } from '../kafka/connection.ts';
 
 export interface KafkaDeadLetterTarget {
   readonly connection: KafkaConnection;

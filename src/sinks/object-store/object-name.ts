@@ -57,6 +57,17 @@ function placeholder(name: string): (record: PipelineRecord) => string {
   );
 }
 
+/** Why `prefix` cannot be parsed (an unknown placeholder), or undefined when it can. */
+export function prefixProblem(template: string): string | undefined {
+  try {
+    parsePrefix(template);
+    return undefined;
+  } catch (err) {
+    if (err instanceof FatalError) return err.message.replace(/^object-store: /, '');
+    throw err;
+  }
+}
+
 export function parsePrefix(template: string): PrefixTemplate {
   const parts: Part[] = [];
   let last = 0;

@@ -77,7 +77,7 @@ async function render(report: AuditReport, format: AuditFormat): Promise<string>
   }
 }
 
-export function exitCode(report: AuditReport, failOn: Severity | undefined): number {
+function exitCode(report: AuditReport, failOn: Severity | undefined): number {
   if (!report.verdict.fits) return EXIT.failure;
   if (failOn !== undefined && report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)))
     return EXIT.failure;

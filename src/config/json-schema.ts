@@ -7,7 +7,7 @@ import { pipelineSchema } from './pipeline-schema.ts';
  * zod leaves out the default of a field whose type transforms its input (our sizes and durations), so
  * it is put back here: the docs must show every default.
  */
-export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
+function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',

@@ -10,7 +10,7 @@ import { byteSize, duration } from './units.ts';
 
 const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
-export const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
+const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
   description: 'How record values are decoded: json (UTF-8 JSON), string (UTF-8 text) or bytes (a Buffer).',
 });
 
@@ -91,7 +91,7 @@ function sourceVariants(sourcePlugins: readonly SourcePlugin[]) {
 // biome-ignore lint/suspicious/noExplicitAny: the variants come from the registry
 type Variants = [z.ZodObject<any>, ...z.ZodObject<any>[]];
 
-export const transformSchema = z.union([
+const transformSchema = z.union([
   z.strictObject({
     filter: z.string().meta({ description: 'Keep the record only when this JSONata expression is true.' }),
   }),

@@ -28,7 +28,7 @@ function connectionOf(c: KafkaFields): KafkaConnection {
   };
 }
 
-export function defaultDeadLetterTopic(pipeline: string): string {
+function defaultDeadLetterTopic(pipeline: string): string {
   return `${pipeline}.dlq`;
 }
 

@@ -5,7 +5,7 @@ import { DeadLetterReader } from './dead-letter-reader.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
 import { replayGroupId } from './replay-source.ts';
 
-export interface InspectedDeadLetter {
+interface InspectedDeadLetter {
   readonly dlq: DeadLetterEntry['dlq'];
   readonly original: {
     readonly topic: string;

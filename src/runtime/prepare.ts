@@ -19,7 +19,7 @@ import { compileRecordExpression, type RecordExpression } from '../transforms/js
 import { DEAD_LETTER_FILE_NAME, deadLetterFileSink } from './dead-letter-file.ts';
 import { type ContextBase, createSink, createSource, type PluginLookup, pluginContext } from './instances.ts';
 
-export interface PreparedSink {
+interface PreparedSink {
   readonly config: SinkConfig;
   readonly sink: Sink;
   readonly when: RecordExpression | undefined;

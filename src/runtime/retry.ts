@@ -83,7 +83,7 @@ export async function retrying<T>(
 }
 
 /** A wait that an AbortSignal can cut short (rejecting with its reason). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

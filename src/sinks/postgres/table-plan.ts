@@ -8,7 +8,7 @@ import type { OptionsProblem } from '../../core/plugin.ts';
 import { compileRecordPath, type RecordPath, type RecordPathKind } from '../shared/record-path.ts';
 import type { PostgresOptions } from './options.ts';
 
-export interface ColumnPlan {
+interface ColumnPlan {
   readonly name: string;
   readonly path: RecordPath;
   /** The SQL type for `createTable`. */
@@ -27,7 +27,7 @@ export interface TablePlan {
 }
 
 /** The staging table's extra column: the record's index in the batch, for "last wins" de-duplication. */
-export const SEQ_COLUMN = '__dp_seq';
+const SEQ_COLUMN = '__dp_seq';
 
 const INFERRED_TYPES: Record<RecordPathKind, string> = {
   key: 'text',
@@ -41,7 +41,7 @@ const INFERRED_TYPES: Record<RecordPathKind, string> = {
   field: 'jsonb',
 };
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 

@@ -95,7 +95,7 @@ function toParquet(value: unknown, type: ParquetType): unknown {
 }
 
 /** Columns in order of first appearance, each with the narrowest type that holds all its values. */
-export function inferTypes(rows: readonly Row[]): Record<string, ParquetType> {
+function inferTypes(rows: readonly Row[]): Record<string, ParquetType> {
   const kinds = new Map<string, Set<string>>();
   for (const row of rows) {
     for (const [name, value] of Object.entries(row)) {

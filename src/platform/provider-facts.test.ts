@@ -641,12 +641,22 @@ const FACTS: Record<TargetName, TargetFactTable> = {
         doc: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/gke.md',
       },
       {
-        fact: 'Velero BackupStorageLocation on GCS: provider gcp, kmsKeyName',
+        fact: 'Velero BackupStorageLocation on GCS: provider gcp',
         kind: 'BackupStorageLocation',
         apiVersion: 'velero.io/v1',
-        path: ['spec'],
-        matches: /"provider":"gcp".*"kmsKeyName":"projects\/shop-prod-4711\/locations\/europe-west3\/keyRings\/shop\/cryptoKeys\/shop-data"/,
+        path: ['spec', 'provider'],
+        equals: 'gcp',
         doc: 'https://github.com/vmware-tanzu/velero-plugin-for-gcp/blob/main/backupstoragelocation.md',
+      },
+      {
+        fact: 'Velero on GCS with Workload Identity: kmsKeyName, and serviceAccount names the Google service account',
+        kind: 'BackupStorageLocation',
+        path: ['spec', 'config'],
+        equals: {
+          kmsKeyName: 'projects/shop-prod-4711/locations/europe-west3/keyRings/shop/cryptoKeys/shop-data',
+          serviceAccount: 'shop-cluster-backup@shop-prod-4711.iam.gserviceaccount.com',
+        },
+        doc: 'https://github.com/vmware-tanzu/velero-plugin-for-gcp/blob/main/README.md#install-and-start-velero',
       },
       {
         fact: 'Grafana Google Cloud Monitoring data source type id, GCE default credentials',

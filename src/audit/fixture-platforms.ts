@@ -8,4 +8,6 @@ export function platformDir(name: 'aws-origin' | 'azure-shop'): string {
 }
 
 /** Four AWS couplings in three manifests, priced by hand in its README (test/fixtures/small-aws-platform). */
-export const SMALL_AWS_PLATFORM = fileURLToPath(new URL('../../test/fixtures/small-aws-platform', import.meta.url));
+export const SMALL_AWS_PLATFORM = fileURLToPath(
+  new URL('../../test/fixtures/small-aws-platform', import.meta.url),
+);

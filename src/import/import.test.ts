@@ -137,7 +137,7 @@ describe('import aws-origin', () => {
     ];
     assert.equal(todos.length, 17, todos.join('\n'));
     assert.equal(result.todos, 17, 'the count reported to the user');
-    expected.forEach((pattern, i) => assert.match(todos[i]!, pattern, `TODO ${i + 1}`));
+    for (const [i, pattern] of expected.entries()) assert.match(todos[i]!, pattern, `TODO ${i + 1}`);
   });
 });
 

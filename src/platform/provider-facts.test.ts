@@ -72,7 +72,8 @@ const VELERO_AWS_BSL =
   'https://github.com/vmware-tanzu/velero-plugin-for-aws/blob/main/backupstoragelocation.md';
 const AWS_LBC_ANNOTATIONS =
   'https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/';
-const EBS_CSI_PARAMETERS = 'https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md';
+const EBS_CSI_PARAMETERS =
+  'https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md';
 const AZURE_DISK_PARAMETERS =
   'https://github.com/kubernetes-sigs/azuredisk-csi-driver/blob/master/docs/driver-parameters.md';
 const AZURE_WI_LABELS =
@@ -342,7 +343,11 @@ const FACTS: Record<TargetName, TargetFactTable> = {
         type: 'aws_iam_policy_document',
         name: 'orders_to_archive',
         path: ['statement', 2, 'condition', 0],
-        equals: { test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-central-1.amazonaws.com'] },
+        equals: {
+          test: 'StringEquals',
+          variable: 'kms:ViaService',
+          values: ['s3.eu-central-1.amazonaws.com'],
+        },
         doc: 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service',
       },
       {
@@ -358,12 +363,22 @@ const FACTS: Record<TargetName, TargetFactTable> = {
     grants: [
       {
         fact: 'external-dns on Route 53 (its documented IAM policy)',
-        grants: ['route53:ChangeResourceRecordSets', 'route53:ListHostedZones', 'route53:ListResourceRecordSets'],
+        grants: [
+          'route53:ChangeResourceRecordSets',
+          'route53:ListHostedZones',
+          'route53:ListResourceRecordSets',
+        ],
         doc: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md#iam-policy',
       },
       {
         fact: 'S3 object and bucket actions for read, write, list',
-        grants: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListBucket'],
+        grants: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+          's3:ListBucket',
+        ],
         doc: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html',
       },
       {
@@ -708,7 +723,8 @@ const FACTS: Record<TargetName, TargetFactTable> = {
         type: 'google_service_account_iam_member',
         name: 'orders_to_archive_workload_identity',
         path: [],
-        matches: /"role":"roles\/iam\.workloadIdentityUser","member":"serviceAccount:shop-prod-4711\.svc\.id\.goog\[shop-data\/orders-to-archive\]"/,
+        matches:
+          /"role":"roles\/iam\.workloadIdentityUser","member":"serviceAccount:shop-prod-4711\.svc\.id\.goog\[shop-data\/orders-to-archive\]"/,
         doc: GKE_WORKLOAD_IDENTITY,
       },
       {
@@ -717,7 +733,8 @@ const FACTS: Record<TargetName, TargetFactTable> = {
         type: 'google_kms_crypto_key_iam_member',
         name: 'compute_service_agent',
         path: [],
-        matches: /"role":"roles\/cloudkms\.cryptoKeyEncrypterDecrypter","member":"serviceAccount:service-\$\{data\.google_project\.platform\.number\}@compute-system\.iam\.gserviceaccount\.com"/,
+        matches:
+          /"role":"roles\/cloudkms\.cryptoKeyEncrypterDecrypter","member":"serviceAccount:service-\$\{data\.google_project\.platform\.number\}@compute-system\.iam\.gserviceaccount\.com"/,
         doc: GKE_CMEK,
       },
       {
@@ -733,7 +750,12 @@ const FACTS: Record<TargetName, TargetFactTable> = {
     grants: [
       {
         fact: 'Cloud Storage object permissions for read, write (create, overwrite), list',
-        grants: ['storage.objects.get', 'storage.objects.create', 'storage.objects.delete', 'storage.objects.list'],
+        grants: [
+          'storage.objects.get',
+          'storage.objects.create',
+          'storage.objects.delete',
+          'storage.objects.list',
+        ],
         doc: 'https://cloud.google.com/storage/docs/access-control/iam-permissions',
       },
       {
@@ -901,7 +923,8 @@ const FACTS: Record<TargetName, TargetFactTable> = {
         type: 'kubernetes_secret_v1',
         name: 'longhorn_system_shop_volume_encryption',
         path: ['data'],
-        matches: /"CRYPTO_KEY_VALUE":"\$\{random_password\.volume_encryption\.result\}","CRYPTO_KEY_PROVIDER":"secret","CRYPTO_KEY_CIPHER":"aes-xts-plain64","CRYPTO_KEY_HASH":"sha256","CRYPTO_KEY_SIZE":"256","CRYPTO_PBKDF":"argon2i"/,
+        matches:
+          /"CRYPTO_KEY_VALUE":"\$\{random_password\.volume_encryption\.result\}","CRYPTO_KEY_PROVIDER":"secret","CRYPTO_KEY_CIPHER":"aes-xts-plain64","CRYPTO_KEY_HASH":"sha256","CRYPTO_KEY_SIZE":"256","CRYPTO_PBKDF":"argon2i"/,
         doc: LONGHORN_ENCRYPTION,
       },
     ],
@@ -930,7 +953,8 @@ function check(value: unknown, row: ObjectFact | TerraformFact, where: string): 
   else assert.notEqual(value, undefined, message);
   if ('includes' in row && row.includes) {
     assert.ok(Array.isArray(value) || typeof value === 'string', message);
-    for (const item of row.includes) assert.ok((value as string[] | string).includes(item), `${message}: ${item}`);
+    for (const item of row.includes)
+      assert.ok((value as string[] | string).includes(item), `${message}: ${item}`);
   }
 }
 
@@ -945,10 +969,14 @@ function objectsFor(r: RenderResult, row: ObjectFact): K8sObject[] {
 
 function checkObject(r: RenderResult, row: ObjectFact): void {
   const found = objectsFor(r, row);
-  assert.ok(found.length > 0, `${r.target}: no ${row.kind} ${row.namespace ?? ''}/${row.name ?? '*'} (${row.doc})`);
+  assert.ok(
+    found.length > 0,
+    `${r.target}: no ${row.kind} ${row.namespace ?? ''}/${row.name ?? '*'} (${row.doc})`,
+  );
   for (const o of found) {
     const where = `${r.target} ${o.kind}/${o.metadata.name}`;
-    if (row.apiVersion !== undefined) assert.equal(o.apiVersion, row.apiVersion, `${where}: ${row.fact} (${row.doc})`);
+    if (row.apiVersion !== undefined)
+      assert.equal(o.apiVersion, row.apiVersion, `${where}: ${row.fact} (${row.doc})`);
     if (row.path !== undefined) check(at(o, row.path), row, where);
   }
 }
@@ -1040,7 +1068,8 @@ describe('the fact checks can fail', () => {
       /misspelled key/,
     );
     assert.throws(
-      () => checkTerraform(aws, { fact: 'no such type', block: 'resource', type: 'aws_s3_bucket_acl', doc: 'x' }),
+      () =>
+        checkTerraform(aws, { fact: 'no such type', block: 'resource', type: 'aws_s3_bucket_acl', doc: 'x' }),
       /no resource aws_s3_bucket_acl/,
     );
     assert.equal(grantedAnywhere(aws).has('route53:*'), false);

@@ -3,6 +3,7 @@ import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { EXIT, type OutputFormat, parseOutputFormat, printError, printJson } from './output.ts';
 import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface DlqFlags {
   output: OutputFormat;
@@ -26,7 +27,7 @@ export function registerDlq(program: Command): void {
     .action(async (file: string, flags: DlqFlags) => {
       try {
         const { config, baseDir } = loadPipeline(file, flags);
-        const { formatInspected, inspectDeadLetters } = await import('../kafka/dlq-inspect.ts');
+        const { formatInspected, inspectDeadLetters } = await import('../dlq/inspect.ts');
         const result = await inspectDeadLetters(config, { pipelineName: config.name, baseDir }, flags.limit);
         if (flags.output === 'json') printJson(result);
         else process.stdout.write(formatInspected(result));
@@ -46,7 +47,7 @@ export function registerDlq(program: Command): void {
     .action(async (file: string, flags: DlqFlags) => {
       try {
         const loaded = loadPipeline(file, flags);
-        const { replayDeadLetters } = await import('../kafka/dlq-replay.ts');
+        const { replayDeadLetters } = await import('../dlq/replay.ts');
         const logger = createLogger(loaded.config.observability.logLevel);
         const shutdown = new AbortController();
         const onSignal = () => shutdown.abort();
@@ -55,6 +56,7 @@ export function registerDlq(program: Command): void {
         const summary = await replayDeadLetters(loaded, {
           logger,
           metrics: new PipelineMetrics(loaded.config.name),
+          plugins: pipelinePlugins,
           limit: flags.limit,
           signal: shutdown.signal,
         });

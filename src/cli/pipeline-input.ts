@@ -3,6 +3,7 @@ import { loadBindingsFile } from '../config/bindings.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 export const BINDINGS_OPTION = [
   '--bindings <file>',
@@ -10,6 +11,6 @@ export const BINDINGS_OPTION = [
 ] as const;
 
 export function loadPipeline(file: string, flags: { bindings?: string }): LoadedConfig<PipelineConfig> {
-  const bindings = flags.bindings ? loadBindingsFile(flags.bindings) : undefined;
-  return loadPipelineFile(file, process.env, bindings);
+  const bindings = flags.bindings ? loadBindingsFile(flags.bindings, pipelinePlugins) : undefined;
+  return loadPipelineFile(file, pipelinePlugins, process.env, bindings);
 }

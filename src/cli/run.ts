@@ -3,9 +3,11 @@ import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { runPipeline } from '../runtime/engine.ts';
+import { pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface RunFlags {
   output: 'text' | 'json';
@@ -74,6 +76,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     const summary = await runPipeline(loaded, {
       logger,
       metrics,
+      plugins: pluginLookup(pipelinePlugins),
       signal: shutdown.signal,
       onReady: () => {
         ready = true;

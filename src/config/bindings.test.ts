@@ -3,9 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { loadBindingsFile } from './bindings.ts';
 import { ConfigErrors } from './config-error.ts';
 import { loadPipelineFile } from './pipeline.ts';
+
+const loadBindingsFileOf = (file: string) => loadBindingsFile(file, pipelinePlugins, {});
 
 let dir: string;
 before(() => {
@@ -65,8 +68,8 @@ function problems(fn: () => unknown): string[] {
 describe('bindings', () => {
   test('a pipeline naming a store and a Kafka cluster gets their connection from the bindings', () => {
     const pipeline = write('p.yaml', PIPELINE);
-    const bindings = loadBindingsFile(write('aws.yaml', BINDINGS));
-    const { config } = loadPipelineFile(pipeline, {}, bindings);
+    const bindings = loadBindingsFileOf(write('aws.yaml', BINDINGS));
+    const { config } = loadPipelineFile(pipeline, pipelinePlugins, {}, bindings);
     const sink = config.sinks[0] as Record<string, unknown>;
     assert.equal(sink['driver'], 's3');
     assert.equal(sink['bucket'], 'shop-orders-archive');
@@ -83,11 +86,11 @@ describe('bindings', () => {
 
   test('a name with no binding is an error at the pipeline line that names it', () => {
     const pipeline = write('p.yaml', PIPELINE);
-    const bindings = loadBindingsFile(
+    const bindings = loadBindingsFileOf(
       write('only-kafka.yaml', [...BINDINGS.slice(0, 2), ...BINDINGS.slice(9)]),
     );
     assert.deepEqual(
-      problems(() => loadPipelineFile(pipeline, {}, bindings)),
+      problems(() => loadPipelineFile(pipeline, pipelinePlugins, {}, bindings)),
       [
         `${pipeline}:9:12: sinks[0].store: no binding "orders-archive" in ${join(dir, 'only-kafka.yaml')} (it has: main)`,
       ],
@@ -97,7 +100,7 @@ describe('bindings', () => {
   test('without --bindings, every name is reported with the flag to give', () => {
     const pipeline = write('p.yaml', PIPELINE);
     assert.deepEqual(
-      problems(() => loadPipelineFile(pipeline, {})),
+      problems(() => loadPipelineFile(pipeline, pipelinePlugins, {})),
       [
         `${pipeline}:4:10: source.kafka: names the kafka binding "main": give the bindings with --bindings FILE`,
         `${pipeline}:9:12: sinks[0].store: names the object-store binding "orders-archive": give the bindings with --bindings FILE`,
@@ -116,7 +119,7 @@ describe('bindings', () => {
     ]);
     const file = write('aws.yaml', BINDINGS);
     assert.deepEqual(
-      problems(() => loadPipelineFile(pipeline, {}, loadBindingsFile(file))),
+      problems(() => loadPipelineFile(pipeline, pipelinePlugins, {}, loadBindingsFileOf(file))),
       [
         `${pipeline}:9:12: sinks[0].store: binding "main" in ${file} is of type kafka, not object-store`,
         `${pipeline}:13:13: sinks[1].bucket: also set by binding "orders-archive" (${file}:6): the binding says where and how to connect, the pipeline what to write`,
@@ -127,7 +130,7 @@ describe('bindings', () => {
   test('a bindings file is checked at its own lines: bad values, data-layout fields, bad names', () => {
     const check = (name: string, lines: string[]) => {
       const file = write(name, ['bindings:', ...lines]);
-      return problems(() => loadBindingsFile(file)).map((p) => p.slice(file.length));
+      return problems(() => loadBindingsFileOf(file)).map((p) => p.slice(file.length));
     };
     assert.deepEqual(check('b1.yaml', ['  archive:', '    type: object-store', '    driver: s4']), [
       ':4:13: bindings.archive.driver: Invalid option: expected one of "fs"|"s3"|"azure-blob"|"gcs"',
@@ -148,9 +151,12 @@ describe('bindings', () => {
       'sinks:',
       '  - { name: archive, type: object-store, driver: fs, path: out }',
     ]);
-    const bindings = loadBindingsFile(write('aws.yaml', BINDINGS));
+    const bindings = loadBindingsFileOf(write('aws.yaml', BINDINGS));
     for (const b of [undefined, bindings]) {
-      const sink = loadPipelineFile(pipeline, {}, b).config.sinks[0] as Record<string, unknown>;
+      const sink = loadPipelineFile(pipeline, pipelinePlugins, {}, b).config.sinks[0] as Record<
+        string,
+        unknown
+      >;
       assert.equal(sink['driver'], 'fs');
     }
   });

@@ -17,49 +17,23 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { kafkaConnectionFields } from '../kafka/connection.ts';
-import { mongodbOptions } from '../sinks/mongodb/options.ts';
-import { objectStoreOptions } from '../sinks/object-store/options.ts';
-import { postgresOptions } from '../sinks/postgres/options.ts';
+import type { BindingSpec, PipelinePlugins } from '../core/plugin.ts';
 import { ConfigError, ConfigErrors, formatFieldPath } from './config-error.ts';
 import { validateYaml } from './load.ts';
 import { resolveReferences } from './references.ts';
 import { readYamlFile, type YamlFile } from './yaml-file.ts';
 
-/** What a binding of each kind may say: the connection, never the data layout. */
-const OBJECT_STORE_FIELDS = [
-  'driver',
-  'auth',
-  'bucket',
-  'container',
-  'path',
-  'endpoint',
-  'region',
-  'forcePathStyle',
-  'caBundle',
-  'accessKeyId',
-  'secretAccessKey',
-  'sessionToken',
-  'accountUrl',
-  'accountName',
-  'accountKey',
-  'sasToken',
-  'connectionString',
-  'sse',
-  'kmsKeyId',
-] as const;
-
-const pick = <T extends Record<string, z.ZodType>>(shape: T, keys: readonly (keyof T)[]) =>
-  Object.fromEntries(keys.map((k) => [k, shape[k]])) as Record<string, z.ZodType>;
-
-const kinds = {
-  'object-store': pick(objectStoreOptions.shape, OBJECT_STORE_FIELDS),
-  kafka: kafkaConnectionFields as Record<string, z.ZodType>,
-  mongodb: pick(mongodbOptions.shape, ['uri']),
-  postgres: pick(postgresOptions.shape, ['connectionString']),
-} satisfies Record<string, Record<string, z.ZodType>>;
-
-export type BindingKind = keyof typeof kinds;
+/** Binding type → the option schemas of its fields, from the plugins that declare it. */
+function bindingKinds(plugins: PipelinePlugins): Map<string, Record<string, z.ZodType>> {
+  const kinds = new Map<string, Record<string, z.ZodType>>();
+  for (const plugin of [...plugins.sources, ...plugins.sinks]) {
+    const spec = plugin.binding;
+    if (!spec || kinds.has(spec.type)) continue;
+    const shape = plugin.options.shape as Record<string, z.ZodType>;
+    kinds.set(spec.type, Object.fromEntries(spec.fields.map((f) => [f, shape[f]!])));
+  }
+  return kinds;
+}
 
 /** Binding names, as in platform.yaml (bucket names are stricter still). */
 const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -73,27 +47,27 @@ const FILE_FIELDS: readonly (readonly string[])[] = [
   ['tls', 'key'],
 ];
 
-export const bindingsSchema = z
-  .strictObject({
-    target: z
-      .string()
-      .optional()
-      .meta({ description: 'Where these bindings apply (informative), e.g. aws.' }),
-    bindings: z.record(
-      z.string(),
-      z.discriminatedUnion(
-        'type',
-        Object.entries(kinds).map(([type, shape]) =>
-          z.strictObject({ type: z.literal(type), ...shape }),
-        ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+export function bindingsSchema(plugins: PipelinePlugins) {
+  const variants = [...bindingKinds(plugins)].map(([type, shape]) =>
+    z.strictObject({ type: z.literal(type), ...shape }),
+  );
+  return z
+    .strictObject({
+      target: z
+        .string()
+        .optional()
+        .meta({ description: 'Where these bindings apply (informative), e.g. aws.' }),
+      bindings: z.record(
+        z.string(),
+        z.discriminatedUnion('type', variants as unknown as [z.ZodObject, ...z.ZodObject[]]),
       ),
-    ),
-  })
-  .meta({ description: 'What the platform resources named by pipelines are, in one environment.' });
+    })
+    .meta({ description: 'What the platform resources named by pipelines are, in one environment.' });
+}
 
 export interface Binding {
   readonly name: string;
-  readonly kind: BindingKind;
+  readonly type: string;
   /** The binding's fields, references resolved and file paths absolute; without `type`. */
   readonly fields: Readonly<Record<string, unknown>>;
 }
@@ -104,10 +78,14 @@ export interface Bindings {
   readonly byName: ReadonlyMap<string, Binding>;
 }
 
-export function loadBindingsFile(file: string, env: NodeJS.ProcessEnv = process.env): Bindings {
+export function loadBindingsFile(
+  file: string,
+  plugins: PipelinePlugins,
+  env: NodeJS.ProcessEnv = process.env,
+): Bindings {
   const yaml = readYamlFile(file);
   const baseDir = dirname(resolve(file));
-  validateYaml(yaml, bindingsSchema, env, baseDir); // problems at bindings-file:line:col
+  validateYaml(yaml, bindingsSchema(plugins), env, baseDir); // problems at bindings-file:line:col
   const badNames = Object.keys((yaml.data as { bindings: object }).bindings)
     .filter((name) => !NAME.test(name))
     .map(
@@ -126,7 +104,7 @@ export function loadBindingsFile(file: string, env: NodeJS.ProcessEnv = process.
   for (const [name, raw] of Object.entries(data.bindings)) {
     const { type, ...fields } = raw;
     for (const path of FILE_FIELDS) absolutise(fields, path, baseDir);
-    byName.set(name, { name, kind: type as BindingKind, fields });
+    byName.set(name, { name, type: String(type), fields });
   }
   return { file, yaml, byName };
 }
@@ -140,24 +118,15 @@ function absolutise(fields: Record<string, unknown>, path: readonly string[], ba
     holder[last] = resolve(baseDir, value);
 }
 
-/** Which field of which entry names a binding, and of what kind. */
-const REFERENCES: Readonly<
-  Record<'source' | 'sink', Readonly<Record<string, { field: string; kind: BindingKind }>>>
-> = {
-  source: { kafka: { field: 'kafka', kind: 'kafka' } },
-  sink: {
-    'object-store': { field: 'store', kind: 'object-store' },
-    kafka: { field: 'kafka', kind: 'kafka' },
-    mongodb: { field: 'connection', kind: 'mongodb' },
-    postgres: { field: 'connection', kind: 'postgres' },
-  },
-};
-
 /**
  * The pipeline document with every binding name replaced by the binding's fields. Throws ConfigErrors
  * at the pipeline's lines: a name without a binding, a binding of the wrong kind, a field set twice.
  */
-export function applyBindings(pipeline: YamlFile, bindings: Bindings | undefined): unknown {
+export function applyBindings(
+  pipeline: YamlFile,
+  plugins: PipelinePlugins,
+  bindings: Bindings | undefined,
+): unknown {
   const data = structuredClone(pipeline.data) as Record<string, unknown> | null;
   if (data === null || typeof data !== 'object') return pipeline.data;
   const problems: ConfigError[] = [];
@@ -171,7 +140,9 @@ export function applyBindings(pipeline: YamlFile, bindings: Bindings | undefined
     const entry = path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], data);
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
     const record = entry as Record<string, unknown>;
-    const reference = REFERENCES[role][String(record['type'])];
+    const registry: readonly { type: string; binding?: BindingSpec }[] =
+      role === 'source' ? plugins.sources : plugins.sinks;
+    const reference = registry.find((p) => p.type === record['type'])?.binding;
     if (!reference || !(reference.field in record)) continue;
     const report = (field: string, reason: string) =>
       problems.push(
@@ -186,7 +157,7 @@ export function applyBindings(pipeline: YamlFile, bindings: Bindings | undefined
     if (!bindings) {
       report(
         reference.field,
-        `names the ${reference.kind} binding "${name}": give the bindings with --bindings FILE`,
+        `names the ${reference.type} binding "${name}": give the bindings with --bindings FILE`,
       );
       continue;
     }
@@ -196,10 +167,10 @@ export function applyBindings(pipeline: YamlFile, bindings: Bindings | undefined
       report(reference.field, `no binding "${name}" in ${bindings.file} (it has: ${known})`);
       continue;
     }
-    if (binding.kind !== reference.kind) {
+    if (binding.type !== reference.type) {
       report(
         reference.field,
-        `binding "${name}" in ${bindings.file} is of type ${binding.kind}, not ${reference.kind}`,
+        `binding "${name}" in ${bindings.file} is of type ${binding.type}, not ${reference.type}`,
       );
       continue;
     }

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { Storage } from '@google-cloud/storage';
+import { pipelinePlugins } from '../../src/cli/plugins.ts';
 import { loadBindingsFile } from '../../src/config/bindings.ts';
 import { createDriver } from '../../src/sinks/object-store/drivers/index.ts';
 import { objectStoreOptions } from '../../src/sinks/object-store/options.ts';
@@ -133,7 +134,7 @@ describe('the same pipeline file on three stores, through bindings', () => {
         PIPELINE_SHA,
       );
       // Read back with the binding's own connection, through the driver the binding names.
-      const binding = loadBindingsFile(bindingsFile);
+      const binding = loadBindingsFile(bindingsFile, pipelinePlugins);
       const fields = binding.byName.get('orders-archive')!.fields;
       const driver = await createDriver(objectStoreOptions.parse(fields), dir);
       const ids = await storedIds(driver, 'orders/');

@@ -1,6 +1,6 @@
 /** The `object-store` sink: records as objects in a folder, S3, Azure Blob or Google Cloud Storage, named after their offsets. */
-import type { SinkPlugin } from '../../runtime/plugin.ts';
-import { objectStoreOptions } from './options.ts';
+import type { SinkPlugin } from '../../core/plugin.ts';
+import { OBJECT_STORE_BINDING_FIELDS, objectStoreOptions, objectStoreProblems } from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
 
 export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
@@ -8,5 +8,7 @@ export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
   description:
     'Writes batches as JSONL (gzip/zstd) or Parquet objects to a folder, S3, Azure Blob or GCS, named after their offsets so replays rewrite nothing twice.',
   options: objectStoreOptions,
+  check: objectStoreProblems,
+  binding: { field: 'store', type: 'object-store', fields: OBJECT_STORE_BINDING_FIELDS },
   create: (opts, ctx) => new ObjectStoreSink(opts, ctx),
 };

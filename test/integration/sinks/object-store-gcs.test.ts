@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { parquetReadObjects } from 'hyparquet';
-import { FatalError } from '../../../src/runtime/errors.ts';
+import { FatalError } from '../../../src/core/errors.ts';
 import { GcsDriver } from '../../../src/sinks/object-store/drivers/gcs.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FatalError } from '../../../runtime/errors.ts';
+import { FatalError } from '../../../core/errors.ts';
 
 export function readCaBundle(file: string | undefined, baseDir: string): Buffer | undefined {
   if (!file) return undefined;

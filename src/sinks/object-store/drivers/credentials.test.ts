@@ -20,8 +20,8 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { DefaultAzureCredential, WorkloadIdentityCredential } from '@azure/identity';
 import { Storage } from '@google-cloud/storage';
-import { FatalError } from '../../../runtime/errors.ts';
-import { checkDriverOptions, objectStoreOptions } from '../options.ts';
+import { FatalError } from '../../../core/errors.ts';
+import { checkDriverOptions, objectStoreOptions, objectStoreProblems } from '../options.ts';
 import { azureAuth } from './azure-credentials.ts';
 import { gcsClientOptions } from './gcs.ts';
 import { credentialSourceOf, type S3Credentials, s3Credentials } from './s3-credentials.ts';
@@ -212,12 +212,14 @@ describe('s3: credential selection', () => {
   });
 
   test('auth: workload refuses static keys in the pipeline, naming the field', () => {
-    assert.throws(
-      () =>
-        checkDriverOptions(
-          opts({ driver: 's3', bucket: 'b', auth: 'workload', accessKeyId: 'A', secretAccessKey: 'S' }),
-        ),
-      (err: unknown) => err instanceof FatalError && /`accessKeyId`/.test(err.message),
+    assert.deepEqual(
+      objectStoreProblems(
+        opts({ driver: 's3', bucket: 'b', auth: 'workload', accessKeyId: 'A', secretAccessKey: 'S' }),
+      ),
+      [
+        { path: ['accessKeyId'], reason: 'static credentials are not allowed with `auth: workload`' },
+        { path: ['secretAccessKey'], reason: 'static credentials are not allowed with `auth: workload`' },
+      ],
     );
   });
 });

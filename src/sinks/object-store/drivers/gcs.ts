@@ -8,7 +8,7 @@
  * gets (roles/storage.objectUser, objectAdmin) allow listing objects but not `storage.buckets.get`.
  */
 import { type Bucket, Storage, type StorageOptions } from '@google-cloud/storage';
-import { FatalError, RetryableError } from '../../../runtime/errors.ts';
+import { FatalError, RetryableError } from '../../../core/errors.ts';
 import { contentTypeOf, type ObjectStoreDriver, tlsVerifyCode } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 

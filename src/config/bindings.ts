@@ -9,7 +9,8 @@
  *     main: { type: kafka, brokers: [kafka-0.kafka:9092], sasl: { ..., password: "${file:...}" } }
  *
  * Modelled on Dapr components and Score resources: the workload names a resource, each environment
- * supplies it. The binding owns *where and how to connect* (the fields below); the pipeline owns *what*
+ * supplies it. The binding owns *where and how to connect* (the fields each plugin's `binding` spec
+ * lists); the pipeline owns *what*
  * (format, prefix, database, topics, batching). A field set on both sides is an error, so a pipeline
  * cannot silently pin itself to one provider. `${...}` references in a bindings file resolve against its
  * own folder, as do relative file fields (caBundle, path, tls.*). See docs/bindings.md and
@@ -47,7 +48,7 @@ const FILE_FIELDS: readonly (readonly string[])[] = [
   ['tls', 'key'],
 ];
 
-export function bindingsSchema(plugins: PipelinePlugins) {
+function bindingsSchema(plugins: PipelinePlugins) {
   const variants = [...bindingKinds(plugins)].map(([type, shape]) =>
     z.strictObject({ type: z.literal(type), ...shape }),
   );

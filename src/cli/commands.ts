@@ -1,6 +1,7 @@
 /** Every CLI command, one file each; adding a command is one file and one line here. */
 import type { Command } from 'commander';
 import { registerAudit } from './audit.ts';
+import { registerCheck } from './check.ts';
 import { registerDlq } from './dlq.ts';
 import { registerImport } from './import.ts';
 import { registerPlan } from './plan.ts';
@@ -12,6 +13,7 @@ import { registerVersion } from './version-command.ts';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
+  registerCheck,
   registerRun,
   registerSchema,
   registerVersion,

@@ -57,6 +57,20 @@ export interface BindingSpec {
   readonly fields: readonly string[];
 }
 
+/**
+ * What `datapipe check` proved about one endpoint a source or sink uses, with the credentials the process
+ * has. `endpoint` says where (`s3://bucket at https://host:9000`, `kafka 10.0.0.1:9092`), never a secret.
+ */
+export interface ProbeResult {
+  readonly endpoint: string;
+  /** ok: proven; failed: see `detail` and `fix`; skipped: nothing to reach, or no harmless way to prove it. */
+  readonly status: 'ok' | 'failed' | 'skipped';
+  /** What was proven, or which step failed and why. */
+  readonly detail: string;
+  /** What to change, for a failure. */
+  readonly fix?: string;
+}
+
 // ---------- sinks ----------
 
 export interface SinkWriteResult {
@@ -91,6 +105,11 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   /** The platform resource this sink may name (docs/bindings.md); none when absent. */
   readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
+  /**
+   * Proves, without writing any record, that the endpoints the sink uses can be reached and written with
+   * the process's credentials (`datapipe check`): e.g. writes, reads back and deletes a probe object.
+   */
+  probe?(options: z.output<Options>, ctx: PluginContext): Promise<readonly ProbeResult[]>;
 }
 
 // ---------- sources ----------
@@ -135,6 +154,8 @@ export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   /** The platform resource this source may name (docs/bindings.md); none when absent. */
   readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Source;
+  /** Proves that the source can be read with the process's credentials (`datapipe check`), reading nothing. */
+  probe?(options: z.output<Options>, ctx: PluginContext): Promise<readonly ProbeResult[]>;
 }
 
 /** The connectors a pipeline may name: assembled by the composition root (src/cli/plugins.ts), passed down. */

@@ -11,4 +11,5 @@ export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
   check: objectStoreProblems,
   binding: { field: 'store', type: 'object-store', fields: OBJECT_STORE_BINDING_FIELDS },
   create: (opts, ctx) => new ObjectStoreSink(opts, ctx),
+  probe: async (opts, ctx) => (await import('./probe.ts')).probeObjectStore(opts, ctx),
 };

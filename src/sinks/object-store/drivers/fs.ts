@@ -75,6 +75,14 @@ export class FsDriver implements ObjectStoreDriver {
     return readFile(this.#path(name));
   }
 
+  async delete(name: string): Promise<void> {
+    try {
+      await rm(this.#path(name), { force: true });
+    } catch (err) {
+      throw classify(err, `cannot delete ${name}`);
+    }
+  }
+
   async close(): Promise<void> {}
 
   /** Object names never escape the root folder. */

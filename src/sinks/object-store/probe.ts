@@ -1,0 +1,72 @@
+/**
+ * `datapipe check` for the object-store sink: reaches the bucket or container, writes a probe object
+ * under the sink's prefix (where the workload's policy lets it write), reads it back and deletes it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PluginContext, ProbeResult } from '../../core/plugin.ts';
+import { type FailureKind, failureKind, runProbe } from '../../core/probe.ts';
+import type { ObjectStoreDriver } from './driver.ts';
+import { createDriver } from './drivers/index.ts';
+import { checkDriverOptions, type ObjectStoreOptions } from './options.ts';
+
+const FIXES: Record<FailureKind, string> = {
+  auth: 'give the workload identity (or the keys in the binding) read, write and delete on the bucket/container and prefix',
+  tls: 'point `caBundle` of the binding at the CA that signed the store certificate',
+  missing: 'create the bucket/container, or fix its name in the binding',
+  unreachable:
+    'check `endpoint`/`accountUrl`/`region` of the binding, DNS, and that the network policy lets the workload out to it',
+  other: 'see the error; the binding (docs/bindings.md) says how the store is reached',
+};
+
+export async function probeObjectStore(opts: ObjectStoreOptions, ctx: PluginContext): Promise<ProbeResult[]> {
+  checkDriverOptions(opts);
+  const where = opts.endpoint ?? opts.accountUrl;
+  let driver: ObjectStoreDriver | undefined;
+  const endpoint = () => `${opts.driver} ${driver?.location ?? ''}${where ? ` at ${where}` : ''}`.trim();
+  // Under the prefix's fixed part: a policy scoped to the prefix must allow the probe like the records.
+  const name = `${opts.prefix.split('{')[0]}_datapipe-check/${ctx.pipelineName}-${randomUUID()}.probe`;
+  const body = Buffer.from(`datapipe check ${new Date().toISOString()}\n`);
+  let written = false;
+  const result = await runProbe(
+    'pending',
+    [
+      {
+        name: 'open',
+        run: async () => {
+          driver = await createDriver(opts, ctx.baseDir);
+        },
+      },
+      { name: 'reach', run: () => (driver as ObjectStoreDriver).check() },
+      {
+        name: `write ${name}`,
+        run: async () => {
+          await (driver as ObjectStoreDriver).put(name, body);
+          written = true;
+        },
+      },
+      {
+        name: `read back ${name}`,
+        run: async () => {
+          const read = await (driver as ObjectStoreDriver).get(name);
+          if (!read.equals(body)) throw new Error('the object read back differs from the one written');
+        },
+      },
+      {
+        name: `delete ${name}`,
+        run: async () => {
+          await (driver as ObjectStoreDriver).delete(name);
+          written = false;
+        },
+      },
+    ],
+    {
+      proven: 'reached; wrote, read back and deleted a probe object',
+      fix: (err) => FIXES[failureKind(err)],
+      cleanup: async () => {
+        if (written) await driver?.delete(name);
+        await driver?.close();
+      },
+    },
+  );
+  return [{ ...result, endpoint: endpoint() }];
+}

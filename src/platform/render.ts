@@ -4,6 +4,7 @@
  */
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import { BindingError, bindingsConfigMaps, inlineSecrets } from './bindings.ts';
 import { targetConfigMapName } from './k8s/common.ts';
 import { type K8sObject, recommendedLabels } from './k8s/object.ts';
 import { applyPatch, patchTargets } from './k8s/patch.ts';
@@ -91,7 +92,10 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
   const target = platformTargets[targetName];
   const model = buildModel(loaded.config, loaded.baseDir, targetName, target.backupIdentity);
   const workloads = workloadObjects(model);
-  const bindings: K8sObject[] = [targetConfigMap(model, target.containerEnvironment(model))];
+  const bindings: K8sObject[] = [
+    targetConfigMap(model, target.containerEnvironment(model)),
+    ...bindingsConfigMaps(model),
+  ];
   const patches: K8sObject[] = [];
   const terraform = new Map<string, TerraformDoc>([['providers.tf.json', target.providers(model)]]);
   const runbook = {} as Record<Category, RunbookPart>;
@@ -110,6 +114,9 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
       throw new Error(`patch ${p.kind}/${p.metadata.name} matches no workload`);
   }
   validateObjects([...applied, ...bindings]);
+  const secrets = inlineSecrets([...workloads, ...bindings]);
+  if (secrets.length > 0)
+    throw new BindingError(`rendered ConfigMaps must not hold credentials:\n${secrets.join('\n')}`);
   const problems = [
     ...rbacWildcards([...workloads, ...bindings]),
     ...[...terraform].flatMap(([file, doc]) => terraformPolicyWildcards(doc, file)),

@@ -2,6 +2,7 @@
  * A datapipe pipeline as a Deployment: the runtime image running the pipeline file from a ConfigMap,
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
+import { BINDINGS_DIR, BINDINGS_FILE, bindingsConfigMapName } from '../bindings.ts';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
 import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
@@ -51,7 +52,12 @@ export function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, f
   };
 }
 
-export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObject {
+/**
+ * `bound`: the pipeline names platform resources, so it runs with `--bindings` from the ConfigMap
+ * `<pipeline>-bindings` that each target's overlay supplies (src/platform/bindings.ts). The workload is
+ * the same on every target; only that ConfigMap differs.
+ */
+export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, bound = false): K8sObject {
   const labels = recommendedLabels({
     name: p.name,
     instance: p.name,
@@ -79,7 +85,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
             {
               name: 'datapipe',
               image: config.image,
-              args: ['run', `${CONFIG_DIR}/pipeline.yaml`],
+              args: ['run', `${CONFIG_DIR}/pipeline.yaml`, ...(bound ? ['--bindings', BINDINGS_FILE] : [])],
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
               env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
@@ -91,6 +97,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
                 { name: 'pipeline', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'state', mountPath: PIPELINE_STATE_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...(bound ? [{ name: 'bindings', mountPath: BINDINGS_DIR, readOnly: true }] : []),
               ],
             },
           ],
@@ -98,6 +105,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
             { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
             { name: 'state', emptyDir: {} },
             { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+            ...(bound ? [{ name: 'bindings', configMap: { name: bindingsConfigMapName(p.name) } }] : []),
           ],
         },
       },
@@ -105,10 +113,15 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
   };
 }
 
-export function pipelineObjects(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject[] {
+export function pipelineObjects(
+  config: PlatformConfig,
+  p: PipelineWorkload,
+  fileText: string,
+  bound = false,
+): K8sObject[] {
   return [
     pipelineConfigMap(config, p, fileText),
-    pipelineDeployment(config, p),
+    pipelineDeployment(config, p, bound),
     podDisruptionBudget(config, p.name, PIPELINE_COMPONENT),
   ];
 }

@@ -110,6 +110,54 @@ describe('postgres sink', () => {
     assert.equal(count?.n, '100');
   });
 
+  it('a fan-out: copies get their own rows when $position.index is mapped, else they are refused, never overwritten', async () => {
+    const [plain, second] = records(2, 500);
+    const copy = {
+      ...(plain as PipelineRecord),
+      position: { ...(plain as PipelineRecord).position, index: 1 },
+    };
+    const fanned = [plain as PipelineRecord, { ...copy, value: { copy: true } }, second as PipelineRecord];
+    const indexed = sinkFor('fanned', {
+      createTable: true,
+      columns: {
+        topic: '$position.topic',
+        partition: '$position.partition',
+        offset: '$position.offset',
+        copy_index: '$position.index',
+        value: '$value',
+      },
+    });
+    await indexed.connect();
+    assert.equal(await indexed.write(fanned), undefined);
+    assert.deepEqual(
+      await query(`SELECT "offset", copy_index, value->>'copy' AS copy FROM ${SCHEMA}.fanned ORDER BY 1, 2`),
+      [
+        { offset: '500', copy_index: 0, copy: null },
+        { offset: '500', copy_index: 1, copy: 'true' },
+        { offset: '501', copy_index: 0, copy: null },
+      ],
+    );
+    const pk = await query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${SCHEMA}.fanned'::regclass AND contype = 'p'`,
+    );
+    assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset", copy_index)' }]);
+    // Default columns: (topic, partition, offset) cannot tell the copy from the first record.
+    const positional = sinkFor('fanned_default', { createTable: true });
+    await positional.connect();
+    const result = await positional.write(fanned);
+    assert.deepEqual(
+      result?.failed?.map((f) => [f.index, f.error.code]),
+      [[1, 'DP_POSTGRES_FANOUT_KEY']],
+    );
+    assert.deepEqual(
+      await query(`SELECT "offset", value->>'copy' AS copy FROM ${SCHEMA}.fanned_default ORDER BY 1`),
+      [
+        { offset: '500', copy: null },
+        { offset: '501', copy: null },
+      ],
+    );
+  });
+
   it('maps fields to columns; a key twice in a batch: last wins (upsert), first kept (ignore)', async () => {
     const upsert = sinkFor('orders', { columns: ORDER_COLUMNS, keyColumns: ['order_id'] });
     const base = records(3, 0, 'map');

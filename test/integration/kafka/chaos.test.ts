@@ -41,7 +41,7 @@ describe('chaos', () => {
     assert.match(
       line,
       new RegExp(
-        `^chaos: produced=${RECORDS} delivered=${RECORDS} lost=0 duplicates=0 dead_lettered=${poison} faults=\\d+$`,
+        `^chaos: produced=${RECORDS} delivered=${RECORDS} lost=0 duplicates=0 dead_lettered=${poison} faults=\\d+ rewrites=\\d+$`,
       ),
       `${line}\n${stderr}`,
     );

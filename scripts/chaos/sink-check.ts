@@ -71,6 +71,19 @@ export function readSink(file: string, table = 'records'): SinkCounts {
   }
 }
 
+/** The record key of every row the sink inserted (not rewrote), from the write log, once per insert. */
+export function insertedKeys(file: string): string[] {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const rows = db.prepare("SELECT record_key AS k FROM writes WHERE kind = 'insert'").all() as Array<{
+      k: string | null;
+    }>;
+    return rows.map((r) => r.k ?? '');
+  } finally {
+    db.close();
+  }
+}
+
 /** Holds an exclusive transaction on the database for `ms`: every writer waits, then fails and retries. */
 export async function lockSink(file: string, ms: number): Promise<void> {
   const db = new DatabaseSync(file);

@@ -8,10 +8,11 @@ import { runPipeline } from './engine.ts';
 import { DataError, FatalError, RetryableError } from './errors.ts';
 import type { PipelineRecord, SourceContext } from './plugin.ts';
 import { FakeSink, FakeSource, fakePipeline, fakePlugins, message, runOptions } from './test-fakes.ts';
+import { waitFor } from './test-wait.ts';
 
-/** Waits (without asserting any duration) until `cond` holds. */
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((resolve) => setTimeout(resolve, 2));
+/** Waits (without asserting any duration) until `cond` holds; fails after a deadline rather than hang. */
+function until(cond: () => boolean): Promise<void> {
+  return waitFor(String(cond), cond, 10_000, 2);
 }
 
 function range(n: number, from = 0): number[] {
@@ -256,7 +257,7 @@ describe('runPipeline', () => {
     const run = runPipeline(loaded, options);
     await until(() => sink.calls > 0);
     const paused = async () => (await options.metrics.pausedPartitions.get()).values[0]?.value;
-    while ((await paused()) !== 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    await waitFor('one paused partition', async () => (await paused()) === 1, 10_000, 2);
     // Each message costs ~240 bytes: reading stopped after the budget (1000) plus one delivery.
     assert.ok(source.taken < 6, `taken ${source.taken}`);
     gate.resolve();

@@ -14,7 +14,7 @@ import { repoRoot, tempDir } from './support.ts';
 const RECORDS = Number(process.env['DATAPIPE_CHAOS_RECORDS'] ?? 20_000);
 
 describe('chaos', () => {
-  it(`loses and duplicates nothing under faults (${RECORDS} records)`, async () => {
+  it(`loses and duplicates nothing under faults (${RECORDS} records)`, { timeout: 900_000 }, async () => {
     const results = join(tempDir('chaos'), 'chaos.json');
     const { code, stdout, stderr } = await new Promise<{
       code: number | null;

@@ -112,7 +112,10 @@ describe('sqlite sink', () => {
     // Offsets 0..2, each fanned out to 2 records (index 0 and 1): 6 rows, ids by hand.
     const fanned = [0, 1, 2].flatMap((offset) => [
       record(offset, { n: offset }),
-      { ...record(offset, { n: offset, copy: true }), position: { topic: 'orders', partition: 0, offset, index: 1 } },
+      {
+        ...record(offset, { n: offset, copy: true }),
+        position: { topic: 'orders', partition: 0, offset, index: 1 },
+      },
     ]);
     const open = async () => {
       const s = sqliteSink.create(sqliteSink.options.parse({ path: 'fanout.db' }), ctx());

@@ -55,7 +55,7 @@ export const postgresOptions = z.object({
     .default(DEFAULT_COLUMNS)
     .meta({
       description:
-        'Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $position.index (the index of a record within a transform\'s fan-out, 0 otherwise), $headers.<name>; or {from, type}.',
+        "Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $position.index (the index of a record within a transform's fan-out, 0 otherwise), $headers.<name>; or {from, type}.",
     }),
   keyColumns: z.array(z.string().regex(IDENTIFIER)).min(1).optional().meta({
     description:

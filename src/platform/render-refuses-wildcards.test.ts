@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { EXAMPLE } from './example.test-support.ts';
 import { loadPlatformFile } from './load.ts';
 import { PolicyWildcardError, renderPlatform } from './render.ts';
@@ -33,7 +34,7 @@ test('render refuses a wildcard IAM action and a wildcard RBAC verb, naming each
       ],
     };
   }) as Step);
-  const loaded = loadPlatformFile(EXAMPLE, {});
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
   assert.throws(
     () => renderPlatform(loaded, 'aws'),
     (err: unknown) => {

@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import { DataError, FatalError, RetryableError } from '../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../runtime/plugin.ts';
-import { positionIdentity } from '../runtime/record-identity.ts';
+import { DataError, FatalError, RetryableError } from '../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../core/plugin.ts';
+import { positionIdentity } from '../core/record-identity.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -29,10 +29,10 @@ const options = z.object({
   }),
 });
 
-export type SqliteSinkOptions = z.output<typeof options>;
+type SqliteSinkOptions = z.output<typeof options>;
 
 /** Extracts the row identity of a record; undefined when the record has none. */
-export function rowKey(record: PipelineRecord, key: string): string | undefined {
+function rowKey(record: PipelineRecord, key: string): string | undefined {
   if (key === '$position') return positionIdentity(record.position, '/');
   if (key === '$key') return record.key ?? undefined;
   let current: unknown = record.value;
@@ -52,7 +52,7 @@ function jsonOf(value: unknown): string {
   return text;
 }
 
-export class SqliteSink implements Sink {
+class SqliteSink implements Sink {
   readonly #opts: SqliteSinkOptions;
   readonly #file: string;
   #db: DatabaseSync | undefined;

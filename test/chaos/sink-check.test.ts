@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { injectDouble, prepareSink, readSink } from '../../scripts/chaos/sink-check.ts';
-import type { PipelineRecord } from '../../src/runtime/plugin.ts';
+import type { PipelineRecord } from '../../src/core/plugin.ts';
 import { testPluginContext } from '../../src/runtime/test-fakes.ts';
 import { sqliteSink } from '../../src/sinks/sqlite.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 import { idempotencyKey } from './payload.ts';
 
 const record = (offset: number, index?: number): PipelineRecord => ({

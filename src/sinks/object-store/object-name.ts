@@ -5,9 +5,9 @@
  * out to (docs/decisions/0016-fan-out-identity.md), so names without fan-out are the ones they always were.
  * The prefix is a template whose parts come from each record (time parts from its timestamp, in UTC).
  */
-import { FatalError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
-import type { SubPosition } from '../../runtime/record-identity.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
+import type { SubPosition } from '../../core/record-identity.ts';
 
 type Part = string | ((record: PipelineRecord) => string);
 
@@ -58,6 +58,17 @@ function placeholder(name: string): (record: PipelineRecord) => string {
     `object-store: unknown part {${name}} in \`prefix\`; use {yyyy} {MM} {dd} {HH} {mm} {topic} {partition} {key} or {value.field}`,
     { details: { field: 'prefix' } },
   );
+}
+
+/** Why `prefix` cannot be parsed (an unknown placeholder), or undefined when it can. */
+export function prefixProblem(template: string): string | undefined {
+  try {
+    parsePrefix(template);
+    return undefined;
+  } catch (err) {
+    if (err instanceof FatalError) return err.message.replace(/^object-store: /, '');
+    throw err;
+  }
 }
 
 export function parsePrefix(template: string): PrefixTemplate {

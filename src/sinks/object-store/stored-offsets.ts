@@ -4,7 +4,7 @@
  * a batch touches it, then kept up to date by the sink's own writes. See
  * docs/decisions/0005-object-names-and-replays.md and 0016-fan-out-identity.md.
  */
-import { compareSubPositions, type SubPosition } from '../../runtime/record-identity.ts';
+import { compareSubPositions, type SubPosition } from '../../core/record-identity.ts';
 import type { ObjectStoreDriver } from './driver.ts';
 import { rangeOf } from './object-name.ts';
 

@@ -4,11 +4,11 @@
  * field path into the value (`customer.id`, `items.0.sku`). Compiled once, applied per record.
  * Shared by the postgres and mongodb sinks.
  */
-import type { PipelineRecord } from '../../runtime/plugin.ts';
-import { positionIdentity, subIndex } from '../../runtime/record-identity.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
+import { positionIdentity, subIndex } from '../../core/record-identity.ts';
 
 /** `undefined` means "not present" (a missing field), `null` an explicit null. */
-export type RecordGetter = (record: PipelineRecord) => unknown;
+type RecordGetter = (record: PipelineRecord) => unknown;
 
 export type RecordPathKind =
   | 'key'
@@ -29,7 +29,7 @@ export interface RecordPath {
 }
 
 /** `topic:partition:offset`, plus `:index` for the second and later records of a fan-out. */
-export function positionId(record: PipelineRecord): string {
+function positionId(record: PipelineRecord): string {
   return positionIdentity(record.position, ':');
 }
 

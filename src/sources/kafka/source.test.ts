@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Consumer, MultipleErrors, ProtocolError } from '@platformatic/kafka';
 import { pino } from 'pino';
-import { RetryableError } from '../../runtime/errors.ts';
+import { RetryableError } from '../../core/errors.ts';
 import { kafkaSource } from './index.ts';
 
 function source(lines: string[]) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { Committer } from './committer.ts';
 import { FatalError, RetryableError } from '../core/errors.ts';
-import { OffsetTracker } from './offset-tracker.ts';
 import type { SourcePosition } from '../core/record.ts';
+import { Committer } from './committer.ts';
+import { OffsetTracker } from './offset-tracker.ts';
 import { message } from './test-fakes.ts';
 
 /** A tracker with offsets 0..n-1 of partition 0 finished: committable up to n. */

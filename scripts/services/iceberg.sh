@@ -45,6 +45,8 @@ iceberg_install() {
     # a venv records its own path in its scripts: rebuild the pip shims for the final path
     sed -i "s#$venv.tmp#$venv#g" "$venv/bin/"* 2>/dev/null || true
   fi
+  # a stable path for the tests (test/support/services.ts), whatever the version
+  ln -sfn "$(basename "$venv")" "$DP_CACHE/pyiceberg"
   mkdir -p "$DP_STATE/iceberg"
 }
 

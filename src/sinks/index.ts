@@ -1,6 +1,7 @@
 /** The sink registry: adding a sink is one file exporting a SinkPlugin and one line here. */
 import type { SinkPlugin } from '../runtime/plugin.ts';
 import { httpSink } from './http/index.ts';
+import { icebergSink } from './iceberg/index.ts';
 import { kafkaSink } from './kafka/index.ts';
 import { mongodbSink } from './mongodb/index.ts';
 import { nullSink } from './null.ts';
@@ -18,6 +19,7 @@ export const sinkPlugins: readonly SinkPlugin[] = [
   sqliteSink,
   objectStoreSink,
   kafkaSink,
+  icebergSink,
 ];
 
 export function findSinkPlugin(type: string): SinkPlugin | undefined {

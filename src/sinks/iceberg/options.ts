@@ -1,0 +1,73 @@
+/**
+ * Options of the `iceberg` sink: the REST catalog, the table, and the object store holding the table's
+ * files. Secrets (token, keys) only as `${ENV}` / `${file:...}` references. When portable bindings land,
+ * `catalog`/`warehouse`/`token` and `store` become one binding of the platform (see docs/decisions/0046).
+ */
+import { z } from 'zod';
+import { partitionTransforms } from './partitioning.ts';
+import { icebergTypes } from './schema.ts';
+
+export const icebergOptions = z.object({
+  catalogUri: z.string().meta({
+    description:
+      'Base URI of the Iceberg REST catalog (the part before `/v1/`), e.g. http://127.0.0.1:18181.',
+  }),
+  warehouse: z.string().optional().meta({
+    description:
+      'The warehouse to ask the catalog for (`GET /v1/config?warehouse=`); catalogs that serve one need none.',
+  }),
+  token: z.string().optional().meta({
+    description: 'A bearer token for the catalog, as a secret reference.',
+  }),
+  namespace: z
+    .string()
+    .min(1)
+    .meta({ description: 'The namespace; levels separated by dots (`lake.shop`).' }),
+  table: z.string().min(1).meta({ description: 'The table name.' }),
+  create: z.boolean().default(false).meta({
+    description:
+      'Create the namespace and the table when missing: with `schema` if given, else with columns inferred from the first batch.',
+  }),
+  schema: z.record(z.string(), z.enum(icebergTypes)).optional().meta({
+    description:
+      'For `create`: column name → Iceberg type. New fields of later records are added as optional columns either way.',
+  }),
+  partition: z
+    .array(
+      z.object({
+        column: z.string().meta({
+          description: 'The source column; `_timestamp` (with `fields: record`) is the record time.',
+        }),
+        transform: z.enum(partitionTransforms).default('identity'),
+      }),
+    )
+    .default([])
+    .meta({
+      description: 'For `create`: the partition spec, e.g. `[{column: _timestamp, transform: day}]`.',
+    }),
+  fields: z.enum(['value', 'record']).default('record').meta({
+    description:
+      'value: the record value only; record: also `_topic`, `_partition`, `_offset`, `_timestamp` and `_key` columns.',
+  }),
+  maxCommitAttempts: z.number().int().min(1).default(20).meta({
+    description:
+      'Commit attempts per batch when other writers commit at the same time (HTTP 409), before the batch is retried as a whole.',
+  }),
+  store: z
+    .object({
+      endpoint: z.string().optional().meta({ description: 'The endpoint of an S3-compatible server.' }),
+      region: z.string().optional().meta({ description: 'Defaults to AWS_REGION, else us-east-1.' }),
+      forcePathStyle: z.boolean().default(false).meta({ description: 'Address the bucket in the path.' }),
+      accessKeyId: z.string().optional().meta({
+        description: 'Access key id (a secret reference); else the default AWS credential chain.',
+      }),
+      secretAccessKey: z.string().optional().meta({ description: 'Secret access key (a secret reference).' }),
+      sessionToken: z.string().optional().meta({ description: 'Session token (a secret reference).' }),
+    })
+    .default({ forcePathStyle: false })
+    .meta({
+      description: "The S3 store of the table's data and metadata files (the table location is s3://...).",
+    }),
+});
+
+export type IcebergOptions = z.output<typeof icebergOptions>;

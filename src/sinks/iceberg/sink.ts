@@ -68,13 +68,20 @@ export class IcebergSink implements Sink {
   /** The manifest list entries of the snapshot we committed last, to skip re-reading it. */
   #lastManifests: { snapshotId: bigint; entries: ManifestFileEntry[] } | undefined;
 
-  constructor(opts: IcebergOptions, ctx: PluginContext, store?: TableStore) {
+  /** `inject` replaces the catalog client or the file store the options name (tests inject faults). */
+  constructor(
+    opts: IcebergOptions,
+    ctx: PluginContext,
+    inject: { catalog?: RestCatalog; store?: TableStore } = {},
+  ) {
     this.#opts = opts;
     this.#logger = ctx.logger;
     this.#pipeline = ctx.pipelineName;
     this.#namespace = opts.namespace.split('.');
-    this.#catalog = new RestCatalog({ uri: opts.catalogUri, warehouse: opts.warehouse, token: opts.token });
-    this.#store = store ?? new TableStore(opts.store);
+    this.#catalog =
+      inject.catalog ??
+      new RestCatalog({ uri: opts.catalogUri, warehouse: opts.warehouse, token: opts.token });
+    this.#store = inject.store ?? new TableStore(opts.store);
   }
 
   async connect(): Promise<void> {

@@ -56,11 +56,13 @@ iceberg_start() {
   # The server reads CATALOG_* variables as catalog properties (CATALOG_IO__IMPL -> io-impl,
   # CATALOG_S3_ENDPOINT -> s3.endpoint). The S3 key goes through the AWS default chain, so the
   # server's "Creating catalog with properties" log line never holds it. S3Proxy rejects the
-  # SDK's default request checksums (x-amz-content-sha256 mismatch): only when required.
+  # SDK's default request checksums (x-amz-content-sha256 mismatch): only when required. SQLite in WAL
+  # mode with a busy timeout: readers never block the writer. The servlet's own log of every 4xx/5xx
+  # (a stack trace per 404) is off: clients get the error in the answer.
   AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$secret" AWS_REGION=us-east-1 \
     AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED AWS_RESPONSE_CHECKSUM_VALIDATION=WHEN_REQUIRED \
     CATALOG_REST_PORT="$ICEBERG_PORT" \
-    CATALOG_URI="jdbc:sqlite:$DP_STATE/iceberg/catalog.db" \
+    CATALOG_URI="jdbc:sqlite:$DP_STATE/iceberg/catalog.db?journal_mode=WAL&busy_timeout=10000" \
     CATALOG_JDBC_SCHEMA__VERSION=V1 \
     CATALOG_WAREHOUSE="s3://$ICEBERG_BUCKET/warehouse" \
     CATALOG_IO__IMPL=org.apache.iceberg.aws.s3.S3FileIO \
@@ -69,6 +71,7 @@ iceberg_start() {
     CATALOG_CLIENT_REGION=us-east-1 \
     spawn iceberg "$(java_bin)" -Xms32m -Xmx256m -XX:+UseSerialGC -Djava.awt.headless=true \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.iceberg.rest=info \
+    -Dorg.slf4j.simpleLogger.log.org.apache.iceberg.rest.RESTCatalogServlet=off \
     -cp "$(iceberg_libs)/*" org.apache.iceberg.rest.RESTCatalogServer
 }
 

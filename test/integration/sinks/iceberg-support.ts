@@ -1,15 +1,12 @@
 /** What the iceberg integration tests share: a sink on the local catalog, records, and PyIceberg's view of a table. */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { icebergOptions } from '../../../src/sinks/iceberg/options.ts';
 import { IcebergSink } from '../../../src/sinks/iceberg/sink.ts';
 import { services } from '../../support/services.ts';
 
-const run = promisify(execFile);
+export { readTable, type TableView } from '../../support/iceberg.ts';
 
 export function context(pipeline = 'test'): PluginContext {
   return { ...testPluginContext('lake', import.meta.dirname), pipelineName: pipeline };
@@ -59,42 +56,6 @@ export function records(
     timestamp: Date.parse('2026-01-01T00:00:00Z') + (from + i) * 600_000,
     sizeBytes: 64,
   }));
-}
-
-export interface TableView {
-  rows: number;
-  distinctIds: number;
-  duplicates: Record<string, number>;
-  ids: string[];
-  columns: Record<string, string>;
-  properties: Record<string, string>;
-  snapshots: Record<string, string>[];
-  partitionSpec: string[];
-  files: string[];
-  values: Record<string, (string | null)[]>;
-}
-
-/** The table as PyIceberg reads it: rows, rows per record id (topic/partition/offset), schema, properties. */
-export async function readTable(namespace: string, table: string): Promise<TableView> {
-  const { stdout } = await run(
-    services.iceberg.python,
-    [
-      join(import.meta.dirname, '../../support/iceberg-read.py'),
-      services.iceberg.uri,
-      `${namespace}.${table}`,
-    ],
-    {
-      env: {
-        ...process.env,
-        DATAPIPE_S3_ENDPOINT: services.s3.endpoint,
-        DATAPIPE_S3_ACCESS_KEY_ID: services.s3.accessKeyId,
-        DATAPIPE_S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey(),
-      },
-      timeout: 120_000,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout) as TableView;
 }
 
 /** Ids `topic/partition/offset` of records, as the reader prints them. */

@@ -23,11 +23,7 @@ export interface TableView {
 export async function readTable(namespace: string, table: string): Promise<TableView> {
   const { stdout } = await run(
     services.iceberg.python,
-    [
-      join(import.meta.dirname, '../../support/iceberg-read.py'),
-      services.iceberg.uri,
-      `${namespace}.${table}`,
-    ],
+    [join(import.meta.dirname, 'iceberg-read.py'), services.iceberg.uri, `${namespace}.${table}`],
     {
       env: {
         ...process.env,

@@ -1,7 +1,7 @@
 /**
  * Options of the `iceberg` sink: the REST catalog, the table, and the object store holding the table's
  * files. Secrets (token, keys) only as `${ENV}` / `${file:...}` references. When portable bindings land,
- * `catalog`/`warehouse`/`token` and `store` become one binding of the platform (see docs/decisions/0046).
+ * `catalog`/`warehouse`/`token` and `store` become one binding of the platform (see docs/decisions/0044).
  */
 import { z } from 'zod';
 import { partitionTransforms } from './partitioning.ts';

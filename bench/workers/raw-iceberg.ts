@@ -5,8 +5,9 @@
  *
  *   node bench/workers/raw-iceberg.ts --brokers ... --topic T --group G --records N --catalog http://... --namespace ns --table t --endpoint http://... --access-key k --secret-key s
  */
-import type { PipelineRecord } from '../../src/runtime/plugin.ts';
+
 import pino from 'pino';
+import type { PipelineRecord } from '../../src/runtime/plugin.ts';
 import { icebergOptions } from '../../src/sinks/iceberg/options.ts';
 import { IcebergSink } from '../../src/sinks/iceberg/sink.ts';
 import { consumeLoop, type RawMessage, workerArgs } from './consume-loop.ts';

@@ -7,7 +7,7 @@
  */
 
 import pino from 'pino';
-import type { PipelineRecord } from '../../src/runtime/plugin.ts';
+import type { PipelineRecord } from '../../src/core/plugin.ts';
 import { icebergOptions } from '../../src/sinks/iceberg/options.ts';
 import { IcebergSink } from '../../src/sinks/iceberg/sink.ts';
 import { consumeLoop, type RawMessage, workerArgs } from './consume-loop.ts';

@@ -5,7 +5,7 @@
  * 409 on a commit → CommitConflict (the caller reloads and tries again). JSON numbers beyond 2^53
  * (snapshot ids of other writers) are kept exact as BigInts both ways.
  */
-import { FatalError, RetryableError } from '../../runtime/errors.ts';
+import { FatalError, RetryableError } from '../../core/errors.ts';
 import type { PartitionSpec } from './partitioning.ts';
 import type { IcebergSchema } from './schema.ts';
 

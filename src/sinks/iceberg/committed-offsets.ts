@@ -9,7 +9,7 @@
  * is exactly "already stored".
  */
 
-import { partitionKey } from '../../runtime/record.ts';
+import { partitionKey } from '../../core/record.ts';
 
 export const OFFSETS_PROPERTY_PREFIX = 'datapipe.offsets.';
 

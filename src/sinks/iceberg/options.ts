@@ -4,6 +4,7 @@
  * `catalog`/`warehouse`/`token` and `store` become one binding of the platform (see docs/decisions/0044).
  */
 import { z } from 'zod';
+import type { OptionsProblem } from '../../core/plugin.ts';
 import { partitionTransforms } from './partitioning.ts';
 import { icebergTypes } from './schema.ts';
 
@@ -71,3 +72,32 @@ export const icebergOptions = z.object({
 });
 
 export type IcebergOptions = z.output<typeof icebergOptions>;
+
+/** Columns the sink adds with `fields: record`. */
+export const RECORD_COLUMN_NAMES = ['_topic', '_partition', '_offset', '_timestamp', '_key'] as const;
+
+/** The rules across fields (run by `datapipe validate` and `run` at load), each naming the field to fix. */
+export function icebergProblems(opts: IcebergOptions): OptionsProblem[] {
+  const problems: OptionsProblem[] = [];
+  if (opts.store.accessKeyId && !opts.store.secretAccessKey) {
+    problems.push({
+      path: ['store', 'secretAccessKey'],
+      reason: '`secretAccessKey` is required with accessKeyId',
+    });
+  }
+  opts.partition.forEach((p, i) => {
+    const recordColumn = (RECORD_COLUMN_NAMES as readonly string[]).includes(p.column);
+    if (recordColumn && opts.fields !== 'record') {
+      problems.push({
+        path: ['partition', i, 'column'],
+        reason: `\`${p.column}\` is a column only with \`fields: record\``,
+      });
+    } else if (!recordColumn && opts.schema && !(p.column in opts.schema)) {
+      problems.push({
+        path: ['partition', i, 'column'],
+        reason: `\`${p.column}\` is not a column of \`schema\``,
+      });
+    }
+  });
+  return problems;
+}

@@ -9,8 +9,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DataError, FatalError, RetryableError } from '../../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import {
   CommitConflict,
   RestCatalog,

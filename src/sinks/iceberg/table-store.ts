@@ -3,7 +3,7 @@
  * driver, one client per bucket. Error classification (auth fatal, network and 5xx retryable) is the
  * driver's.
  */
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
 import type { ObjectStoreDriver } from '../object-store/driver.ts';
 import { objectStoreOptions } from '../object-store/options.ts';
 import type { IcebergOptions } from './options.ts';

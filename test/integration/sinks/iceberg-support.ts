@@ -1,6 +1,6 @@
 /** What the iceberg integration tests share: a sink on the local catalog, records, and PyIceberg's view of a table. */
 import { randomUUID } from 'node:crypto';
-import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
+import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { icebergOptions } from '../../../src/sinks/iceberg/options.ts';
 import { IcebergSink } from '../../../src/sinks/iceberg/sink.ts';

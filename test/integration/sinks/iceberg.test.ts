@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import pino from 'pino';
-import { DataError, RetryableError } from '../../../src/runtime/errors.ts';
+import { DataError, RetryableError } from '../../../src/core/errors.ts';
 import { RestCatalog } from '../../../src/sinks/iceberg/catalog.ts';
 import { IcebergSink } from '../../../src/sinks/iceberg/sink.ts';
 import { writeAcrossRestart } from '../../support/datapipe-process.ts';

@@ -220,7 +220,7 @@ export const scenarios: readonly Scenario[] = [
             namespace: 'bench',
             table: ident(input.group),
             create: true,
-            store,
+            s3: store,
           }),
         }),
         datapipeContender('datapipe-s3-parquet', 'datapipe run → object-store s3, Parquet', {

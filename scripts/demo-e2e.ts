@@ -142,7 +142,7 @@ sinks:
     table: ${names.table}
     create: true
     partition: [{ column: _timestamp, transform: day }]
-    store:
+    s3:
       endpoint: ${services.s3.endpoint}
       forcePathStyle: true
       accessKeyId: \${S3_ACCESS_KEY_ID}

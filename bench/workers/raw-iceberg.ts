@@ -19,7 +19,7 @@ const sink = new IcebergSink(
     namespace: args.extra['namespace'],
     table: args.extra['table'],
     create: true,
-    store: {
+    s3: {
       endpoint: args.extra['endpoint'],
       forcePathStyle: true,
       accessKeyId: args.extra['access-key'],

@@ -28,6 +28,7 @@ const azuritePort = port('DATAPIPE_AZURITE_PORT', 10000);
 const postgresPort = port('DATAPIPE_POSTGRES_PORT', 55432);
 const etcdPort = port('DATAPIPE_ETCD_PORT', 23790);
 const icebergPort = port('DATAPIPE_ICEBERG_PORT', 18181);
+const gcsPort = port('DATAPIPE_GCS_PORT', 19443);
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 const azuriteAccount = 'devstoreaccount1';
@@ -73,6 +74,11 @@ export const services = {
     bucket: 'datapipe-iceberg',
     /** The venv with PyIceberg, the independent reader of the tests. */
     python: join(cacheDir, 'pyiceberg', 'bin', 'python'),
+  },
+  gcs: {
+    /** fake-gcs-server: the GCS JSON API over plain HTTP, no auth (`auth: none` in datapipe). */
+    endpoint: `http://${host}:${gcsPort}`,
+    projectId: 'datapipe',
   },
   etcd: {
     endpoints: [`http://${host}:${etcdPort}`],

@@ -1,7 +1,7 @@
 /**
  * Options of the `iceberg` sink: the REST catalog, the table, and the object store holding the table's
  * files. Secrets (token, keys) only as `${ENV}` / `${file:...}` references. When portable bindings land,
- * `catalog`/`warehouse`/`token` and `store` become one binding of the platform (see docs/decisions/0044).
+ * `catalogUri`/`warehouse`/`token` and `s3` become bindings of the platform (see docs/decisions/0044).
  */
 import { z } from 'zod';
 import type { OptionsProblem } from '../../core/plugin.ts';
@@ -54,7 +54,7 @@ export const icebergOptions = z.object({
     description:
       'Commit attempts per batch when other writers commit at the same time (HTTP 409), before the batch is retried as a whole.',
   }),
-  store: z
+  s3: z
     .object({
       endpoint: z.string().optional().meta({ description: 'The endpoint of an S3-compatible server.' }),
       region: z.string().optional().meta({ description: 'Defaults to AWS_REGION, else us-east-1.' }),
@@ -79,9 +79,9 @@ export const RECORD_COLUMN_NAMES = ['_topic', '_partition', '_offset', '_timesta
 /** The rules across fields (run by `datapipe validate` and `run` at load), each naming the field to fix. */
 export function icebergProblems(opts: IcebergOptions): OptionsProblem[] {
   const problems: OptionsProblem[] = [];
-  if (opts.store.accessKeyId && !opts.store.secretAccessKey) {
+  if (opts.s3.accessKeyId && !opts.s3.secretAccessKey) {
     problems.push({
-      path: ['store', 'secretAccessKey'],
+      path: ['s3', 'secretAccessKey'],
       reason: '`secretAccessKey` is required with accessKeyId',
     });
   }

@@ -81,7 +81,7 @@ export class IcebergSink implements Sink {
     this.#catalog =
       inject.catalog ??
       new RestCatalog({ uri: opts.catalogUri, warehouse: opts.warehouse, token: opts.token });
-    this.#store = inject.store ?? new TableStore(opts.store);
+    this.#store = inject.store ?? new TableStore(opts.s3);
   }
 
   async connect(): Promise<void> {

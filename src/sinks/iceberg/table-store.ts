@@ -9,10 +9,10 @@ import { objectStoreOptions } from '../object-store/options.ts';
 import type { IcebergOptions } from './options.ts';
 
 export class TableStore {
-  readonly #opts: IcebergOptions['store'];
+  readonly #opts: IcebergOptions['s3'];
   readonly #drivers = new Map<string, ObjectStoreDriver>();
 
-  constructor(opts: IcebergOptions['store']) {
+  constructor(opts: IcebergOptions['s3']) {
     this.#opts = opts;
   }
 

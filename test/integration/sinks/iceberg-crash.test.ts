@@ -37,7 +37,7 @@ sinks:
     table: orders
     create: true
     partition: [{ column: _timestamp, transform: day }]
-    store:
+    s3:
       endpoint: \${S3_ENDPOINT}
       forcePathStyle: true
       accessKeyId: \${S3_KEY}

@@ -23,7 +23,7 @@ export function sinkOptions(namespace: string, table: string, extra: Record<stri
     namespace,
     table,
     create: true,
-    store: {
+    s3: {
       endpoint: services.s3.endpoint,
       forcePathStyle: true,
       accessKeyId: services.s3.accessKeyId,

@@ -13,20 +13,32 @@ import type { PluginLookup } from '../runtime/instances.ts';
 import type { SourcePlugin } from '../runtime/plugin.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { findSinkPlugin } from '../sinks/index.ts';
-import { DeadLetterReplaySource } from '../sources/kafka/dead-letter-replay.ts';
+import { DeadLetterReplaySource, type ReplayProgress } from '../sources/kafka/dead-letter-replay.ts';
 import { kafkaSourceOptions } from '../sources/kafka/options.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
 
 export async function replayDeadLetters(
   loaded: LoadedConfig<PipelineConfig>,
-  options: { logger: Logger; metrics: PipelineMetrics; limit: number; signal?: AbortSignal },
+  options: {
+    logger: Logger;
+    metrics: PipelineMetrics;
+    limit: number;
+    signal?: AbortSignal;
+    onProgress?: (p: ReplayProgress) => void;
+  },
 ): Promise<RunSummary> {
   const target = kafkaDeadLetterTarget(loaded.config);
   const replaySource: SourcePlugin = {
     type: String(loaded.config.source.type),
     description: 'The dead-letter topic, replayed as the original records.',
     options: kafkaSourceOptions,
-    create: (_options, ctx) => new DeadLetterReplaySource(target, ctx, options.limit),
+    create: (_options, ctx) =>
+      new DeadLetterReplaySource(target, ctx, {
+        limit: options.limit,
+        // Half the byte budget: the other half is the engine's for the window in flight.
+        windowBytes: loaded.config.limits.maxInFlightBytes / 2,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
   };
   const plugins: PluginLookup = { source: () => replaySource, sink: findSinkPlugin };
   return runPipeline(loaded, {

@@ -34,6 +34,10 @@ export class DeadLetterReader {
       groupId,
       autocommit: false,
       maxWaitTime: 200,
+      // Bounded read-ahead: reading waits while the caller works. A fetch is decoded whole, and a dead
+      // letter carries ten provenance headers (two Buffers each): 1 MiB of them is ~20 MiB of heap.
+      maxBytes: 1024 * 1024,
+      highWaterMark: 1024,
     });
   }
 

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { FatalError } from '../runtime/errors.ts';
 
 export interface HealthState {
   /** False once the pipeline has failed fatally. */
@@ -46,7 +47,17 @@ export async function startHealthServer(
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new FatalError(
+              'DP_OBSERVABILITY_PORT_IN_USE',
+              `port ${options.port} for /metrics is taken (another pipeline?): set observability.port to a free port, or to 0 for any free port (or run with --port 0)`,
+              { cause: err },
+            )
+          : err,
+      ),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   server.unref();

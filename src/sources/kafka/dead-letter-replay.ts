@@ -5,7 +5,7 @@
  * them under the identity they would have had (docs/decisions/0006-dlq-replay.md).
  *
  * Streaming in windows (docs/decisions/0052-dead-letter-doubles.md): it reads up to half the pipeline's
- * byte budget of dead letters, drops the copies of source records it has already replayed (a record
+ * byte budget (and at most 10,000 records) of dead letters, drops the copies of source records it has already replayed (a record
  * dead-lettered again after a crash, or by two sinks: one re-drive per source record), sorts the window
  * per original partition (the engine's order contract; the DLQ holds records in failure order), hands it
  * over, waits until the engine has written and committed it, and then records the window's end as the
@@ -27,6 +27,8 @@ import type {
 import { partitionKey } from '../../runtime/record.ts';
 
 const CHUNK = 500;
+/** Records per window at most: small records cost far more heap than their bytes (objects, tickets). */
+const WINDOW_RECORDS = 10_000;
 
 export function replayGroupId(target: KafkaDeadLetterTarget): string {
   return `${target.groupId}.dlq-replay`;
@@ -98,7 +100,7 @@ export class DeadLetterReplaySource implements Source {
         window.push(o);
         windowBytes += messageBytes(o);
       }
-      if (windowBytes >= this.#options.windowBytes) await flush();
+      if (windowBytes >= this.#options.windowBytes || window.length >= WINDOW_RECORDS) await flush();
       if (read >= total || signal.aborted) break;
     }
     if (!signal.aborted && progress.size > 0) await flush();

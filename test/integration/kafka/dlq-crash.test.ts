@@ -7,9 +7,9 @@
  * The same one-per-source-record check applied to the raw topic fails: that is the deliberate double.
  */
 import assert from 'node:assert/strict';
-import { DatabaseSync } from 'node:sqlite';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import type { InspectResult } from '../../../src/kafka/dlq-inspect.ts';
 import type { RunSummary } from '../../../src/runtime/run-summary.ts';

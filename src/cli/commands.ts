@@ -7,12 +7,14 @@ import { registerPlan } from './plan.ts';
 import { registerRender } from './render.ts';
 import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
+import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
 import { registerVersion } from './version-command.ts';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
   registerRun,
+  registerTest,
   registerSchema,
   registerVersion,
   registerAudit,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, type OutputFormat, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 export function registerTest(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerTest(program: Command): void {
     .action(async (files: string[], flags: { output: OutputFormat }) => {
       try {
         const { findTestFiles, formatTestRun, runTestFiles } = await import('../pipeline-test/run-files.ts');
-        const run = await runTestFiles(findTestFiles(files));
+        const run = await runTestFiles(findTestFiles(files), pipelinePlugins);
         if (flags.output === 'json') printJson(run);
         else process.stdout.write(formatTestRun(run));
         process.exitCode = run.failed > 0 || run.files.length === 0 ? EXIT.failure : EXIT.ok;

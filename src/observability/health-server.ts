@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { FatalError } from '../runtime/errors.ts';
+import { FatalError } from '../core/errors.ts';
 
 export interface HealthState {
   /** False once the pipeline has failed fatally. */

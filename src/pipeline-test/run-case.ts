@@ -6,10 +6,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig, SinkConfig, SourceConfig } from '../config/pipeline-schema.ts';
+import type { PipelineRecord, SourceMessage } from '../core/record.ts';
 import type { DeadLetterStage } from '../runtime/dead-letter.ts';
 import { createDecoder, messageBytes } from '../runtime/decode.ts';
 import { compileSinkConditions } from '../runtime/prepare.ts';
-import type { PipelineRecord, SourceMessage } from '../runtime/record.ts';
 import { describeFailure } from '../runtime/retry.ts';
 import { Router } from '../runtime/router.ts';
 import { compileTransforms, type TransformChain } from '../transforms/chain.ts';

@@ -2,6 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadPipelineFile } from '../config/pipeline.ts';
+import type { PipelinePlugins } from '../core/plugin.ts';
 import { lineDiff } from './line-diff.ts';
 import { comparable, compilePipeline, passes, runCase } from './run-case.ts';
 import { loadTestFile } from './test-file.ts';
@@ -57,13 +58,15 @@ function testEnv(values: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   );
 }
 
-export async function runTestFiles(files: readonly string[]): Promise<TestRun> {
+export async function runTestFiles(files: readonly string[], plugins: PipelinePlugins): Promise<TestRun> {
   const results: FileResult[] = [];
   let passed = 0;
   let failed = 0;
   for (const file of files) {
     const { loaded, pipelineFile } = loadTestFile(file);
-    const pipeline = await compilePipeline(loadPipelineFile(pipelineFile, testEnv(loaded.config.env)));
+    const pipeline = await compilePipeline(
+      loadPipelineFile(pipelineFile, plugins, testEnv(loaded.config.env)),
+    );
     const cases: CaseResult[] = [];
     for (const c of loaded.config.cases) {
       const shaped = comparable(c, await runCase(pipeline, c));

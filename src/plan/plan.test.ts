@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../audit/audit.ts';
 import { SMALL_AWS_PLATFORM } from '../audit/fixture-platforms.ts';
 import { formatJson } from '../audit/format/json.ts';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { loadPlatformFile } from '../platform/load.ts';
 import { formatPlanMarkdown } from './format-markdown.ts';
 import { PHASES } from './model.ts';
@@ -29,8 +30,14 @@ function datapipe(...args: string[]) {
 }
 
 describe('buildPlan', () => {
-  const config = loadPlatformFile(EXAMPLE).config;
-  const plan = buildPlan({ file: EXAMPLE, from: 'aws', to: 'azure', budgetDays: 30 });
+  const config = loadPlatformFile(EXAMPLE, pipelinePlugins).config;
+  const plan = buildPlan({
+    file: EXAMPLE,
+    pipelines: pipelinePlugins,
+    from: 'aws',
+    to: 'azure',
+    budgetDays: 30,
+  });
 
   it('orders the steps as a move is carried out', () => {
     const phases = plan.steps.map((s) => s.phase);
@@ -110,7 +117,13 @@ describe('buildPlan', () => {
   it('costs more to build a bare-metal cluster than a managed one', () => {
     // provision: CLUSTER_DAYS.baremetal 5 + 0.25 × 4 workloads = 6 (3 for azure); steps 12.25 - 3 + 6 = 15.25;
     // contingency 15.25 × 0.2 = 3.05; total 18.3.
-    const bm = buildPlan({ file: EXAMPLE, from: 'aws', to: 'baremetal', budgetDays: 30 });
+    const bm = buildPlan({
+      file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      from: 'aws',
+      to: 'baremetal',
+      budgetDays: 30,
+    });
     assert.equal(bm.steps[0]!.effortDays, 6);
     assert.equal(bm.stepsEffortDays, 15.25);
     assert.equal(bm.effortDays, 18.3);
@@ -124,7 +137,14 @@ describe('buildPlan', () => {
     const saved = join(work, 'audit.json');
     writeFileSync(saved, formatJson(report));
     for (const source of [saved, SMALL_AWS_PLATFORM]) {
-      const withAudit = buildPlan({ file: EXAMPLE, from: 'aws', to: 'azure', budgetDays: 30, audit: source });
+      const withAudit = buildPlan({
+        file: EXAMPLE,
+        pipelines: pipelinePlugins,
+        from: 'aws',
+        to: 'azure',
+        budgetDays: 30,
+        audit: source,
+      });
       const remediate = withAudit.steps.find((s) => s.phase === 'remediate');
       assert.equal(remediate?.effortDays, 2.63, source);
       assert.match(remediate!.title, /\(4 findings\)/);
@@ -138,7 +158,14 @@ describe('buildPlan', () => {
   it('keeps Kafka in place when asked', () => {
     // Staying costs a flat 0.5 (reach the brokers from the new cluster) instead of MirrorMaker's 2.5;
     // gcp provisions like azure, so the steps are 12.25 - 2.5 + 0.5 = 10.25.
-    const stay = buildPlan({ file: EXAMPLE, from: 'aws', to: 'gcp', budgetDays: 30, kafka: 'stay' });
+    const stay = buildPlan({
+      file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      from: 'aws',
+      to: 'gcp',
+      budgetDays: 30,
+      kafka: 'stay',
+    });
     assert.equal(stay.steps.find((s) => s.phase === 'move-kafka')!.effortDays, 0.5);
     assert.equal(stay.stepsEffortDays, 10.25);
   });

@@ -3,6 +3,7 @@
  * target, and where its golden files live.
  */
 import { fileURLToPath } from 'node:url';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { loadPlatformFile } from './load.ts';
 import { type RenderResult, renderPlatform } from './render.ts';
 import { TARGET_NAMES, type TargetName } from './target-facts.ts';
@@ -14,7 +15,7 @@ export const GOLDEN_DIR = fileURLToPath(new URL('../../test/platform/golden/', i
 
 /** A fresh render of the example for every target: nothing shared with an earlier call. */
 export function renderExampleUncached(): Map<TargetName, RenderResult> {
-  const loaded = loadPlatformFile(EXAMPLE, {});
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
   return new Map(TARGET_NAMES.map((t) => [t, renderPlatform(loaded, t)] as const));
 }
 

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
-import type { InspectResult } from '../../../src/kafka/dlq-inspect.ts';
+import type { InspectResult } from '../../../src/dlq/inspect.ts';
 import type { RunSummary } from '../../../src/runtime/run-summary.ts';
 import {
   brokers,

@@ -4,13 +4,13 @@
  * docs/decisions/0052-dead-letter-doubles.md), in the order they were first dead-lettered.
  */
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
-import { replayGroupId } from '../sources/kafka/dead-letter-replay.ts';
 import type { DeadLetterEntry } from './dead-letter-entry.ts';
 import { DeadLetterReader } from './dead-letter-reader.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
 import { ProvenanceSet } from './provenance-set.ts';
+import { replayGroupId } from './replay-source.ts';
 
-export interface InspectedDeadLetter {
+interface InspectedDeadLetter {
   /** Where the latest copy sits in the dead-letter topic. */
   readonly dlq: DeadLetterEntry['dlq'];
   /** How many times this source record was dead-lettered (copies in the topic). */

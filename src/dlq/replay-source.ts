@@ -13,18 +13,12 @@
  * positions (ranges per partition), not the dead-letter topic.
  */
 import type { Logger } from 'pino';
-import { type DeadLetterRange, DeadLetterReader } from '../../kafka/dead-letter-reader.ts';
-import type { KafkaDeadLetterTarget } from '../../kafka/dead-letter-target.ts';
-import { ProvenanceSet } from '../../kafka/provenance-set.ts';
-import { messageBytes } from '../../runtime/decode.ts';
-import type {
-  PluginContext,
-  Source,
-  SourceContext,
-  SourceMessage,
-  SourcePosition,
-} from '../../runtime/plugin.ts';
-import { partitionKey } from '../../runtime/record.ts';
+import type { PluginContext, Source, SourceContext, SourceMessage, SourcePosition } from '../core/plugin.ts';
+import { partitionKey } from '../core/record.ts';
+import { messageBytes } from '../runtime/decode.ts';
+import { type DeadLetterRange, DeadLetterReader } from './dead-letter-reader.ts';
+import type { KafkaDeadLetterTarget } from './dead-letter-target.ts';
+import { ProvenanceSet } from './provenance-set.ts';
 
 const CHUNK = 500;
 /** Records per window at most: small records cost far more heap than their bytes (objects, tickets). */

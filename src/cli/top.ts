@@ -93,7 +93,7 @@ async function top(addresses: readonly string[], intervalMs: number): Promise<nu
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const col = (s: string, w: number) => (s.length >= w ? `${s.slice(0, w - 1)} ` : s.padEnd(w));
 
-export function render(p: PipelineView): string[] {
+function render(p: PipelineView): string[] {
   const lines = [
     `PIPELINE ${p.pipeline}  @ ${p.source}`,
     `  in ${n(p.inPerSecond.at(-1) ?? 0)}/s  ${sparkline(p.inPerSecond, TREND)}  total ${n(p.recordsIn)}  dead-lettered ${n(p.deadLettered)}`,

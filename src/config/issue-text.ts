@@ -18,7 +18,7 @@ export interface IssueInputs {
   readonly schema: z.ZodType;
 }
 
-export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let v = data;
   for (const p of path) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -100,7 +100,7 @@ function def(schema: z.ZodType): ZodDefLike {
 }
 
 /** The field names the schema allows at `path` (for the data there: a union picks its matching option). */
-export function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[], data: unknown): string[] {
+function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[], data: unknown): string[] {
   const at = schemaAt(schema, path, data);
   return at === undefined ? [] : objectKeys(at, valueAt(data, path));
 }

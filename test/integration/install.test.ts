@@ -39,23 +39,30 @@ async function npmInstall(node: string, extra: string[] = []): Promise<string> {
   return `${stdout}${stderr}`;
 }
 
-/** The lower bound of an engines range of the simple forms dependencies use (`>=22`, `>=22.0.0`). */
-function lowerBound(range: string): number[] {
-  const m = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(range.trim());
-  assert.ok(m, `an engines range this test understands: "${range}"`);
-  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+/** A version as [major, minor, patch]. */
+function parts(version: string): number[] {
+  const p = version.trim().replace(/^v/, '').split('.').map(Number);
+  return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0];
 }
 
-/** `range` may join simple bounds with `||` (e.g. `>= 22.22.0 || >= 24.6.0`). */
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+}
+
+/**
+ * `range` in the forms dependencies use: bounds `>=X[.Y[.Z]]` and `^X[.Y[.Z]]` (same major, at least
+ * that), joined with `||` (e.g. `^22.13||^24||>=26`). Any other form fails the test, not silently passes.
+ */
 function satisfies(version: string, range: string): boolean {
-  return range.split('||').some((part) => satisfiesBound(version, part));
-}
-
-function satisfiesBound(version: string, range: string): boolean {
-  const have = version.replace(/^v/, '').split('.').map(Number);
-  const want = lowerBound(range);
-  for (let i = 0; i < 3; i++) if ((have[i] ?? 0) !== want[i]) return (have[i] ?? 0) > (want[i] ?? 0);
-  return true;
+  const have = parts(version);
+  return range.split('||').some((part) => {
+    const m = /^\s*(>=|\^)\s*(\d+(?:\.\d+){0,2})\s*$/.exec(part);
+    assert.ok(m, `an engines range this test understands: "${range}"`);
+    const want = parts(m[2] as string);
+    if (m[1] === '^' && have[0] !== want[0]) return false;
+    return compare(have, want) >= 0;
+  });
 }
 
 describe('npm install output', () => {
@@ -89,5 +96,8 @@ describe('npm install output', () => {
     assert.equal(satisfies('v24.1.0', '>=24.2'), false);
     assert.equal(satisfies('v24.21.0', '>= 22.22.0 || >= 24.6.0'), true);
     assert.equal(satisfies('v20.20.2', '>= 22.22.0 || >= 24.6.0'), false);
+    assert.equal(satisfies('v24.21.0', '^22||^24||>=26'), true);
+    assert.equal(satisfies('v25.1.0', '^22||^24||>=26'), false);
+    assert.equal(satisfies('v22.12.0', '^22.13||^24||>=26'), false);
   });
 });

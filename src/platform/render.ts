@@ -130,6 +130,7 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
     kustomization(['../workloads', ...bindingFiles.keys()], sortedPatches.map(patchFileName)),
   );
   for (const [name, doc] of terraform) files.set(`provider/${name}`, terraformFile(doc));
-  files.set('RUNBOOK.md', renderRunbook(model, target, runbook));
+  const namespaceFiles = [...files.keys()].filter((f) => f.endsWith('/namespace.yaml'));
+  files.set('RUNBOOK.md', renderRunbook(model, target, runbook, namespaceFiles));
   return { target: targetName, files, workloads, bindings, patches, applied, terraform };
 }

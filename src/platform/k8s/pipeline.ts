@@ -10,6 +10,7 @@ import {
   containerSecurityContext,
   httpProbe,
   podSecurityContext,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const PIPELINE_HEALTH_PORT = 9464;
@@ -72,6 +73,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
         spec: {
           serviceAccountName: p.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(p.name, config.name)),
           // The runtime's default grace period is 30s; give it room to flush, commit and leave the group.
           terminationGracePeriodSeconds: 45,
           securityContext: podSecurityContext(RUNTIME_UID),

@@ -28,6 +28,36 @@ export function containerSecurityContext(): Record<string, unknown> {
   };
 }
 
+/**
+ * Replicas of one workload on different nodes (preferred: a one-node cluster still schedules them)
+ * and spread over zones, so one node or zone failure never takes all of them.
+ */
+export function spreadReplicas(selector: Record<string, string>): Record<string, unknown> {
+  return {
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: { matchLabels: selector },
+            },
+          },
+        ],
+      },
+    },
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selector },
+      },
+    ],
+  };
+}
+
 export function containerResources(r: Resources): Record<string, unknown> {
   return {
     requests: { cpu: r.cpu, memory: r.memory },

@@ -13,6 +13,7 @@ import {
   containerSecurityContext,
   httpProbe,
   podSecurityContext,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const SERVICE_COMPONENT = 'service';
@@ -37,6 +38,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(s.name, config.name)),
           securityContext: podSecurityContext(s.runAsUser),
           containers: [
             {

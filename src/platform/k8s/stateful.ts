@@ -16,6 +16,7 @@ import {
   containerSecurityContext,
   podSecurityContext,
   tcpProbe,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const STATEFUL_COMPONENT = 'database';
@@ -46,6 +47,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(s.name, config.name)),
           terminationGracePeriodSeconds: 60,
           securityContext: { ...podSecurityContext(s.runAsUser), fsGroupChangePolicy: 'OnRootMismatch' },
           containers: [

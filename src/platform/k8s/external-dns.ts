@@ -116,7 +116,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: meta,
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: selector } },
     },
   ];
 }

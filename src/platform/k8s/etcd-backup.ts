@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { PlatformModel } from '../model.ts';
 import type { BaremetalFacts } from '../target-facts.ts';
 import { type K8sObject, recommendedLabels } from './object.ts';
+import { ephemeralStorage } from './pod-security.ts';
 
 export const ETCD_BACKUP_NAMESPACE = 'kube-system';
 export const ETCD_BACKUP_SERVICE_ACCOUNT = 'etcd-backup';
@@ -35,6 +36,8 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
     partOf: model.config.name,
   });
   const meta = { name, namespace: ETCD_BACKUP_NAMESPACE, labels };
+  const workVolume = { name: 'work', emptyDir: { sizeLimit: '8Gi' } };
+  const storage = ephemeralStorage([workVolume]);
   const pki = '/etc/etcd-pki';
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'etcd-backup.sh': etcdBackupScript() } },
@@ -44,6 +47,8 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
       metadata: { ...meta, annotations: { 'datapipe.dev/runs-as-root': ETCD_BACKUP_ROOT_REASON } },
       spec: {
         schedule: backup.schedule,
+        // A run missed by more than an hour (controller down) is skipped rather than started late.
+        startingDeadlineSeconds: 3600,
         concurrencyPolicy: 'Forbid',
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
@@ -73,6 +78,7 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
                   {
                     name: 'etcd-backup',
                     image: backup.image,
+                    imagePullPolicy: 'Always',
                     command: ['/bin/bash', '/opt/etcd-backup/etcd-backup.sh', 'backup'],
                     env: [
                       { name: 'ETCDCTL_API', value: '3' },
@@ -102,8 +108,8 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
                       { name: 'TMPDIR', value: '/tmp' },
                     ],
                     resources: {
-                      requests: { cpu: '100m', memory: '128Mi' },
-                      limits: { cpu: '1', memory: '512Mi' },
+                      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': storage.request },
+                      limits: { cpu: '1', memory: '512Mi', 'ephemeral-storage': storage.limit },
                     },
                     securityContext: {
                       allowPrivilegeEscalation: false,
@@ -126,7 +132,7 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
                     name: 'encryption-key',
                     secret: { secretName: backup.encryptionSecret, defaultMode: 0o400 },
                   },
-                  { name: 'work', emptyDir: { sizeLimit: '8Gi' } },
+                  workVolume,
                 ],
               },
             },

@@ -59,6 +59,11 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
     component: PIPELINE_COMPONENT,
     partOf: config.name,
   });
+  const volumes = [
+    { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
+    { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+  ];
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -85,7 +90,8 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
               env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              resources: containerResources(p.resources),
+              imagePullPolicy: 'Always',
+              resources: containerResources(p.resources, volumes),
               securityContext: containerSecurityContext(),
               livenessProbe: httpProbe('/healthz', 'metrics', 10),
               readinessProbe: httpProbe('/readyz', 'metrics', 5),
@@ -96,11 +102,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               ],
             },
           ],
-          volumes: [
-            { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
-            { name: 'state', emptyDir: {} },
-            { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
-          ],
+          volumes,
         },
       },
     },

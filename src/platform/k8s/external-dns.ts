@@ -129,6 +129,28 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
       },
     },
     {
+      // Nothing connects to external-dns; it reaches DNS (the cluster's, and an RFC 2136 server on
+      // bare metal), the Kubernetes API and the provider's HTTPS API.
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta,
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [
+          {
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+              { protocol: 'TCP', port: 443 },
+              { protocol: 'TCP', port: 6443 },
+            ],
+          },
+        ],
+      },
+    },
+    {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: meta,

@@ -87,6 +87,28 @@ function targetConfigMap(model: PlatformModel, env: Record<string, string>): K8s
   };
 }
 
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+/**
+ * Pod Security on every rendered Namespace: `restricted` enforced where the platform renders pods
+ * (they all meet it); in the others, which hold controllers the user installs from their charts
+ * (Prometheus' node-exporter needs the host network, so enforcing would break them), `restricted`
+ * is only warned and audited.
+ */
+function labelPodSecurity(objects: readonly K8sObject[]): void {
+  const withPods = new Set(objects.filter((o) => POD_TEMPLATE_KINDS.has(o.kind)).map((o) => o.metadata.namespace));
+  for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+    const mode = withPods.has(ns.metadata.name) ? 'enforce' : 'warn';
+    const labels = (ns.metadata.labels ??= {}) as Record<string, string>;
+    labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+    labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
+    if (mode === 'warn') {
+      labels['pod-security.kubernetes.io/audit'] = 'restricted';
+      labels['pod-security.kubernetes.io/audit-version'] = 'latest';
+    }
+  }
+}
+
 function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetName): RenderResult {
   const target = platformTargets[targetName];
   const model = buildModel(loaded.config, loaded.baseDir, targetName, target.backupIdentity);
@@ -109,6 +131,7 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
     if (!workloads.some((o) => patchTargets(o, p)))
       throw new Error(`patch ${p.kind}/${p.metadata.name} matches no workload`);
   }
+  labelPodSecurity([...applied, ...bindings]);
   validateObjects([...applied, ...bindings]);
   const problems = [
     ...rbacWildcards([...workloads, ...bindings]),

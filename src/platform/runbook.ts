@@ -110,7 +110,7 @@ function secretsToCreate(model: PlatformModel): string[] {
   for (const e of c.exposure) {
     if (e.basicAuth)
       out.push(
-        `\`${e.basicAuth.secretName}\` in \`${c.namespace}\` with key \`.htpasswd\` (bcrypt entries: \`htpasswd -nbB USER PASSWORD\`) for basic auth on ${e.host}: \`kubectl create secret generic ${e.basicAuth.secretName} -n ${c.namespace} --from-file=.htpasswd\`, or an ExternalSecret (external-secrets.io) that fills the same key from your secret store.`,
+        `\`${e.basicAuth.secretName}\` in \`${c.namespace}\` with key \`.htpasswd\` (\`{SHA}\` entries, the only kind Envoy's basic auth accepts: \`htpasswd -nbs USER PASSWORD\`) for basic auth on ${e.host}: \`kubectl create secret generic ${e.basicAuth.secretName} -n ${c.namespace} --from-file=.htpasswd\`, or an ExternalSecret (external-secrets.io) that fills the same key from your secret store.`,
       );
     if (e.tls)
       out.push(

@@ -96,7 +96,9 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'J
  * is only warned and audited.
  */
 function labelPodSecurity(objects: readonly K8sObject[]): void {
-  const withPods = new Set(objects.filter((o) => POD_TEMPLATE_KINDS.has(o.kind)).map((o) => o.metadata.namespace));
+  const withPods = new Set(
+    objects.filter((o) => POD_TEMPLATE_KINDS.has(o.kind)).map((o) => o.metadata.namespace),
+  );
   for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
     const mode = withPods.has(ns.metadata.name) ? 'enforce' : 'warn';
     const labels = (ns.metadata.labels ??= {}) as Record<string, string>;
@@ -117,12 +119,18 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
   const patches: K8sObject[] = [];
   const terraform = new Map<string, TerraformDoc>([['providers.tf.json', target.providers(model)]]);
   const runbook = {} as Record<Category, RunbookPart>;
+  const extraFiles = new Map<string, string>();
   for (const category of CATEGORIES) {
     const tf = new TerraformBuilder();
     const out = target[methodOf(category)]({ model, tf, workloads });
     bindings.push(...out.objects);
     patches.push(...(out.patches ?? []));
     runbook[category] = out.runbook;
+    for (const [path, text] of Object.entries(out.files ?? {})) {
+      if (!path.startsWith('scripts/'))
+        throw new Error(`${category}: extra file ${path} must be under scripts/`);
+      extraFiles.set(path, text);
+    }
     if (!isEmptyDoc(tf.doc)) terraform.set(`${category}.tf.json`, tf.doc);
   }
 
@@ -153,6 +161,7 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
     kustomization(['../workloads', ...bindingFiles.keys()], sortedPatches.map(patchFileName)),
   );
   for (const [name, doc] of terraform) files.set(`provider/${name}`, terraformFile(doc));
+  for (const [path, text] of extraFiles) files.set(path, text);
   const namespaceFiles = [...files.keys()].filter((f) => f.endsWith('/namespace.yaml'));
   files.set('RUNBOOK.md', renderRunbook(model, target, runbook, namespaceFiles));
   return { target: targetName, files, workloads, bindings, patches, applied, terraform };

@@ -34,7 +34,10 @@ export function renderRunbook(
     '',
     '## Secrets you create (never rendered)',
     '',
-    ...secretsToCreate(model).map((s) => `- ${s}`),
+    ...secretsToCreate(
+      model,
+      CATEGORIES.flatMap((c) => parts[c].secrets ?? []),
+    ).map((s) => `- ${s}`),
     '',
   ];
   for (const category of CATEGORIES) {
@@ -93,7 +96,7 @@ function commonControllers(model: PlatformModel): string[] {
   return out;
 }
 
-function secretsToCreate(model: PlatformModel): string[] {
+function secretsToCreate(model: PlatformModel, fromTarget: readonly string[]): string[] {
   const c = model.config;
   const keys = new Map<string, Set<string>>();
   const users = new Map<string, Set<string>>();
@@ -117,6 +120,7 @@ function secretsToCreate(model: PlatformModel): string[] {
         `\`${e.tls.secretName}\` in \`${c.namespace}\` (type kubernetes.io/tls) for ${e.host}${e.tls.clusterIssuer ? `, written by cert-manager (ClusterIssuer \`${e.tls.clusterIssuer}\`)` : ''}.`,
       );
   }
+  out.push(...fromTarget);
   if (out.length === 0) out.push('None.');
   return out;
 }

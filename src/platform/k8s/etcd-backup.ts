@@ -4,6 +4,7 @@
  * openssl (AES-256-CBC, PBKDF2) → upload to the S3 server → delete snapshots past retention.
  */
 import { readFileSync } from 'node:fs';
+import { HEADER } from '../layout.ts';
 import type { PlatformModel } from '../model.ts';
 import type { BaremetalFacts } from '../target-facts.ts';
 import { type K8sObject, recommendedLabels } from './object.ts';
@@ -23,6 +24,26 @@ export const ETCD_BACKUP_ROOT_REASON =
 
 export function etcdBackupScript(): string {
   return readFileSync(new URL('../../../scripts/etcd-backup/etcd-backup.sh', import.meta.url), 'utf8');
+}
+
+/**
+ * The backup script and its image's Dockerfile, shipped in the output (`scripts/etcd-backup/`): the
+ * restore runs the script by hand when the cluster is gone, and the image is built from these files.
+ * The marker goes on the second line (the first is the shebang or the Dockerfile's parser directive).
+ */
+export function etcdBackupFiles(): Record<string, string> {
+  const withMarker = (text: string) => {
+    const [first, ...rest] = text.split('\n');
+    return [first, `${HEADER} (copied from datapipe's scripts/etcd-backup/)`, ...rest].join('\n');
+  };
+  const dockerfile = readFileSync(
+    new URL('../../../scripts/etcd-backup/Dockerfile', import.meta.url),
+    'utf8',
+  );
+  return {
+    'scripts/etcd-backup/etcd-backup.sh': withMarker(etcdBackupScript()),
+    'scripts/etcd-backup/Dockerfile': withMarker(dockerfile),
+  };
 }
 
 export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): K8sObject[] {

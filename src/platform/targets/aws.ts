@@ -269,6 +269,22 @@ export const awsTarget: PlatformTarget = {
         bucket: `\${aws_s3_bucket.${r}.id}`,
         versioning_configuration: [{ status: b.versioning ? 'Enabled' : 'Suspended' }],
       });
+      // Old versions would otherwise be kept (and paid for) forever; unfinished uploads too.
+      tf.resource('aws_s3_bucket_lifecycle_configuration', r, {
+        bucket: `\${aws_s3_bucket.${r}.id}`,
+        rule: [
+          {
+            id: 'old-versions-and-unfinished-uploads',
+            status: 'Enabled',
+            filter: [{}],
+            abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+            ...(b.versioning
+              ? { noncurrent_version_expiration: [{ noncurrent_days: b.noncurrentVersionDays }] }
+              : {}),
+          },
+        ],
+        depends_on: [`aws_s3_bucket_versioning.${r}`],
+      });
     }
     return {
       objects: storageClasses(model, {

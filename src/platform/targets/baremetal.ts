@@ -221,6 +221,13 @@ export const baremetalTarget: PlatformTarget = {
             ? 'Longhorn (Helm chart `longhorn/longhorn`) in namespace `longhorn-system`; every node has `dm_crypt` loaded and `cryptsetup` installed (encrypted volumes).'
             : `Ceph CSI RBD (Helm chart \`ceph-csi/ceph-csi-rbd\`) in namespace \`${CEPH_NAMESPACE}\` with the Ceph user Secret \`csi-rbd-secret\`, and a KMS entry \`${model.config.name}-secrets-metadata\` of type \`secrets-metadata\` that reads the passphrase from Secret \`${secret}\`.`,
           `An S3-compatible server (MinIO) at \`${f.s3.endpoint}\` with a KMS (MinIO KES) holding the key \`${f.s3.kmsKeyId}\`.`,
+          // The MinIO Terraform provider's lifecycle resource is not pinned down here (no provider to validate against); mc is MinIO's documented tool.
+          ...model.config.buckets
+            .filter((b) => b.versioning)
+            .map(
+              (b) =>
+                `Old versions of \`${b.name}\` expire after ${b.noncurrentVersionDays} days (once \`provider/\` created the bucket): \`mc ilm rule add --noncurrent-expire-days ${b.noncurrentVersionDays} ALIAS/${b.name}\`.`,
+            ),
         ],
         verify: [
           '`kubectl get pvc -n NAMESPACE` shows every claim Bound; on the node, `lsblk` shows the volume as a `crypt` device.',

@@ -72,7 +72,8 @@ function declared(docs: readonly TerraformDoc[]): Set<string> {
     for (const [type, byName] of Object.entries(d.data ?? {}))
       for (const n of Object.keys(byName)) names.add(`data.${type}.${n}`);
     for (const n of Object.keys(d.variable ?? {})) names.add(`var.${n}`);
-    for (const n of Object.keys((d as { locals?: Record<string, unknown> }).locals ?? {})) names.add(`local.${n}`);
+    for (const n of Object.keys((d as { locals?: Record<string, unknown> }).locals ?? {}))
+      names.add(`local.${n}`);
   }
   return names;
 }
@@ -82,7 +83,10 @@ export function lowerBound(constraint: string): number[] {
   const parts = constraint.split(',').map((p) => p.trim());
   const lower = parts.find((p) => /^(~>|>=|=|)\s*\d/.test(p));
   if (!lower) throw new Error(`constraint "${constraint}" has no lower bound`);
-  const v = lower.replace(/^(~>|>=|=)\s*/, '').split('.').map(Number);
+  const v = lower
+    .replace(/^(~>|>=|=)\s*/, '')
+    .split('.')
+    .map(Number);
   return [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0];
 }
 
@@ -124,7 +128,9 @@ describe('rendered Terraform, checked without providers', () => {
         string,
         { source: string; version: string }
       >;
-      const used = new Set(docs.flatMap((d) => [...Object.keys(d.resource ?? {}), ...Object.keys(d.data ?? {})]));
+      const used = new Set(
+        docs.flatMap((d) => [...Object.keys(d.resource ?? {}), ...Object.keys(d.data ?? {})]),
+      );
       for (const type of used) {
         const provider = type.split('_')[0]!;
         assert.ok(required[provider]?.version, `${type}: provider ${provider} has no version constraint`);

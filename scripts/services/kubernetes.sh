@@ -47,6 +47,7 @@ kubernetes_install() {
   fi
   mkdir -p "$(dirname "$KUBERNETES_BIN")"
   rm -f "$tmp/build.log"
+  rm -rf "$KUBERNETES_BIN"
   mv "$tmp" "$KUBERNETES_BIN"
   say "kubernetes: built in $((SECONDS - t0))s into $KUBERNETES_BIN"
 }

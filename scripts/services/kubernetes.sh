@@ -29,6 +29,17 @@ go_env() {
   export GOMODCACHE="$DP_CACHE/go/mod" GOCACHE="$DP_CACHE/go/build" GOTOOLCHAIN=auto GOFLAGS=-mod=readonly
 }
 
+# The version the release build stamps (hack/lib/version.sh); without it the binaries say v0.0.0-master
+# and kubectl refuses to parse its own version.
+kubernetes_version_ldflags() {
+  local v="v$KUBERNETES_VERSION" minor p
+  minor="${KUBERNETES_VERSION#*.}"
+  minor="${minor%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    printf ' -X %s.gitVersion=%s -X %s.gitMajor=1 -X %s.gitMinor=%s -X %s.gitTreeState=clean' "$p" "$v" "$p" "$p" "$minor" "$p"
+  done
+}
+
 kubernetes_install() {
   command -v openssl >/dev/null 2>&1 || apt_install openssl
   command -v curl >/dev/null 2>&1 || apt_install curl
@@ -39,7 +50,8 @@ kubernetes_install() {
   tmp="$(mktemp -d "$DP_CACHE/.kubernetes-build.XXXXXX")"
   say "kubernetes: building kube-apiserver, kubectl $KUBERNETES_VERSION and etcd from the Go modules (once; ~20 min on 2 cores)"
   if ! (cd "$DP_SERVICES_DIR/kubernetes" &&
-    go build -trimpath -ldflags=-s -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl &&
+    go build -trimpath -ldflags="-s $(kubernetes_version_ldflags)" -o "$tmp/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl &&
     go build -trimpath -ldflags=-s -o "$tmp/etcd" go.etcd.io/etcd/server/v3) >"$tmp/build.log" 2>&1; then
     tail -n 30 "$tmp/build.log" >&2
     rm -rf "$tmp"
@@ -123,6 +135,7 @@ kubernetes_start() {
     sleep 0.5
   done
   # No nodes and no controller-manager: the endpoint reconciler is off (its address would be loopback).
+  # Privileged pods are allowed, as on a kubeadm cluster: Pod Security admission is what refuses them.
   spawn kubernetes "$KUBERNETES_BIN/kube-apiserver" \
     --etcd-servers "http://$DP_HOST:$KUBERNETES_ETCD_PORT" \
     --bind-address "$DP_HOST" --advertise-address "$DP_HOST" --secure-port "$KUBERNETES_PORT" \
@@ -131,7 +144,7 @@ kubernetes_start() {
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$d/pki/sa.pub" \
     --service-account-signing-key-file "$d/pki/sa.key" --api-audiences https://kubernetes.default.svc \
     --service-cluster-ip-range 10.96.0.0/16 --endpoint-reconciler-type none \
-    --cert-dir "$d/pki" --profiling=false --v 0
+    --allow-privileged=true --cert-dir "$d/pki" --profiling=false --v 0
 }
 
 # Real request: /readyz as the admin (authenticated by the client certificate).

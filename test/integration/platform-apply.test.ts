@@ -53,7 +53,13 @@ function providerSecrets(terraform: ReadonlyMap<string, TerraformDoc>): K8sObjec
 /** Back to a cluster without the platform: namespaces removed (finalized at once: there is no namespace controller). */
 async function forget(objects: readonly K8sObject[]): Promise<void> {
   for (const o of objects.filter((x) => CLUSTER_SCOPED.has(x.kind))) {
-    await kubectl(['delete', o.kind.toLowerCase(), o.metadata.name, '--ignore-not-found', '--wait=false']);
+    try {
+      await kubectl(['delete', o.kind.toLowerCase(), o.metadata.name, '--ignore-not-found', '--wait=false']);
+    } catch (err) {
+      // A custom kind whose CRD is not installed yet has nothing to delete.
+      if (!/doesn't have a resource type/.test(String(err))) throw err;
+      continue;
+    }
     if (o.kind !== 'Namespace') continue;
     const { stdout } = await kubectl(['get', 'namespace', o.metadata.name, '--ignore-not-found', '-o', 'json']);
     if (stdout.trim() === '') continue;

@@ -46,16 +46,24 @@ describe('RUNBOOK consistent with the rendered output', () => {
       for (const d of docs) {
         for (const [name, v] of Object.entries(d.variable ?? {})) {
           if ('default' in v) continue;
-          const line = runbook.split('\n').find((l) => l.includes(`\`${name}\``) || l.includes(`-var ${name}=`));
+          const line = runbook
+            .split('\n')
+            .find((l) => l.includes(`\`${name}\``) || l.includes(`-var ${name}=`));
           assert.ok(line, `variable ${name} has no default and the RUNBOOK does not name it`);
-          assert.match(line, /\bfrom\b/, `the RUNBOOK names variable ${name} without saying where its value comes from`);
+          assert.match(
+            line,
+            /\bfrom\b/,
+            `the RUNBOOK names variable ${name} without saying where its value comes from`,
+          );
         }
       }
 
       const outputs = new Set(docs.flatMap((d) => Object.keys(d.output ?? {})));
-      for (const name of tofuOutputs(runbook)) assert.ok(outputs.has(name), `tofu output ${name} is not an output`);
+      for (const name of tofuOutputs(runbook))
+        assert.ok(outputs.has(name), `tofu output ${name} is not an output`);
 
-      for (const file of filesToRun(runbook)) assert.ok(result.files.has(file), `${file} is not in the rendered output`);
+      for (const file of filesToRun(runbook))
+        assert.ok(result.files.has(file), `${file} is not in the rendered output`);
       for (const m of runbook.matchAll(/`([\w./-]+\/Dockerfile)`/g))
         assert.ok(result.files.has(m[1]!), `${m[1]} is not in the rendered output`);
 
@@ -66,7 +74,10 @@ describe('RUNBOOK consistent with the rendered output', () => {
       const named = [...secretsToCreate(runbook), ...createdByCommand(runbook)];
       assert.ok(named.length > 0, 'the RUNBOOK names no Secret');
       for (const s of named)
-        assert.ok(referenced.has(`${s.namespace}/${s.name}`), `Secret ${s.namespace}/${s.name} is used by nothing rendered`);
+        assert.ok(
+          referenced.has(`${s.namespace}/${s.name}`),
+          `Secret ${s.namespace}/${s.name} is used by nothing rendered`,
+        );
     });
   }
 });

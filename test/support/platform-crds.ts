@@ -28,7 +28,12 @@ export function crdSources(): CrdSource[] {
     });
 }
 
-const goEnv = { ...process.env, GOMODCACHE: join(cacheDir, 'go', 'mod'), GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'auto' };
+const goEnv = {
+  ...process.env,
+  GOMODCACHE: join(cacheDir, 'go', 'mod'),
+  GOFLAGS: '-mod=mod',
+  GOTOOLCHAIN: 'auto',
+};
 
 /** The module's folder in the Go module cache, downloading it when missing. */
 function moduleDir(s: CrdSource): string {
@@ -81,7 +86,8 @@ export function crdsFor(objects: readonly K8sObject[]): { name: string; yaml: st
     }
     for (const kind of kinds) {
       const yaml = found.get(kind);
-      if (!yaml) throw new Error(`no CRD for ${group}/${kind} in ${source.module}@${source.version}/${source.folder}`);
+      if (!yaml)
+        throw new Error(`no CRD for ${group}/${kind} in ${source.module}@${source.version}/${source.folder}`);
       out.push({ name: `${group}/${kind}`, yaml });
     }
   }

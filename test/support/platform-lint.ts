@@ -16,7 +16,12 @@ function pinned(name: string): string {
   return m[1]!;
 }
 
-export const kubeScoreBin = join(cacheDir, 'linters', `kube-score-${pinned('KUBE_SCORE_VERSION')}`, 'kube-score');
+export const kubeScoreBin = join(
+  cacheDir,
+  'linters',
+  `kube-score-${pinned('KUBE_SCORE_VERSION')}`,
+  'kube-score',
+);
 export const checkovBin = join(cacheDir, 'linters', `checkov-${pinned('CHECKOV_VERSION')}`, 'bin', 'checkov');
 
 export type Tool = 'kube-score' | 'checkov-kubernetes' | 'checkov-terraform';
@@ -41,7 +46,8 @@ function run(bin: string, args: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(bin, args, { cwd, timeout: 600_000, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       // Both tools exit 1 when they found something; their JSON on stdout says what.
-      if (err && stdout.trim() === '') reject(new Error(`${bin} ${args.join(' ')}: ${stderr || err.message}`));
+      if (err && stdout.trim() === '')
+        reject(new Error(`${bin} ${args.join(' ')}: ${stderr || err.message}`));
       else resolve(stdout);
     });
   });
@@ -56,7 +62,9 @@ interface KubeScoreObject {
 const GRADES: Record<number, string> = { 1: 'CRITICAL', 5: 'WARNING' };
 
 export async function kubeScore(manifests: string): Promise<LintRun> {
-  const out = JSON.parse(await run(kubeScoreBin, ['score', manifests, '--output-format', 'json'])) as KubeScoreObject[];
+  const out = JSON.parse(
+    await run(kubeScoreBin, ['score', manifests, '--output-format', 'json']),
+  ) as KubeScoreObject[];
   const findings: Finding[] = [];
   let passed = 0;
   for (const o of out) {
@@ -88,11 +96,18 @@ export async function checkov(framework: 'kubernetes' | 'terraform_json', path: 
   args.push(path.endsWith('.yaml') ? '--file' : '--directory', path);
   const text = await run(checkovBin, args);
   const parsed = JSON.parse(text) as CheckovReport | CheckovReport[] | { passed: number; failed: number };
-  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r): r is CheckovReport => 'results' in r);
+  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter(
+    (r): r is CheckovReport => 'results' in r,
+  );
   const tool: Tool = framework === 'kubernetes' ? 'checkov-kubernetes' : 'checkov-terraform';
   return {
     findings: reports.flatMap((r) =>
-      r.results.failed_checks.map((f) => ({ tool, check: f.check_id, severity: f.severity ?? 'FAILED', object: f.resource })),
+      r.results.failed_checks.map((f) => ({
+        tool,
+        check: f.check_id,
+        severity: f.severity ?? 'FAILED',
+        object: f.resource,
+      })),
     ),
     passed: reports.reduce((n, r) => n + r.summary.passed, 0),
   };
@@ -112,7 +127,11 @@ export function allowlist(): AllowEntry[] {
   return JSON.parse(readFileSync(ALLOWLIST, 'utf8')) as AllowEntry[];
 }
 
-export function allowedBy(entries: readonly AllowEntry[], target: string, f: Finding): AllowEntry | undefined {
+export function allowedBy(
+  entries: readonly AllowEntry[],
+  target: string,
+  f: Finding,
+): AllowEntry | undefined {
   return entries.find(
     (e) =>
       e.tool === f.tool &&

@@ -62,7 +62,9 @@ export function secretsToCreate(runbook: string): NamedSecret[] {
 
 /** Every `tofu output [-raw|-json] NAME` the RUNBOOK names. */
 export function tofuOutputs(runbook: string): string[] {
-  return [...runbook.matchAll(/tofu(?: -chdir=\S+)? output(?: -raw| -json)* ([a-z0-9_]+)/g)].map((m) => m[1]!);
+  return [...runbook.matchAll(/tofu(?: -chdir=\S+)? output(?: -raw| -json)* ([a-z0-9_]+)/g)].map(
+    (m) => m[1]!,
+  );
 }
 
 /** Every file the RUNBOOK tells the user to run with `bash FILE` or `sh FILE` or `./FILE`. */

@@ -12,7 +12,9 @@ test('kubernetes: the API server answers with the pinned version', { timeout: 30
   assert.equal(version.serverVersion.gitVersion.replace(/^v/, '').split('-')[0], kubernetes.version);
 });
 
-test('kubernetes: server-side apply, read back, and Pod Security warnings reach kubectl', { timeout: 60_000 }, async () => {
+test('kubernetes: server-side apply, read back, and Pod Security warnings reach kubectl', {
+  timeout: 60_000,
+}, async () => {
   const ns = `smoke-${randomUUID().slice(0, 8)}`;
   const manifest = `apiVersion: v1
 kind: Namespace

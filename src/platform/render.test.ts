@@ -158,7 +158,11 @@ describe('render: across targets', () => {
         const diffs = diffTrees(renders.get(a)!.files, renders.get(b)!.files);
         assert.deepEqual(workloadChanges(diffs), [], `${a} → ${b}`);
         for (const d of diffs)
-          assert.match(d.path, /^(kubernetes\/bindings\/|provider\/|scripts\/|RUNBOOK\.md$)/, `${a} → ${b}: ${d.path}`);
+          assert.match(
+            d.path,
+            /^(kubernetes\/bindings\/|provider\/|scripts\/|RUNBOOK\.md$)/,
+            `${a} → ${b}: ${d.path}`,
+          );
         assert.ok(
           diffs.some((d) => d.path.startsWith('kubernetes/bindings/')),
           `${a} → ${b} differ in bindings`,

@@ -101,7 +101,8 @@ function labelPodSecurity(objects: readonly K8sObject[]): void {
   );
   for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
     const mode = withPods.has(ns.metadata.name) ? 'enforce' : 'warn';
-    const labels = (ns.metadata.labels ??= {}) as Record<string, string>;
+    ns.metadata.labels ??= {};
+    const labels = ns.metadata.labels as Record<string, string>;
     labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
     labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
     if (mode === 'warn') {

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { renderAllTargets } from '../support/platform-render.ts';
 import {
   type AllowEntry,
   allowedBy,
@@ -17,6 +16,7 @@ import {
   kubeScore,
   type LintRun,
 } from '../support/platform-lint.ts';
+import { renderAllTargets } from '../support/platform-render.ts';
 
 const entries = allowlist();
 const used = new Set<AllowEntry>();

@@ -15,8 +15,8 @@ import {
   containerResources,
   containerSecurityContext,
   podSecurityContext,
-  tcpProbe,
   spreadReplicas,
+  tcpProbe,
 } from './pod-security.ts';
 
 export const STATEFUL_COMPONENT = 'database';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TargetName } from '../platform/target-facts.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface RenderOptions {
   target?: string;
@@ -34,7 +35,7 @@ export function registerRender(program: Command): void {
           import('../platform/render.ts'),
           import('../platform/write-output.ts'),
         ]);
-        const loaded = loadPlatformFile(file);
+        const loaded = loadPlatformFile(file, pipelinePlugins);
         if (opts.diff) {
           if (opts.diff.length !== 2)
             throw new Error('--diff takes exactly two targets, e.g. --diff aws azure');

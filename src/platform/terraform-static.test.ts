@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { EXAMPLE } from './example.test-support.ts';
 import { loadPlatformFile } from './load.ts';
 import { renderPlatform } from './render.ts';
@@ -107,7 +108,7 @@ describe('rendered Terraform, checked without providers', () => {
     assert.deepEqual(lowerBound('>= 2.30.1, < 3.0'), [2, 30, 1]);
   });
 
-  const loaded = loadPlatformFile(EXAMPLE, {});
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
   for (const target of Object.keys(platformTargets) as TargetName[]) {
     test(target, () => {
       const result = renderPlatform(loaded, target);

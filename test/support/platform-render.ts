@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { pipelinePlugins } from '../../src/cli/plugins.ts';
 import { EXAMPLE } from '../../src/platform/example.test-support.ts';
 import type { K8sObject } from '../../src/platform/k8s/object.ts';
 import { loadPlatformFile } from '../../src/platform/load.ts';
@@ -30,7 +31,7 @@ let cache: RenderedTarget[] | undefined;
 
 export function renderAllTargets(): RenderedTarget[] {
   if (cache) return cache;
-  const loaded = loadPlatformFile(EXAMPLE, {});
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
   const root = mkdtempSync(join(tmpdir(), 'datapipe-render-'));
   cache = registeredTargets().map((target) => {
     const result = renderPlatform(loaded, target);

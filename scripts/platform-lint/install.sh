@@ -15,10 +15,10 @@ mkdir -p "$dir"
 
 ks="$dir/kube-score-$KUBE_SCORE_VERSION"
 if [ ! -x "$ks/kube-score" ]; then
-  command -v go >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q golang-go; }
+  go="${DATAPIPE_GO:-$(command -v go || echo /usr/local/go/bin/go)}"
   echo "[platform-lint] go install github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" >&2
   GOMODCACHE="$DP_CACHE/go/mod" GOCACHE="$DP_CACHE/go/build" GOTOOLCHAIN=auto GOBIN="$ks" \
-    go install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
+    "$go" install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
 fi
 
 ck="$dir/checkov-$CHECKOV_VERSION"

@@ -22,12 +22,6 @@ kubernetes_ports() {
 }
 kubernetes_timeout() { echo 120; }
 
-# go_env: the Go module and build caches live in the services cache, so a fresh clone reuses them.
-# GOTOOLCHAIN=auto fetches the Go version go.mod asks for from the Go module proxy when the local one is older.
-go_env() {
-  command -v go >/dev/null 2>&1 || apt_install golang-go
-  export GOMODCACHE="$DP_CACHE/go/mod" GOCACHE="$DP_CACHE/go/build" GOTOOLCHAIN=auto GOFLAGS=-mod=readonly
-}
 
 # The version the release build stamps (hack/lib/version.sh); without it the binaries say v0.0.0-master
 # and kubectl refuses to parse its own version.
@@ -45,14 +39,17 @@ kubernetes_install() {
   command -v curl >/dev/null 2>&1 || apt_install curl
   [ -x "$KUBERNETES_BIN/kube-apiserver" ] && [ -x "$KUBERNETES_BIN/etcd" ] && [ -x "$KUBERNETES_BIN/kubectl" ] &&
     return 0
-  go_env
-  local tmp t0=$SECONDS
+  local tmp t0=$SECONDS go
+  go="$(go_bin)" || die "kubernetes: no Go toolchain"
+  # The Go module and build caches live in the services cache, so a fresh clone reuses them.
+  # GOTOOLCHAIN=auto fetches the Go version go.mod asks for from the Go module proxy when the local one is older.
   tmp="$(mktemp -d "$DP_CACHE/.kubernetes-build.XXXXXX")"
-  say "kubernetes: building kube-apiserver, kubectl $KUBERNETES_VERSION and etcd from the Go modules (once; ~20 min on 2 cores)"
-  if ! (cd "$DP_SERVICES_DIR/kubernetes" &&
-    go build -trimpath -ldflags="-s $(kubernetes_version_ldflags)" -o "$tmp/" \
+  say "kubernetes: building kube-apiserver, kubectl $KUBERNETES_VERSION and etcd from the Go modules (once; ~25 min on 2 cores)"
+  if ! (export GOMODCACHE="$DP_CACHE/go/mod" GOCACHE="$DP_CACHE/go/build" GOTOOLCHAIN=auto GOFLAGS=-mod=readonly &&
+    cd "$DP_SERVICES_DIR/kubernetes" &&
+    "$go" build -trimpath -ldflags="-s $(kubernetes_version_ldflags)" -o "$tmp/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl &&
-    go build -trimpath -ldflags=-s -o "$tmp/etcd" go.etcd.io/etcd/server/v3) >"$tmp/build.log" 2>&1; then
+    "$go" build -trimpath -ldflags=-s -o "$tmp/etcd" go.etcd.io/etcd/server/v3) >"$tmp/build.log" 2>&1; then
     tail -n 30 "$tmp/build.log" >&2
     rm -rf "$tmp"
     die "kubernetes: go build failed"

@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadPipelineFile } from '../config/pipeline.ts';
 import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
@@ -7,11 +6,13 @@ import { runPipeline } from '../runtime/engine.ts';
 import { pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
 import { pipelinePlugins } from './plugins.ts';
 
 interface RunFlags {
   output: 'text' | 'json';
   port?: number;
+  bindings?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -21,6 +22,7 @@ export function registerRun(program: Command): void {
       'Run a pipeline until its source ends or SIGTERM/SIGINT; then flush, commit and print a summary.',
     )
     .argument('<file>', 'pipeline YAML file')
+    .option(...BINDINGS_OPTION)
     .option(
       '-o, --output <format>',
       'text or json (one JSON object on stdout at the end)',
@@ -34,9 +36,9 @@ export function registerRun(program: Command): void {
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  let loaded: ReturnType<typeof loadPipelineFile>;
+  let loaded: ReturnType<typeof loadPipeline>;
   try {
-    loaded = loadPipelineFile(file, pipelinePlugins);
+    loaded = loadPipeline(file, flags);
   } catch (err) {
     return printError(err);
   }

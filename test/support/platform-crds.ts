@@ -28,6 +28,15 @@ export function crdSources(): CrdSource[] {
     });
 }
 
+/** The Go toolchain as scripts/services/lib.sh finds it: DATAPIPE_GO, PATH, then the official tarball's place. */
+const goBin =
+  process.env['DATAPIPE_GO'] ??
+  (process.env['PATH'] ?? '')
+    .split(':')
+    .map((d) => join(d, 'go'))
+    .find((f) => existsSync(f)) ??
+  '/usr/local/go/bin/go';
+
 const goEnv = {
   ...process.env,
   GOMODCACHE: join(cacheDir, 'go', 'mod'),
@@ -37,7 +46,7 @@ const goEnv = {
 
 /** The module's folder in the Go module cache, downloading it when missing. */
 function moduleDir(s: CrdSource): string {
-  const out = execFileSync('go', ['mod', 'download', '-json', `${s.module}@${s.version}`], {
+  const out = execFileSync(goBin, ['mod', 'download', '-json', `${s.module}@${s.version}`], {
     env: goEnv,
     cwd: cacheDir,
     encoding: 'utf8',

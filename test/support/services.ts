@@ -30,6 +30,7 @@ const etcdPort = port('DATAPIPE_ETCD_PORT', 23790);
 const kubernetesPort = port('DATAPIPE_KUBERNETES_PORT', 16443);
 /** Keep in step with KUBERNETES_VERSION in scripts/services/kubernetes.sh. */
 const kubernetesVersion = '1.37.2';
+const gcsPort = port('DATAPIPE_GCS_PORT', 19443);
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 const azuriteAccount = 'devstoreaccount1';
@@ -68,6 +69,11 @@ export const services = {
     /** trust auth on 127.0.0.1; the password (state file postgres-password) also works. */
     connectionString: `postgres://datapipe@${host}:${postgresPort}/datapipe`,
     password: (): string => readStateSecret('postgres-password'),
+  },
+  gcs: {
+    /** fake-gcs-server: the GCS JSON API over plain HTTP, no auth (`auth: none` in datapipe). */
+    endpoint: `http://${host}:${gcsPort}`,
+    projectId: 'datapipe',
   },
   etcd: {
     endpoints: [`http://${host}:${etcdPort}`],

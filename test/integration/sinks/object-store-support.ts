@@ -80,7 +80,7 @@ export async function assertReplayOnce(
  * retried, and in the end every record is stored exactly once.
  */
 export async function assertSurvivesRestart(
-  serviceName: 's3' | 'azurite',
+  serviceName: 's3' | 'azurite' | 'gcs',
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
 ): Promise<void> {
   const s = open({ prefix: 'outage/' });

@@ -30,6 +30,7 @@ const etcdPort = port('DATAPIPE_ETCD_PORT', 23790);
 const kubernetesPort = port('DATAPIPE_KUBERNETES_PORT', 16443);
 /** Keep in step with KUBERNETES_VERSION in scripts/services/kubernetes.sh. */
 const kubernetesVersion = '1.37.2';
+const icebergPort = port('DATAPIPE_ICEBERG_PORT', 18181);
 const gcsPort = port('DATAPIPE_GCS_PORT', 19443);
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
@@ -69,6 +70,13 @@ export const services = {
     /** trust auth on 127.0.0.1; the password (state file postgres-password) also works. */
     connectionString: `postgres://datapipe@${host}:${postgresPort}/datapipe`,
     password: (): string => readStateSecret('postgres-password'),
+  },
+  iceberg: {
+    /** Apache Iceberg REST catalog (no auth); its warehouse is s3://datapipe-iceberg/warehouse in the s3 service. */
+    uri: `http://${host}:${icebergPort}`,
+    bucket: 'datapipe-iceberg',
+    /** The venv with PyIceberg, the independent reader of the tests. */
+    python: join(cacheDir, 'pyiceberg', 'bin', 'python'),
   },
   gcs: {
     /** fake-gcs-server: the GCS JSON API over plain HTTP, no auth (`auth: none` in datapipe). */

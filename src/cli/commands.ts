@@ -8,6 +8,8 @@ import { registerPlan } from './plan.ts';
 import { registerRender } from './render.ts';
 import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
+import { registerTest } from './test.ts';
+import { registerTop } from './top.ts';
 import { registerValidate } from './validate.ts';
 import { registerVersion } from './version-command.ts';
 
@@ -15,6 +17,8 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
   registerCheck,
   registerRun,
+  registerTest,
+  registerTop,
   registerSchema,
   registerVersion,
   registerAudit,

@@ -11,6 +11,7 @@ import {
   containerSecurityContext,
   httpProbe,
   podSecurityContext,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const PIPELINE_HEALTH_PORT = 9464;
@@ -64,6 +65,12 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, 
     component: PIPELINE_COMPONENT,
     partOf: config.name,
   });
+  const volumes = [
+    { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
+    { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+    ...(bound ? [{ name: 'bindings', configMap: { name: bindingsConfigMapName(p.name) } }] : []),
+  ];
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -78,6 +85,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, 
         spec: {
           serviceAccountName: p.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(p.name, config.name)),
           // The runtime's default grace period is 30s; give it room to flush, commit and leave the group.
           terminationGracePeriodSeconds: 45,
           securityContext: podSecurityContext(RUNTIME_UID),
@@ -89,7 +97,8 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, 
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
               env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              resources: containerResources(p.resources),
+              imagePullPolicy: 'Always',
+              resources: containerResources(p.resources, volumes),
               securityContext: containerSecurityContext(),
               livenessProbe: httpProbe('/healthz', 'metrics', 10),
               readinessProbe: httpProbe('/readyz', 'metrics', 5),
@@ -101,12 +110,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, 
               ],
             },
           ],
-          volumes: [
-            { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
-            { name: 'state', emptyDir: {} },
-            { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
-            ...(bound ? [{ name: 'bindings', configMap: { name: bindingsConfigMapName(p.name) } }] : []),
-          ],
+          volumes,
         },
       },
     },

@@ -5,7 +5,7 @@
  * credential in any rendered ConfigMap; a name the platform does not declare fails at load.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -18,6 +18,7 @@ import { inlineSecrets } from './bindings.ts';
 import { EXAMPLE, renderExample } from './example.test-support.ts';
 import type { K8sObject } from './k8s/object.ts';
 import { loadPlatformFile } from './load.ts';
+import { renderPlatform } from './render.ts';
 
 const ARCHIVE = join(EXAMPLE, '..', 'pipelines', 'orders-to-archive.yaml');
 
@@ -123,5 +124,58 @@ describe('rendered bindings', () => {
       () => loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, {}),
       /workloads\.pipelines\[0\]\.file: p\.yaml: sinks\[0\]\.store: "nope" is not a bucket of the platform \(buckets: none declared\)/,
     );
+  });
+
+  const egressOf = (objects: readonly K8sObject[], name: string) =>
+    (
+      objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name) as
+        | { spec: { egress: { to: unknown[]; ports: { port: number }[] }[] } }
+        | undefined
+    )?.spec.egress;
+
+  test('egress follows the bindings: the bound store and brokers, per target', () => {
+    const rendered = renderExample();
+    // Bare metal: the S3 server of the facts, on its endpoint port (https://s3.shop.internal:9000).
+    assert.deepEqual(egressOf(rendered.get('baremetal')!.bindings, 'orders-to-archive-bindings-egress'), [
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 9092 }] },
+      { to: [{ ipBlock: { cidr: '192.168.10.30/32' } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+    ]);
+    // AWS: S3 on its public HTTPS endpoint.
+    assert.deepEqual(egressOf(rendered.get('aws')!.bindings, 'orders-to-archive-bindings-egress')?.[1], {
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
+    // MongoDB in the cluster: the pods of its stateful service, on 27017.
+    assert.deepEqual(egressOf(rendered.get('gcp')!.bindings, 'orders-to-mongodb-bindings-egress')?.[1], {
+      to: [
+        {
+          podSelector: {
+            matchLabels: { 'app.kubernetes.io/instance': 'mongodb', 'app.kubernetes.io/part-of': 'shop' },
+          },
+        },
+      ],
+      ports: [{ protocol: 'TCP', port: 27017 }],
+    });
+    for (const result of rendered.values()) {
+      assert.equal(egressOf(result.workloads, 'orders-to-archive-bindings-egress'), undefined);
+    }
+  });
+
+  test('render fails when a bound endpoint cannot be reached under the policy (bare metal, no CIDR)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'datapipe-egress-'));
+    const text = readFileSync(EXAMPLE, 'utf8').replace(
+      /\n\s*# Where s3\.shop\.internal is.*\n\s*cidr: .*\n/,
+      '\n',
+    );
+    assert.doesNotMatch(text, /192\.168\.10\.30/);
+    writeFileSync(join(dir, 'platform.yaml'), text);
+    cpSync(join(EXAMPLE, '..', 'pipelines'), join(dir, 'pipelines'), { recursive: true });
+    const loaded = loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, {});
+    assert.throws(
+      () => renderPlatform(loaded, 'baremetal'),
+      /targets\.baremetal\.s3: orders-to-archive: "shop-orders-archive": the store is bound to s3\.shop\.internal:9000, a host name with no CIDR: the network policy cannot let orders-to-archive reach port 9000 there/,
+    );
+    // The clouds do not need it.
+    assert.ok(renderPlatform(loaded, 'aws'));
   });
 });

@@ -8,7 +8,7 @@
  */
 import { parse, stringify as stringifyYaml } from 'yaml';
 import { workloadMeta } from './k8s/common.ts';
-import type { K8sObject } from './k8s/object.ts';
+import { type K8sObject, selectorLabels } from './k8s/object.ts';
 import type { PlatformModel } from './model.ts';
 import type { PipelineWorkload, PlatformConfig } from './schema.ts';
 import type { TargetName } from './target-facts.ts';
@@ -242,4 +242,112 @@ function secretFieldValues(value: unknown, path = ''): [string, string][] {
       ? [[at, v] as [string, string]]
       : secretFieldValues(v, at);
   });
+}
+
+/** Cloud object stores are reached on their public endpoints (and the identity endpoints beside them). */
+const PUBLIC = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
+
+/** Where a bound resource is, for the network policy: in-cluster service, or CIDR and port. */
+export type Endpoint =
+  | {
+      readonly name: string;
+      readonly host: string;
+      readonly port: number;
+      readonly cidr: string;
+      readonly except: readonly string[];
+    }
+  | { readonly name: string; readonly host: string; readonly port: number; readonly service: string };
+
+/**
+ * The endpoints a pipeline's bindings reach on `target`. Throws BindingError when one cannot be placed
+ * in the network (a host name without a declared CIDR): the pod could not reach it under the policy.
+ */
+export function boundEndpoints(model: PlatformModel, p: PipelineWorkload): Endpoint[] {
+  const c = model.config;
+  const out: Endpoint[] = [];
+  for (const [name, b] of Object.entries(pipelineBindings(model, p))) {
+    const where = `${p.name}: "${name}"`;
+    if (b['type'] === 'kafka') {
+      const cluster = c.kafka.find((k) => k.name === name)!;
+      for (const broker of cluster.brokers) {
+        const [host, port] = broker.split(':') as [string, string];
+        const cidr = cluster.cidr ?? ipCidr(host);
+        if (!cidr) {
+          throw new FactError(
+            ['kafka', c.kafka.indexOf(cluster)],
+            `${where}: broker ${broker} is a host name with no CIDR: the network policy cannot let ${p.name} reach it; set kafka[${c.kafka.indexOf(cluster)}].cidr to where the brokers are`,
+          );
+        }
+        out.push({ name, host, port: Number(port), cidr, except: [] });
+      }
+    } else if (b['type'] === 'object-store') {
+      const endpoint = typeof b['endpoint'] === 'string' ? b['endpoint'] : undefined;
+      if (endpoint === undefined) {
+        out.push({ name, host: storeHost(b), port: 443, ...PUBLIC });
+        continue;
+      }
+      const url = new URL(endpoint);
+      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+      const facts = c.targets.baremetal;
+      const cidr = (model.target === 'baremetal' ? facts?.s3.cidr : undefined) ?? ipCidr(url.hostname);
+      if (!cidr) {
+        throw new FactError(
+          ['targets', model.target, 's3'],
+          `${where}: the store is bound to ${url.host}, a host name with no CIDR: the network policy cannot let ${p.name} reach port ${port} there; set targets.${model.target}.s3.cidr to where the S3 server is`,
+        );
+      }
+      out.push({ name, host: url.hostname, port, cidr, except: [] });
+    } else {
+      const db = c.databases.find((d) => d.name === name)!;
+      if (db.service === undefined) continue; // outside the cluster: its rule is the platform's network.allow
+      const svc = c.workloads.statefulServices.find((s) => s.name === db.service);
+      out.push({ name, host: db.service, port: db.port ?? svc?.port ?? 0, service: db.service });
+    }
+  }
+  return out;
+}
+
+function ipCidr(host: string): string | undefined {
+  return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) ? `${host}/32` : undefined;
+}
+
+function storeHost(b: Record<string, unknown>): string {
+  if (typeof b['accountUrl'] === 'string') return new URL(b['accountUrl']).host;
+  if (b['driver'] === 'gcs') return 'storage.googleapis.com';
+  return `s3.${String(b['region'] ?? 'us-east-1')}.amazonaws.com`;
+}
+
+/**
+ * Per pipeline that names resources, a NetworkPolicy in the overlay opening egress to exactly the
+ * endpoints its bindings reach on this target (NetworkPolicies add up: this widens the workload's own).
+ */
+export function bindingsEgressPolicies(model: PlatformModel): K8sObject[] {
+  const c = model.config;
+  return c.workloads.pipelines
+    .filter((p) => pipelineNamesResources(model, p))
+    .map((p) => {
+      const rules = new Map<string, Record<string, unknown>>();
+      for (const e of boundEndpoints(model, p)) {
+        const to =
+          'service' in e
+            ? { podSelector: { matchLabels: selectorLabels(e.service, c.name) } }
+            : { ipBlock: { cidr: e.cidr, ...(e.except.length > 0 ? { except: [...e.except] } : {}) } };
+        const key = JSON.stringify(to);
+        const rule = rules.get(key) ?? { to: [to], ports: [] as { protocol: string; port: number }[] };
+        const ports = rule['ports'] as { protocol: string; port: number }[];
+        if (!ports.some((x) => x.port === e.port)) ports.push({ protocol: 'TCP', port: e.port });
+        rules.set(key, rule);
+      }
+      const name = `${p.name}-bindings-egress`;
+      return {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: workloadMeta(c, name, 'network-policy', p.name),
+        spec: {
+          podSelector: { matchLabels: selectorLabels(p.name, c.name) },
+          policyTypes: ['Egress'],
+          egress: [...rules.values()],
+        },
+      };
+    });
 }

@@ -4,7 +4,7 @@
  */
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
-import { BindingError, bindingsConfigMaps, inlineSecrets } from './bindings.ts';
+import { BindingError, bindingsConfigMaps, bindingsEgressPolicies, inlineSecrets } from './bindings.ts';
 import { targetConfigMapName } from './k8s/common.ts';
 import { type K8sObject, recommendedLabels } from './k8s/object.ts';
 import { applyPatch, patchTargets } from './k8s/patch.ts';
@@ -120,6 +120,7 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
   const bindings: K8sObject[] = [
     targetConfigMap(model, target.containerEnvironment(model)),
     ...bindingsConfigMaps(model),
+    ...bindingsEgressPolicies(model),
   ];
   const patches: K8sObject[] = [];
   const terraform = new Map<string, TerraformDoc>([['providers.tf.json', target.providers(model)]]);

@@ -42,6 +42,7 @@ export const FILE_KINDS = [
   'dockerfile',
   'dependencies',
   'source',
+  'pipeline',
 ] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 

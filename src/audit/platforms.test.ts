@@ -152,6 +152,7 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
       dockerfile: 1,
       dependencies: 1,
       source: 1,
+      pipeline: 0,
     });
   });
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { type CompiledRule, loadCatalogue } from './catalogue.ts';
 import { effortByTarget, effortPerMatch } from './effort.ts';
 import { classifyFile } from './file-kind.ts';
-import { matchFile, type RuleMatch } from './match-file.ts';
+import { matchFile, type RuleMatch, resolveReferences } from './match-file.ts';
 import {
   CATEGORIES,
   type Category,
@@ -84,7 +84,7 @@ export function runAudit(options: AuditOptions): AuditReport {
       matches.push({ ...m, file: file.path, kind });
   }
   options.onProgress?.(files.length, files.length);
-  return buildReport(matches, scanned, filesByKind, options);
+  return buildReport(resolveReferences(matches), scanned, filesByKind, options);
 }
 
 function buildReport(

@@ -25,6 +25,7 @@ export interface CompiledRule {
         readonly path: PathPattern | undefined;
         readonly key: RegExp | undefined;
         readonly value: RegExp | undefined;
+        readonly valueNamedBy: string | undefined;
       }
     | undefined;
   readonly fileContains: RegExp | undefined;
@@ -38,7 +39,16 @@ export function loadCatalogue(dir: string = RULES_DIR): CompiledRule[] {
     }
   }
   const seen = new Set<string>();
+  const ids = new Set(rules.map((r) => r.entry.id));
   for (const rule of rules) {
+    const named = rule.object?.valueNamedBy;
+    if (named !== undefined && !ids.has(named)) {
+      throw new ConfigError(
+        { file: rule.source, line: 0, column: 0 },
+        'match.object.valueNamedBy',
+        `${rule.entry.id} refers to ${named}, which is not a rule`,
+      );
+    }
     if (seen.has(rule.entry.id)) {
       throw new ConfigError(
         { file: rule.source, line: 0, column: 0 },
@@ -84,6 +94,7 @@ export function compileRule(entry: RuleEntry, source: string): CompiledRule {
       path: o.path === undefined ? undefined : compilePathPattern(o.path),
       key: re(o.key),
       value: re(o.value),
+      valueNamedBy: o.valueNamedBy,
     },
     fileContains: re(entry.match.fileContains),
   };

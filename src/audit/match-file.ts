@@ -14,6 +14,10 @@ export interface RuleMatch {
   /** 1-based. */
   readonly line: number;
   readonly evidence: string;
+  /** For object rules: the `metadata.name` of the matched object, which other rules may refer to. */
+  readonly objectName?: string | undefined;
+  /** Holds only if `rule` matched an object of this name somewhere in the audit (see resolveReferences). */
+  readonly needsName?: { readonly rule: string; readonly name: string } | undefined;
 }
 
 export function matchFile(
@@ -30,20 +34,26 @@ export function matchFile(
   const isComment = commentTest(kind, path);
   const matches: RuleMatch[] = [];
   const seen = new Set<string>();
-  const add = (rule: CompiledRule, line: number) => {
-    const key = rule.entry.match.oncePerFile ? rule.entry.id : `${rule.entry.id}:${line}`;
+  const add = (rule: CompiledRule, line: number, found: Partial<RuleMatch> = {}) => {
+    const key = rule.entry.match.oncePerFile
+      ? rule.entry.id
+      : `${rule.entry.id}:${line}:${found.needsName?.name ?? ''}`;
     if (seen.has(key)) return;
     seen.add(key);
-    matches.push({ rule, line, evidence: evidenceAt(lines, line) });
+    matches.push({ ...found, rule, line, evidence: evidenceAt(lines, line) });
   };
 
   const lineRules = applicable.filter((r) => r.line !== undefined);
   if (lineRules.length > 0) {
     const anyRule = unionOf(lineRules);
+    const inText = lineRules.some((r) => r.entry.match.outsideText) ? blockScalarLines(lines) : undefined;
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!;
       if (!anyRule.test(text) || isComment(text)) continue;
-      for (const rule of lineRules) if (rule.line!.test(text)) add(rule, i + 1);
+      for (const rule of lineRules) {
+        if (rule.entry.match.outsideText && inText?.[i]) continue;
+        if (rule.line!.test(text)) add(rule, i + 1);
+      }
     }
   }
 
@@ -55,7 +65,16 @@ export function matchFile(
   if (objectRules.length > 0) {
     const objects = objectsOf(kind, text, path);
     for (const rule of objectRules) {
-      for (const object of objects) for (const line of matchObject(rule, object)) add(rule, line);
+      for (const object of objects) {
+        const objectName = nameOf(object);
+        for (const leaf of matchObject(rule, object)) {
+          const named = rule.object!.valueNamedBy;
+          add(rule, leaf.line, {
+            objectName,
+            needsName: named === undefined ? undefined : { rule: named, name: leaf.value },
+          });
+        }
+      }
     }
   }
   return matches.sort((a, b) => a.line - b.line || a.rule.entry.id.localeCompare(b.rule.entry.id));
@@ -80,19 +99,62 @@ function unionOf(rules: readonly CompiledRule[]): RegExp {
   return union;
 }
 
-/** The lines at which an object rule matches an object. */
-function matchObject(rule: CompiledRule, object: ScannedObject): number[] {
+/**
+ * Keeps the matches that hold across files: a match that needs a name (`valueNamedBy`) stays only
+ * when the rule it names matched an object of that name in any of `matches`.
+ */
+export function resolveReferences<M extends RuleMatch>(matches: readonly M[]): M[] {
+  const named = new Map<string, Set<string>>();
+  for (const m of matches) {
+    if (m.objectName === undefined || m.needsName !== undefined) continue;
+    let names = named.get(m.rule.entry.id);
+    if (names === undefined) named.set(m.rule.entry.id, (names = new Set()));
+    names.add(m.objectName);
+  }
+  return matches.filter((m) => m.needsName === undefined || named.get(m.needsName.rule)?.has(m.needsName.name));
+}
+
+/** The leaves at which an object rule matches an object (the object's own line when it names no field). */
+function matchObject(rule: CompiledRule, object: ScannedObject): { line: number; value: string }[] {
   const m = rule.object!;
   if (!m.kind.test(object.kind)) return [];
-  if (m.path === undefined && m.key === undefined && m.value === undefined) return [object.line];
-  const lines: number[] = [];
+  if (m.path === undefined && m.key === undefined && m.value === undefined)
+    return [{ line: object.line, value: '' }];
+  const found: { line: number; value: string }[] = [];
   for (const leaf of object.leaves) {
     if (m.path !== undefined && !matchPath(m.path, leaf.path)) continue;
     if (m.key !== undefined && !m.key.test(leaf.path.at(-1) ?? '')) continue;
     if (m.value !== undefined && !m.value.test(leaf.value)) continue;
-    lines.push(leaf.line);
+    found.push(leaf);
   }
-  return lines;
+  return found;
+}
+
+function nameOf(object: ScannedObject): string | undefined {
+  return object.leaves.find((l) => l.path.length === 2 && l.path[0] === 'metadata' && l.path[1] === 'name')
+    ?.value;
+}
+
+/**
+ * Which lines sit inside YAML block scalars (`key: |`, `key: >-`, `- |`): text, not settings.
+ * A block holds the following lines that are blank or indented deeper than the line that opened it.
+ */
+export function blockScalarLines(lines: readonly string[]): boolean[] {
+  const inside = new Array<boolean>(lines.length).fill(false);
+  let openerIndent = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    if (openerIndent >= 0) {
+      if (line.trim() === '' || indent > openerIndent) {
+        inside[i] = true;
+        continue;
+      }
+      openerIndent = -1;
+    }
+    if (/(?:^|:|-)\s*[|>][-+0-9]*\s*(?:#.*)?$/.test(line) && !/^\s*#/.test(line)) openerIndent = indent;
+  }
+  return inside;
 }
 
 function evidenceAt(lines: readonly string[], line: number): string {

@@ -18,8 +18,8 @@ function audit(name: 'aws-origin' | 'azure-shop', to: 'aws' | 'azure' | 'gcp' | 
 
 describe('aws-origin (the 2018 post platform)', () => {
   const expected: Expected[] = [
-    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 1], // sts_assume_role
-    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 7], // iam_policy
+    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 2], // sts_assume_role (the module line, not the task name)
+    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 8], // iam_policy
     ['DP-AWS-IAM-006', 'ansible/roles/iam-initialload/tasks/main.yml', 14], // aws_access_key
     ['DP-AWS-API-003', 'app/package.json', 6], // @aws-sdk/client-s3
     ['DP-AWS-API-001', 'app/src/upload.js', 1],
@@ -138,6 +138,8 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
       dockerfile: 1,
       dependencies: 1,
       source: 1,
+      shell: 0,
+      grafana: 0,
     });
   });
 

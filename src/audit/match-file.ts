@@ -77,7 +77,25 @@ export function matchFile(
       }
     }
   }
-  return matches.sort((a, b) => a.line - b.line || a.rule.entry.id.localeCompare(b.rule.entry.id));
+  return withoutRestatements(matches).sort(
+    (a, b) => a.line - b.line || a.rule.entry.id.localeCompare(b.rule.entry.id),
+  );
+}
+
+/**
+ * A match through a name (`valueNamedBy`) says nothing new when another rule already reported the
+ * same line for the same category and provider (a claim naming `gp3` is found by its name already).
+ */
+function withoutRestatements(matches: RuleMatch[]): RuleMatch[] {
+  const direct = new Set(
+    matches
+      .filter((m) => m.needsName === undefined)
+      .map((m) => `${m.line}:${m.rule.entry.category}:${m.rule.entry.provider}`),
+  );
+  return matches.filter(
+    (m) =>
+      m.needsName === undefined || !direct.has(`${m.line}:${m.rule.entry.category}:${m.rule.entry.provider}`),
+  );
 }
 
 const unions = new Map<string, RegExp>();

@@ -45,6 +45,7 @@ describe('aws-origin (the 2018 post platform)', () => {
     ['DP-AWS-ENC-001', 'k8s/storageclass.yaml', 9], // kmsKeyId
     ['DP-AWS-DNS-003', 'terraform/dns.tf', 1],
     ['DP-AWS-DNS-003', 'terraform/dns.tf', 6],
+    ['DP-AWS-DNS-006', 'terraform/dns.tf', 11], // the apex alias names the ELB's host name
     ['DP-AWS-IAM-003', 'terraform/iam.tf', 1],
     ['DP-AWS-IAM-003', 'terraform/iam.tf', 8],
     ['DP-AWS-IAM-003', 'terraform/iam.tf', 13],
@@ -90,6 +91,7 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
     ['DP-AZURE-API-005', 'app/archive.py', 4], // azure.identity
     ['DP-AZURE-API-001', 'app/archive.py', 5], // azure.storage.blob
     ['DP-AZURE-API-001', 'app/archive.py', 7], // BlobServiceClient(...)
+    ['DP-AZURE-STO-006', 'app/archive.py', 7], // ...of the storage account shopdata, by its host name
     ['DP-AZURE-API-003', 'app/requirements.txt', 3],
     ['DP-AZURE-API-003', 'app/requirements.txt', 4],
     ['DP-AZURE-IAM-001', 'charts/orders/templates/deployment.yaml', 16], // workload identity label

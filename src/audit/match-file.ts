@@ -129,7 +129,9 @@ export function resolveReferences<M extends RuleMatch>(matches: readonly M[]): M
     if (names === undefined) named.set(m.rule.entry.id, (names = new Set()));
     names.add(m.objectName);
   }
-  return matches.filter((m) => m.needsName === undefined || named.get(m.needsName.rule)?.has(m.needsName.name));
+  return matches.filter(
+    (m) => m.needsName === undefined || named.get(m.needsName.rule)?.has(m.needsName.name),
+  );
 }
 
 /** The leaves at which an object rule matches an object (the object's own line when it names no field). */

@@ -120,6 +120,7 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
     ['DP-AZURE-ENC-002', 'terraform/keyvault.tf', 17],
     ['DP-AZURE-ETCD-005', 'terraform/main.tf', 4],
     ['DP-AZURE-ETCD-003', 'terraform/main.tf', 14],
+    ['DP-AZURE-IAM-006', 'terraform/main.tf', 19], // OIDC issuer and workload identity (once)
     ['DP-AZURE-NET-001', 'terraform/main.tf', 29],
     ['DP-AZURE-STO-004', 'terraform/storage.tf.json', 4],
     ['DP-AZURE-STO-004', 'terraform/storage.tf.json', 13],

@@ -82,7 +82,11 @@ export function ansibleObjects(text: string): ScannedObject[] {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined || TASK_KEYWORDS.has(key)) continue;
       // The module's line, not the task's first (its `name:`, which only describes it).
-      objects.push({ kind: key, line: nodeLine(pair.key, lineOf), leaves: collectLeaves(pair.value, lineOf) });
+      objects.push({
+        kind: key,
+        line: nodeLine(pair.key, lineOf),
+        leaves: collectLeaves(pair.value, lineOf),
+      });
       return;
     }
   };

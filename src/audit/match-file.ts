@@ -125,8 +125,8 @@ export function resolveReferences<M extends RuleMatch>(matches: readonly M[]): M
   const named = new Map<string, Set<string>>();
   for (const m of matches) {
     if (m.objectName === undefined || m.needsName !== undefined) continue;
-    let names = named.get(m.rule.entry.id);
-    if (names === undefined) named.set(m.rule.entry.id, (names = new Set()));
+    const names = named.get(m.rule.entry.id) ?? new Set<string>();
+    named.set(m.rule.entry.id, names);
     names.add(m.objectName);
   }
   return matches.filter(

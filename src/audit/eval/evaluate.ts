@@ -96,7 +96,8 @@ export function score(labels: readonly Label[], answers: readonly Answer[], file
   const wrong = distinct.filter((a) => !labels.some((l) => agrees(l, a)));
   const byKind: Record<string, [number, number]> = {};
   for (const l of labels) {
-    const entry = (byKind[l.kind] ??= [0, 0]);
+    const entry = byKind[l.kind] ?? [0, 0];
+    byKind[l.kind] = entry;
     entry[1]++;
     if (missed.includes(l)) entry[0]++;
   }

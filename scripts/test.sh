@@ -8,6 +8,7 @@ echo "== type-check"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
 echo "== generated docs"; node scripts/generate-docs.ts --check
 echo "== services"; bash scripts/services/services.sh up
+echo "== chromium (HTML report tests)"; bash scripts/ensure-chromium.sh
 echo "== tests"
 # One file at a time (the default on 2 cores): some integration tests stop and restart a shared service.
 node --test --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"

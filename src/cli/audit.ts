@@ -10,7 +10,7 @@ import {
 } from '../audit/model.ts';
 import { EXIT, printError, useColor } from './output.ts';
 
-const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html'] as const;
 type AuditFormat = (typeof FORMATS)[number];
 
 interface AuditFlags {
@@ -71,6 +71,8 @@ async function render(report: AuditReport, format: AuditFormat): Promise<string>
       return (await import('../audit/format/sarif.ts')).formatSarif(report);
     case 'markdown':
       return (await import('../audit/format/markdown.ts')).formatMarkdown(report);
+    case 'html':
+      return (await import('../audit/format/html.ts')).formatHtml(report);
     default:
       return (await import('../audit/format/table.ts')).formatTable(report, useColor());
   }

@@ -3,6 +3,7 @@ import { loadPipelineFile } from '../config/pipeline.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { EXIT, type OutputFormat, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface DlqFlags {
   output: OutputFormat;
@@ -23,8 +24,8 @@ export function registerDlq(program: Command): void {
     .option('-n, --limit <count>', 'show at most this many records', parseLimit, 100)
     .action(async (file: string, flags: DlqFlags) => {
       try {
-        const { config, baseDir } = loadPipelineFile(file);
-        const { formatInspected, inspectDeadLetters } = await import('../kafka/dlq-inspect.ts');
+        const { config, baseDir } = loadPipelineFile(file, pipelinePlugins);
+        const { formatInspected, inspectDeadLetters } = await import('../dlq/inspect.ts');
         const result = await inspectDeadLetters(config, { pipelineName: config.name, baseDir }, flags.limit);
         if (flags.output === 'json') printJson(result);
         else process.stdout.write(formatInspected(result));
@@ -42,8 +43,8 @@ export function registerDlq(program: Command): void {
     .option('-n, --limit <count>', 'replay at most this many records', parseLimit, Number.MAX_SAFE_INTEGER)
     .action(async (file: string, flags: DlqFlags) => {
       try {
-        const loaded = loadPipelineFile(file);
-        const { replayDeadLetters } = await import('../kafka/dlq-replay.ts');
+        const loaded = loadPipelineFile(file, pipelinePlugins);
+        const { replayDeadLetters } = await import('../dlq/replay.ts');
         const logger = createLogger(loaded.config.observability.logLevel);
         const shutdown = new AbortController();
         const onSignal = () => shutdown.abort();
@@ -52,6 +53,7 @@ export function registerDlq(program: Command): void {
         const summary = await replayDeadLetters(loaded, {
           logger,
           metrics: new PipelineMetrics(loaded.config.name),
+          plugins: pipelinePlugins,
           limit: flags.limit,
           signal: shutdown.signal,
         });

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BUDGET_DAYS, TARGETS, type Target } from '../audit/model.ts';
 import { EXIT, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface PlanFlags {
   from: Target;
@@ -45,6 +46,7 @@ export function registerPlan(program: Command): void {
 
         const plan = buildPlan({
           file,
+          pipelines: pipelinePlugins,
           from: flags.from,
           to: flags.to,
           budgetDays: flags.budgetDays,

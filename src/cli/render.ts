@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TargetName } from '../platform/target-facts.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface RenderOptions {
   target?: string;
@@ -43,7 +44,7 @@ export function registerRender(program: Command): void {
           import('../platform/placeholders.ts'),
           import('../config/config-error.ts'),
         ]);
-        const loaded = loadPlatformFile(file);
+        const loaded = loadPlatformFile(file, pipelinePlugins);
         /** Refuses placeholders a render for these targets would use, or warns with --allow-placeholders. */
         const checkPlaceholders = (...targets: TargetName[]) => {
           const problems = targets.flatMap((t) => placeholderProblems(loaded, t));

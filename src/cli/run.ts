@@ -4,8 +4,10 @@ import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { runPipeline } from '../runtime/engine.ts';
+import { pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface RunFlags {
   output: 'text' | 'json';
@@ -34,7 +36,7 @@ export function registerRun(program: Command): void {
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
   let loaded: ReturnType<typeof loadPipelineFile>;
   try {
-    loaded = loadPipelineFile(file);
+    loaded = loadPipelineFile(file, pipelinePlugins);
   } catch (err) {
     return printError(err);
   }
@@ -72,6 +74,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     const summary = await runPipeline(loaded, {
       logger,
       metrics,
+      plugins: pluginLookup(pipelinePlugins),
       signal: shutdown.signal,
       onReady: () => {
         ready = true;

@@ -3,6 +3,7 @@ import { loadPipelineFile } from '../config/pipeline.ts';
 import { compileSinkConditions } from '../runtime/prepare.ts';
 import { compileTransforms } from '../transforms/chain.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function registerValidate(program: Command): void {
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
     .action(async (file: string, opts: { output: 'text' | 'json' }) => {
       try {
-        const loaded = loadPipelineFile(file);
+        const loaded = loadPipelineFile(file, pipelinePlugins);
         // Expressions and transform modules too: a run must not be the first to find a typo in them.
         await compileTransforms(loaded);
         compileSinkConditions(loaded);

@@ -26,7 +26,7 @@ export function loadConfigFile<S extends z.ZodType>(
   return { file, baseDir, yaml, config: validateYaml(yaml, schema, env, baseDir) };
 }
 
-export function validateYaml<S extends z.ZodType>(
+function validateYaml<S extends z.ZodType>(
   yaml: YamlFile,
   schema: S,
   env: NodeJS.ProcessEnv,

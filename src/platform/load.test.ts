@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { ConfigError, ConfigErrors } from '../config/config-error.ts';
 import { loadPlatformFile } from './load.ts';
 import { chooseTarget, renderPlatform } from './render.ts';
@@ -59,7 +60,7 @@ function file(text: string): string {
 function problems(text: string): string[] {
   const path = file(text);
   try {
-    loadPlatformFile(path, {});
+    loadPlatformFile(path, pipelinePlugins, {});
   } catch (err) {
     const list = err instanceof ConfigErrors ? err.problems : err instanceof ConfigError ? [err] : [];
     if (list.length === 0) throw err;
@@ -71,7 +72,7 @@ function problems(text: string): string[] {
 describe('platform.yaml errors', () => {
   test('the base file is valid and renders for aws', () => {
     assert.deepEqual(problems(BASE), []);
-    const loaded = loadPlatformFile(file(BASE), {});
+    const loaded = loadPlatformFile(file(BASE), pipelinePlugins, {});
     assert.equal(chooseTarget(loaded, undefined), 'aws');
     assert.ok(renderPlatform(loaded, 'aws').files.size > 10);
   });
@@ -143,7 +144,7 @@ describe('platform.yaml errors', () => {
 
   test('rendering for a target without facts names the targets field', () => {
     const path = file(BASE);
-    const loaded = loadPlatformFile(path, {});
+    const loaded = loadPlatformFile(path, pipelinePlugins, {});
     assert.throws(
       () => renderPlatform(loaded, 'gcp'),
       (err: unknown) =>
@@ -167,7 +168,7 @@ describe('platform.yaml errors', () => {
     diskEncryptionSetId: /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des
     clientIds: {}
 `;
-    const loaded = loadPlatformFile(file(text), {});
+    const loaded = loadPlatformFile(file(text), pipelinePlugins, {});
     assert.throws(
       () => renderPlatform(loaded, 'azure'),
       (err: unknown) =>

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { EXAMPLE } from './example.test-support.ts';
 import { loadPlatformFile } from './load.ts';
 import { terraformPolicyWildcards } from './policy-check.ts';
@@ -18,7 +19,7 @@ function variant(edit: (text: string) => string) {
   const text = edit(readFileSync(EXAMPLE, 'utf8').replaceAll('file: pipelines/', `file: ${PIPELINES}`));
   const file = join(dir, `v${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
-  return loadPlatformFile(file, {});
+  return loadPlatformFile(file, pipelinePlugins, {});
 }
 
 test('bare metal with Ceph RBD: encrypted StorageClass with a KMS id, the passphrase Secret from Terraform', () => {

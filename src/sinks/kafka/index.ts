@@ -1,6 +1,6 @@
 /** The `kafka` sink plugin: topic to topic, and the dead-letter topic of Kafka pipelines. The client loads on first use. */
-import { lazySink } from '../../runtime/lazy-plugin.ts';
-import type { PluginContext, Sink, SinkPlugin } from '../../runtime/plugin.ts';
+import { lazySink } from '../../core/lazy-plugin.ts';
+import type { PluginContext, Sink, SinkPlugin } from '../../core/plugin.ts';
 import { kafkaSinkOptions } from './options.ts';
 
 export const kafkaSink: SinkPlugin<typeof kafkaSinkOptions> = {

@@ -1,6 +1,6 @@
 /** The `object-store` sink: records as objects in a folder, S3 or Azure Blob, named after their offsets. */
-import type { SinkPlugin } from '../../runtime/plugin.ts';
-import { objectStoreOptions } from './options.ts';
+import type { SinkPlugin } from '../../core/plugin.ts';
+import { objectStoreOptions, objectStoreProblems } from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
 
 export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
@@ -8,5 +8,6 @@ export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
   description:
     'Writes batches as JSONL (gzip/zstd) or Parquet objects to a folder, S3 or Azure Blob, named after their offsets so replays rewrite nothing twice.',
   options: objectStoreOptions,
+  check: objectStoreProblems,
   create: (opts, ctx) => new ObjectStoreSink(opts, ctx),
 };

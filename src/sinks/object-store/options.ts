@@ -3,7 +3,9 @@
  * driver-specific fields checked by `checkDriverOptions` when the sink is created.
  */
 import { z } from 'zod';
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { OptionsProblem } from '../../core/plugin.ts';
+import { prefixProblem } from './object-name.ts';
 
 export const parquetTypes = [
   'STRING',
@@ -90,27 +92,42 @@ export const objectStoreOptions = z.object({
 
 export type ObjectStoreOptions = z.output<typeof objectStoreOptions>;
 
-/** The checks a flat schema cannot express, each naming the field to fix. */
-export function checkDriverOptions(opts: ObjectStoreOptions): void {
-  const missing = (field: string, why: string): never => {
-    throw new FatalError('DP_OBJECT_STORE_CONFIG', `object-store: \`${field}\` is required ${why}`, {
-      details: { field },
-    });
-  };
+/**
+ * The rules across fields a flat schema cannot express, each naming the field to fix: the sink's
+ * `check` (run by `datapipe validate` and `run` at load) and `checkDriverOptions` (at create).
+ */
+export function objectStoreProblems(opts: ObjectStoreOptions): OptionsProblem[] {
+  const problems: OptionsProblem[] = [];
+  const missing = (field: string, why: string, path = field) =>
+    problems.push({ path: [path], reason: `\`${field}\` is required ${why}` });
   if (opts.driver === 'fs' && !opts.path) missing('path', 'with driver fs');
   if (opts.driver === 's3') {
     if (!opts.bucket) missing('bucket', 'with driver s3');
     if (opts.accessKeyId && !opts.secretAccessKey) missing('secretAccessKey', 'with accessKeyId');
-    if (opts.kmsKeyId && opts.sse !== 'aws:kms') missing('sse: aws:kms', 'with kmsKeyId');
+    if (opts.kmsKeyId && opts.sse !== 'aws:kms') missing('sse: aws:kms', 'with kmsKeyId', 'sse');
   }
   if (opts.driver === 'azure-blob') {
     if (!opts.container) missing('container', 'with driver azure-blob');
     if (!opts.connectionString && !opts.accountUrl)
-      missing('connectionString or accountUrl', 'with driver azure-blob');
+      missing('connectionString or accountUrl', 'with driver azure-blob', 'connectionString');
     if (opts.accountUrl && !opts.connectionString && !opts.accountKey && !opts.sasToken) {
-      missing('accountKey or sasToken', 'with accountUrl');
+      missing('accountKey or sasToken', 'with accountUrl', 'accountKey');
     }
   }
-  if (opts.compression !== 'none' && opts.format !== 'jsonl') missing('format: jsonl', 'for compression');
-  if (opts.schema && opts.format !== 'parquet') missing('format: parquet', 'for schema');
+  if (opts.compression !== 'none' && opts.format !== 'jsonl')
+    missing('format: jsonl', 'for compression', 'format');
+  if (opts.schema && opts.format !== 'parquet') missing('format: parquet', 'for schema', 'format');
+  const prefix = prefixProblem(opts.prefix);
+  if (prefix !== undefined) problems.push({ path: ['prefix'], reason: prefix });
+  return problems;
+}
+
+/** Throws the first problem of `objectStoreProblems` as a FatalError naming the field. */
+export function checkDriverOptions(opts: ObjectStoreOptions): void {
+  const first = objectStoreProblems(opts)[0];
+  if (first !== undefined) {
+    throw new FatalError('DP_OBJECT_STORE_CONFIG', `object-store: ${first.reason}`, {
+      details: { field: String(first.path[0]) },
+    });
+  }
 }

@@ -1,6 +1,6 @@
 /** The `kafka` source plugin: a consumer group over one or more topics. The client loads on first use. */
-import { lazySource } from '../../runtime/lazy-plugin.ts';
-import type { PluginContext, Source, SourcePlugin } from '../../runtime/plugin.ts';
+import { lazySource } from '../../core/lazy-plugin.ts';
+import type { PluginContext, Source, SourcePlugin } from '../../core/plugin.ts';
 import { kafkaSourceOptions } from './options.ts';
 
 export const kafkaSource: SourcePlugin<typeof kafkaSourceOptions> = {

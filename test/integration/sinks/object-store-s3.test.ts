@@ -19,8 +19,9 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { pipelinePlugins } from '../../../src/cli/plugins.ts';
 import { loadPipelineFile } from '../../../src/config/pipeline.ts';
-import { FatalError } from '../../../src/runtime/errors.ts';
+import { FatalError } from '../../../src/core/errors.ts';
 import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
@@ -100,7 +101,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
         '    prefix: refs/',
       ].join('\n'),
     );
-    const loaded = loadPipelineFile(file, { DP_TEST_S3_KEY: ACCESS_KEY });
+    const loaded = loadPipelineFile(file, pipelinePlugins, { DP_TEST_S3_KEY: ACCESS_KEY });
     const {
       type: _type,
       name: _name,

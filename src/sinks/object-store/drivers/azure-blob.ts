@@ -9,7 +9,7 @@ import {
   type StoragePipelineOptions,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { FatalError, RetryableError } from '../../../runtime/errors.ts';
+import { FatalError, RetryableError } from '../../../core/errors.ts';
 import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 

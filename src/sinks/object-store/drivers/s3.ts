@@ -12,7 +12,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { FatalError, RetryableError } from '../../../runtime/errors.ts';
+import { FatalError, RetryableError } from '../../../core/errors.ts';
 import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 

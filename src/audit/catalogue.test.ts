@@ -24,7 +24,7 @@ const catalogue = loadCatalogue();
 
 /** The rule and the rules it refers to (a claim's rule needs the StorageClass rule it names). */
 function withReferences(rule: CompiledRule): CompiledRule[] {
-  const named = rule.object?.valueNamedBy;
+  const named = rule.entry.match.valueNamedBy;
   return named === undefined ? [rule] : [rule, ...catalogue.filter((r) => r.entry.id === named)];
 }
 

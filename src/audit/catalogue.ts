@@ -25,7 +25,6 @@ export interface CompiledRule {
         readonly path: PathPattern | undefined;
         readonly key: RegExp | undefined;
         readonly value: RegExp | undefined;
-        readonly valueNamedBy: string | undefined;
       }
     | undefined;
   readonly fileContains: RegExp | undefined;
@@ -41,11 +40,11 @@ export function loadCatalogue(dir: string = RULES_DIR): CompiledRule[] {
   const seen = new Set<string>();
   const ids = new Set(rules.map((r) => r.entry.id));
   for (const rule of rules) {
-    const named = rule.object?.valueNamedBy;
+    const named = rule.entry.match.valueNamedBy;
     if (named !== undefined && !ids.has(named)) {
       throw new ConfigError(
         { file: rule.source, line: 0, column: 0 },
-        'match.object.valueNamedBy',
+        'match.valueNamedBy',
         `${rule.entry.id} refers to ${named}, which is not a rule`,
       );
     }
@@ -94,7 +93,6 @@ export function compileRule(entry: RuleEntry, source: string): CompiledRule {
       path: o.path === undefined ? undefined : compilePathPattern(o.path),
       key: re(o.key),
       value: re(o.value),
-      valueNamedBy: o.valueNamedBy,
     },
     fileContains: re(entry.match.fileContains),
   };

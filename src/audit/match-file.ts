@@ -26,10 +26,19 @@ export function matchFile(
   text: string,
   rules: readonly CompiledRule[],
 ): RuleMatch[] {
-  const applicable = rules.filter(
-    (r) => r.kinds.has(kind) && (r.fileContains === undefined || r.fileContains.test(text)),
-  );
+  const applicable = rules.filter((r) => r.kinds.has(kind));
   if (applicable.length === 0) return [];
+  // `fileContains` is tested on the whole text only once a rule would otherwise match, and once per file.
+  const contains = new Map<CompiledRule, boolean>();
+  const fileHas = (r: CompiledRule): boolean => {
+    if (r.fileContains === undefined) return true;
+    let ok = contains.get(r);
+    if (ok === undefined) {
+      ok = r.fileContains.test(text);
+      contains.set(r, ok);
+    }
+    return ok;
+  };
   const lines = text.split('\n');
   const isComment = commentTest(kind, path);
   const matches: RuleMatch[] = [];
@@ -46,13 +55,19 @@ export function matchFile(
   const lineRules = applicable.filter((r) => r.line !== undefined);
   if (lineRules.length > 0) {
     const anyRule = unionOf(lineRules);
-    const inText = lineRules.some((r) => r.entry.match.outsideText) ? blockScalarLines(lines) : undefined;
+    // Worked out only when an `outsideText` rule matches a line: most files never need it.
+    let inText: boolean[] | undefined;
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!;
       if (!anyRule.test(text) || isComment(text)) continue;
       for (const rule of lineRules) {
-        if (rule.entry.match.outsideText && inText?.[i]) continue;
-        if (rule.line!.test(text)) add(rule, i + 1);
+        const named = rule.entry.match.valueNamedBy;
+        const found = named === undefined ? rule.line!.test(text) : rule.line!.exec(text);
+        if (!found || !fileHas(rule)) continue;
+        if (rule.entry.match.outsideText && (inText ??= blockScalarLines(lines))[i]) continue;
+        const value = found === true ? undefined : found[1];
+        if (named !== undefined && value === undefined) continue;
+        add(rule, i + 1, named === undefined ? {} : { needsName: { rule: named, name: value! } });
       }
     }
   }
@@ -60,15 +75,19 @@ export function matchFile(
   const declared = quickKinds(kind, path, text);
   const objectRules = applicable.filter(
     (r) =>
-      r.object !== undefined && (declared === undefined || [...declared].some((k) => r.object!.kind.test(k))),
+      r.object !== undefined &&
+      (declared === undefined || [...declared].some((k) => r.object!.kind.test(k))) &&
+      fileHas(r),
   );
   if (objectRules.length > 0) {
     const objects = objectsOf(kind, text, path);
     for (const rule of objectRules) {
       for (const object of objects) {
+        const leaves = matchObject(rule, object);
+        if (leaves.length === 0) continue;
         const objectName = nameOf(object);
-        for (const leaf of matchObject(rule, object)) {
-          const named = rule.object!.valueNamedBy;
+        for (const leaf of leaves) {
+          const named = rule.entry.match.valueNamedBy;
           add(rule, leaf.line, {
             objectName,
             needsName: named === undefined ? undefined : { rule: named, name: leaf.value },
@@ -98,23 +117,62 @@ function withoutRestatements(matches: RuleMatch[]): RuleMatch[] {
   );
 }
 
-const unions = new Map<string, RegExp>();
+interface LineUnion {
+  test(line: string): boolean;
+}
+
+const unions = new Map<string, LineUnion>();
 
 /**
- * One regex that matches a line when any of the rules does: most lines match none, and one test
- * is much cheaper than a hundred. Cached by the set of rules (the same few sets recur per kind).
+ * One test that passes when any of the rules matches a line: most lines match none, and one test
+ * is much cheaper than a hundred. Rules anchored at the line start (`^...`) go in a regex of their
+ * own, tried at position 0 only; the others in one tried at every position. Cached by the set of
+ * rules (the same few sets recur per kind).
  */
-function unionOf(rules: readonly CompiledRule[]): RegExp {
+function unionOf(rules: readonly CompiledRule[]): LineUnion {
   const key = rules.map((r) => r.entry.id).join(',');
   let union = unions.get(key);
   if (union === undefined) {
-    const sensitive = rules.filter((r) => !r.entry.match.ignoreCase).map((r) => `(?:${r.line!.source})`);
-    const insensitive = rules.filter((r) => r.entry.match.ignoreCase).map((r) => `(?:${r.line!.source})`);
-    // Case-insensitive rules cannot share a flag with the others; `[^]` keeps them in via a looser pre-test.
-    union = new RegExp(insensitive.length > 0 ? '[^]' : sensitive.join('|') || '(?!)');
+    // Case-insensitive rules cannot share a flag with the others: then every line is tried.
+    if (rules.some((r) => r.entry.match.ignoreCase)) union = { test: () => true };
+    else {
+      const sources = rules.map((r) => r.line!.source);
+      // Most anchored rules start with `^\s*` (YAML indentation): skip it once, atomically.
+      const indented = sources
+        .filter((s) => isAnchored(s) && s.startsWith('^\\s*'))
+        .map((s) => `(?:${s.slice(4)})`);
+      const anchored = sources
+        .filter((s) => isAnchored(s) && !s.startsWith('^\\s*'))
+        .map((s) => `(?:${s.slice(1)})`);
+      const floating = sources.filter((s) => !isAnchored(s)).map((s) => `(?:${s})`);
+      const starts = [
+        ...(indented.length > 0 ? [`(?=(\\s*))\\1(?:${indented.join('|')})`] : []),
+        ...anchored,
+      ];
+      const atStart = starts.length > 0 ? new RegExp(`^(?:${starts.join('|')})`) : undefined;
+      const anywhere = floating.length > 0 ? new RegExp(floating.join('|')) : undefined;
+      union = { test: (line) => (atStart?.test(line) ?? false) || (anywhere?.test(line) ?? false) };
+    }
     unions.set(key, union);
   }
   return union;
+}
+
+/** Whether a regex source is `^` followed by an expression with no top-level `|`. */
+function isAnchored(source: string): boolean {
+  if (!source.startsWith('^')) return false;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  return true;
 }
 
 /**

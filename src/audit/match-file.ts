@@ -64,7 +64,10 @@ export function matchFile(
         const named = rule.entry.match.valueNamedBy;
         const found = named === undefined ? rule.line!.test(text) : rule.line!.exec(text);
         if (!found || !fileHas(rule)) continue;
-        if (rule.entry.match.outsideText && (inText ??= blockScalarLines(lines))[i]) continue;
+        if (rule.entry.match.outsideText) {
+          inText ??= blockScalarLines(lines);
+          if (inText[i]) continue;
+        }
         const value = found === true ? undefined : found[1];
         if (named !== undefined && value === undefined) continue;
         add(rule, i + 1, named === undefined ? {} : { needsName: { rule: named, name: value! } });

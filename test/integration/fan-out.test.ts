@@ -175,7 +175,10 @@ async function stored(name: string): Promise<Record<string, string[]>> {
   );
   const lake = await readTable(ICEBERG_NAMESPACE, name);
   const iceberg = (lake.values['id'] ?? []).map((id, i) =>
-    idOf({ id: id ?? '', copy: lake.values['copy']?.[i] == null ? undefined : Number(lake.values['copy']?.[i]) }),
+    idOf({
+      id: id ?? '',
+      copy: lake.values['copy']?.[i] == null ? undefined : Number(lake.values['copy']?.[i]),
+    }),
   );
   const http = (receiver.records as Array<{ id: string; copy?: number }>).map(idOf);
   return {

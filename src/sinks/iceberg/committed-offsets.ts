@@ -32,7 +32,10 @@ export function indexesProperty(pipeline: string): string {
 }
 
 /** `{"topic/partition": integer}` from one property; missing means empty. */
-function readIntegers(properties: Readonly<Record<string, string>> | undefined, name: string): Map<string, number> {
+function readIntegers(
+  properties: Readonly<Record<string, string>> | undefined,
+  name: string,
+): Map<string, number> {
   const raw = properties?.[name];
   const values = new Map<string, number>();
   if (!raw) return values;

@@ -2,7 +2,7 @@
  * Exactly once per record. The position of the last record of each source partition that a pipeline has
  * appended to a table is stored in the table itself, set by the same commit that appends the data (an
  * Iceberg commit is atomic: both or neither). A position is an offset and the index of the record within
- * the fan-out of its source record (docs/decisions/0016-fan-out-identity.md, 0018): two table properties,
+ * the fan-out of its source record (docs/decisions/0016-fan-out-identity.md, 0019-iceberg-fan-out-positions.md): two table properties,
  * `datapipe.offsets.<pipeline>` (a JSON object `{"topic/partition": offset}`, the only one earlier versions
  * wrote) and `datapipe.offset-indexes.<pipeline>` (`{"topic/partition": index}`, only partitions whose last
  * record has an index above 0; absent means 0). Before every commit attempt the sink reloads the table and

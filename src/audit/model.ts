@@ -42,6 +42,8 @@ export const FILE_KINDS = [
   'dockerfile',
   'dependencies',
   'source',
+  'shell',
+  'grafana',
   'pipeline',
 ] as const;
 export type FileKind = (typeof FILE_KINDS)[number];

@@ -4,7 +4,7 @@
  */
 import { BINDINGS_DIR, BINDINGS_FILE, bindingsConfigMapName } from '../bindings.ts';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
-import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
+import { podDisruptionBudget, targetConfigMapName, workloadEnv, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
 import {
   containerResources,
@@ -95,7 +95,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, 
               image: config.image,
               args: ['run', `${CONFIG_DIR}/pipeline.yaml`, ...(bound ? ['--bindings', BINDINGS_FILE] : [])],
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
-              env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
+              env: [...workloadEnv(p), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(p.resources, volumes),

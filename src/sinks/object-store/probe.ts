@@ -1,6 +1,7 @@
 /**
  * `datapipe check` for the object-store sink: reaches the bucket or container, writes a probe object
- * under the sink's prefix (where the workload's policy lets it write), reads it back and deletes it.
+ * under the sink's prefix (where the workload's policy lets it write), lists it, reads it back and
+ * deletes it. Read and delete may be denied (a pipeline needs write and list only): said, not failed.
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext, ProbeResult } from '../../core/plugin.ts';
@@ -27,6 +28,17 @@ export async function probeObjectStore(opts: ObjectStoreOptions, ctx: PluginCont
   const name = `${opts.prefix.split('{')[0]}_datapipe-check/${ctx.pipelineName}-${randomUUID()}.probe`;
   const body = Buffer.from(`datapipe check ${new Date().toISOString()}\n`);
   let written = false;
+  // A pipeline needs write and list only (grants `[write, list]`): an identity that may not read or
+  // delete is right, not broken. Said on the line, with the probe object to remove.
+  const denied: string[] = [];
+  const mayBeDenied = async (what: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (err) {
+      if (failureKind(err) !== 'auth') throw err;
+      denied.push(what);
+    }
+  };
   const result = await runProbe(
     'pending',
     [
@@ -45,22 +57,35 @@ export async function probeObjectStore(opts: ObjectStoreOptions, ctx: PluginCont
         },
       },
       {
-        name: `read back ${name}`,
+        // The sink lists a folder before its first write (replays): that is the permission it needs.
+        name: `list ${name}`,
         run: async () => {
-          const read = await (driver as ObjectStoreDriver).get(name);
-          if (!read.equals(body)) throw new Error('the object read back differs from the one written');
+          for await (const listed of (driver as ObjectStoreDriver).list(name)) if (listed === name) return;
+          throw new Error('the object written is not listed');
         },
       },
       {
+        name: `read back ${name}`,
+        run: () =>
+          mayBeDenied('read', async () => {
+            const read = await (driver as ObjectStoreDriver).get(name);
+            if (!read.equals(body)) throw new Error('the object read back differs from the one written');
+          }),
+      },
+      {
         name: `delete ${name}`,
-        run: async () => {
-          await (driver as ObjectStoreDriver).delete(name);
-          written = false;
-        },
+        run: () =>
+          mayBeDenied('delete', async () => {
+            await (driver as ObjectStoreDriver).delete(name);
+            written = false;
+          }),
       },
     ],
     {
-      proven: 'reached; wrote, read back and deleted a probe object',
+      get proven() {
+        if (denied.length === 0) return 'reached; wrote, listed, read back and deleted a probe object';
+        return `reached; wrote and listed a probe object; this identity may not ${denied.join(' or ')} (a pipeline does not need to)${written ? `: remove ${name} by hand` : ''}`;
+      },
       fix: (err) => FIXES[failureKind(err)],
       cleanup: async () => {
         if (written) await driver?.delete(name);

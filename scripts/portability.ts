@@ -144,7 +144,7 @@ function renderedBindings(renderDir: string): { target: string; bindings: Record
 }
 
 /** The rendered bindings with only what the local stand-ins need changed. */
-export function standIn(
+function standIn(
   target: string,
   rendered: { target: string; bindings: Record<string, Fields> },
 ): { target: string; bindings: Record<string, Fields> } {

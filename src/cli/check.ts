@@ -49,7 +49,7 @@ export function registerCheck(program: Command): void {
     });
 }
 
-export function formatReport(r: EndpointReport): string {
+function formatReport(r: EndpointReport): string {
   const status = r.status === 'failed' ? 'FAILED ' : r.status === 'ok' ? 'ok     ' : 'skipped';
   return `${status} ${r.role} (${r.type}) ${r.endpoint}: ${r.detail}${r.fix ? ` — fix: ${r.fix}` : ''}`;
 }

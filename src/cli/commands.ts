@@ -1,5 +1,9 @@
-/** Every CLI command, one file each; adding a command is one file and one line here. */
+/**
+ * Every CLI command, one file each; adding a command is one file and one line here. The commands that
+ * know targets receive the registry from here (the built-in targets).
+ */
 import type { Command } from 'commander';
+import { builtinTargets } from '../platform/targets/builtin.ts';
 import { registerAudit } from './audit.ts';
 import { registerDlq } from './dlq.ts';
 import { registerImport } from './import.ts';
@@ -15,9 +19,9 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerRun,
   registerSchema,
   registerVersion,
-  registerAudit,
-  registerImport,
-  registerPlan,
-  registerRender,
+  (program) => registerAudit(program, builtinTargets),
+  (program) => registerImport(program, builtinTargets),
+  (program) => registerPlan(program, builtinTargets),
+  (program) => registerRender(program, builtinTargets),
   registerDlq,
 ];

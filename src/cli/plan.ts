@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_BUDGET_DAYS, TARGETS, type Target } from '../audit/model.ts';
+import { DEFAULT_BUDGET_DAYS, type Target } from '../audit/model.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, printError, printJson } from './output.ts';
 
 interface PlanFlags {
@@ -11,7 +12,7 @@ interface PlanFlags {
   kafka: 'mirrormaker' | 'stay';
 }
 
-export function registerPlan(program: Command): void {
+export function registerPlan(program: Command, targets: TargetRegistry): void {
   program
     .command('plan')
     .description(
@@ -20,8 +21,12 @@ export function registerPlan(program: Command): void {
         'the budget, 1 when not, 2 on error.',
     )
     .argument('<file>', 'platform YAML file')
-    .requiredOption('--from <target>', `where the platform runs now: ${TARGETS.join(', ')}`, oneOf(TARGETS))
-    .requiredOption('--to <target>', `where it moves: ${TARGETS.join(', ')}`, oneOf(TARGETS))
+    .requiredOption(
+      '--from <target>',
+      `where the platform runs now: ${targets.names.join(', ')}`,
+      oneOf(targets.names),
+    )
+    .requiredOption('--to <target>', `where it moves: ${targets.names.join(', ')}`, oneOf(targets.names))
     .option('--budget-days <n>', 'person-days available', days, DEFAULT_BUDGET_DAYS)
     .option('--format <format>', 'markdown or json', oneOf(['markdown', 'json'] as const), 'markdown')
     .option(
@@ -45,6 +50,7 @@ export function registerPlan(program: Command): void {
           budgetDays: flags.budgetDays,
           audit: flags.audit,
           kafka: flags.kafka,
+          targets,
         });
         if (flags.format === 'json') printJson(plan);
         else process.stdout.write(formatPlanMarkdown(plan));

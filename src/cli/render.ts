@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TargetName } from '../platform/target-facts.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 
 interface RenderOptions {
@@ -9,14 +9,14 @@ interface RenderOptions {
   output: 'text' | 'json';
 }
 
-export function registerRender(program: Command): void {
+export function registerRender(program: Command, targets: TargetRegistry): void {
   program
     .command('render')
     .description(
       'Render a platform file for one target: kustomize-ready manifests (kubernetes/), Terraform JSON (provider/) and RUNBOOK.md. With --diff A B, show what changes between two targets.',
     )
     .argument('<file>', 'platform YAML file')
-    .option('-t, --target <target>', 'aws, azure, gcp or baremetal (default: targets.default)')
+    .option('-t, --target <target>', `${targets.names.join(', ')} (default: targets.default)`)
     .option('--out <dir>', 'folder to write into')
     .option('--diff <targets...>', 'two targets to compare, e.g. --diff aws azure')
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
@@ -34,13 +34,13 @@ export function registerRender(program: Command): void {
           import('../platform/render.ts'),
           import('../platform/write-output.ts'),
         ]);
-        const loaded = loadPlatformFile(file);
+        const loaded = loadPlatformFile(file, targets);
         if (opts.diff) {
           if (opts.diff.length !== 2)
             throw new Error('--diff takes exactly two targets, e.g. --diff aws azure');
-          const [a, b] = opts.diff.map((t) => chooseTarget(loaded, t)) as [TargetName, TargetName];
-          const left = renderPlatform(loaded, a);
-          const right = renderPlatform(loaded, b);
+          const [a, b] = opts.diff.map((t) => chooseTarget(loaded, t, targets)) as [string, string];
+          const left = renderPlatform(loaded, a, targets);
+          const right = renderPlatform(loaded, b, targets);
           const diffs = diffTrees(left.files, right.files);
           const leaked = workloadChanges(diffs);
           if (opts.output === 'json')
@@ -55,7 +55,7 @@ export function registerRender(program: Command): void {
           return;
         }
         if (!opts.out) throw new Error('--out <dir> is required (or use --diff A B)');
-        const result = renderPlatform(loaded, chooseTarget(loaded, opts.target));
+        const result = renderPlatform(loaded, chooseTarget(loaded, opts.target, targets), targets);
         const written = writeRender(result, opts.out);
         if (opts.output === 'json') printJson({ target: result.target, out: opts.out, files: written });
         else

@@ -2,6 +2,7 @@
  * `datapipe import` on the fixture platforms: the draft says what the manifests say, marks what
  * they do not, validates, and renders for every other target (the round trip into datapipe).
  */
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { platformDir } from '../audit/fixture-platforms.ts';
+import { builtinTargets } from '../platform/targets/builtin.ts';
 import { importPlatform } from './import.ts';
 import { TODO_PREFIX } from './write-yaml.ts';
 
@@ -24,7 +26,7 @@ function datapipe(...args: string[]) {
 }
 
 describe('import aws-origin', () => {
-  const result = importPlatform([platformDir('aws-origin')]);
+  const result = importPlatform([platformDir('aws-origin')], builtinTargets);
   const p = result.platform as Record<string, unknown>;
 
   it('recognises an AWS platform and drafts a valid platform.yaml', () => {
@@ -122,7 +124,7 @@ describe('import aws-origin', () => {
 });
 
 describe('import azure-shop', () => {
-  const result = importPlatform([platformDir('azure-shop')]);
+  const result = importPlatform([platformDir('azure-shop')], builtinTargets);
   const p = result.platform as Record<string, unknown>;
 
   it('recognises Azure, reads the Helm chart and ties the role assignment to the chart workload', () => {

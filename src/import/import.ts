@@ -5,9 +5,10 @@
  */
 import { basename, resolve } from 'node:path';
 import { runAudit } from '../audit/audit.ts';
-import { TARGETS, type Target } from '../audit/model.ts';
+import type { Target } from '../audit/model.ts';
 import { CLUSTER_BACKUP_IDENTITY } from '../platform/model.ts';
 import { platformSchema } from '../platform/schema.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { inferBuckets, inferGrants } from './access.ts';
 import { dnsLabel, Notes } from './draft.ts';
 import { inferExposure, inferZone } from './exposure.ts';
@@ -29,10 +30,10 @@ export interface ImportResult {
   readonly problems: readonly string[];
 }
 
-export function importPlatform(paths: readonly string[]): ImportResult {
+export function importPlatform(paths: readonly string[], targets: TargetRegistry): ImportResult {
   const inv = readInventory(paths);
   const notes = new Notes();
-  const provider = currentProvider(paths);
+  const provider = currentProvider(paths, targets);
 
   const workloads = inferWorkloads(inv, notes);
   const zone = inferZone(inv, notes);
@@ -43,7 +44,7 @@ export function importPlatform(paths: readonly string[]): ImportResult {
   const network = inferNetwork(inv, workloads, notes);
   const identities = [...new Set(grants.map((g) => String(g['identity'])))];
   if (backup) identities.push(CLUSTER_BACKUP_IDENTITY);
-  const targets = inferTargets(inv, provider, workloads, identities, notes);
+  const targetFacts = inferTargets(inv, provider, workloads, identities, notes, targets);
 
   notes.todo(['image'], 'the datapipe runtime image that runs pipelines; no pipelines were inferred');
   notes.todo(
@@ -62,15 +63,15 @@ export function importPlatform(paths: readonly string[]): ImportResult {
     grants,
     network,
     ...(backup ? { backup } : {}),
-    targets,
+    targets: targetFacts,
   };
-  const parsed = platformSchema.safeParse(platform);
+  const parsed = platformSchema(targets).safeParse(platform);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   const header = [
     'Drafted by `datapipe import` from:',
     ...paths.map((p) => `  ${p}`),
     `The platform runs on ${provider ?? 'an unknown provider'} today. Review every TODO(datapipe import) below,`,
-    'then `datapipe render platform.yaml --target <aws|azure|gcp|baremetal> --out DIR`.',
+    `then \`datapipe render platform.yaml --target <${targets.names.join('|')}> --out DIR\`.`,
   ];
   return {
     yaml: writeDraftYaml(platform, notes.todos, header),
@@ -81,8 +82,9 @@ export function importPlatform(paths: readonly string[]): ImportResult {
   };
 }
 
-function currentProvider(paths: readonly string[]): Target | undefined {
-  const { summary } = runAudit({ paths });
-  const best = TARGETS.reduce((a, b) => (summary.byProvider[b] > summary.byProvider[a] ? b : a));
-  return summary.byProvider[best] > 0 ? best : undefined;
+function currentProvider(paths: readonly string[], targets: TargetRegistry): Target | undefined {
+  const { summary } = runAudit({ paths, targets });
+  const count = (t: Target) => summary.byProvider[t] ?? 0;
+  const best = targets.names.reduce((a, b) => (count(b) > count(a) ? b : a));
+  return count(best) > 0 ? best : undefined;
 }

@@ -3,6 +3,7 @@
  * is carried out, the totals add up, audit findings add their effort, and the exit code answers
  * "does it fit the budget?".
  */
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { runAudit } from '../audit/audit.ts';
 import { platformDir } from '../audit/fixture-platforms.ts';
 import { formatJson } from '../audit/format/json.ts';
 import { loadPlatformFile } from '../platform/load.ts';
+import { builtinTargets } from '../platform/targets/builtin.ts';
 import { formatPlanMarkdown } from './format-markdown.ts';
 import { CONTINGENCY, PHASES } from './model.ts';
 import { buildPlan } from './plan.ts';
@@ -29,8 +31,14 @@ function datapipe(...args: string[]) {
 }
 
 describe('buildPlan', () => {
-  const config = loadPlatformFile(EXAMPLE).config;
-  const plan = buildPlan({ file: EXAMPLE, from: 'aws', to: 'azure', budgetDays: 30 });
+  const config = loadPlatformFile(EXAMPLE, builtinTargets).config;
+  const plan = buildPlan({
+    targets: builtinTargets,
+    file: EXAMPLE,
+    from: 'aws',
+    to: 'azure',
+    budgetDays: 30,
+  });
 
   it('orders the steps as a move is carried out', () => {
     const phases = plan.steps.map((s) => s.phase);
@@ -83,16 +91,29 @@ describe('buildPlan', () => {
   });
 
   it('costs more to build a bare-metal cluster than a managed one', () => {
-    const bm = buildPlan({ file: EXAMPLE, from: 'aws', to: 'baremetal', budgetDays: 30 });
+    const bm = buildPlan({
+      targets: builtinTargets,
+      file: EXAMPLE,
+      from: 'aws',
+      to: 'baremetal',
+      budgetDays: 30,
+    });
     assert.ok(bm.steps[0]!.effortDays > plan.steps[0]!.effortDays);
   });
 
   it('adds the effort of audit findings, from a saved report or a fresh scan', () => {
-    const report = runAudit({ paths: [platformDir('aws-origin')], to: 'azure' });
+    const report = runAudit({ targets: builtinTargets, paths: [platformDir('aws-origin')], to: 'azure' });
     const saved = join(work, 'audit.json');
     writeFileSync(saved, formatJson(report));
     for (const source of [saved, platformDir('aws-origin')]) {
-      const withAudit = buildPlan({ file: EXAMPLE, from: 'aws', to: 'azure', budgetDays: 30, audit: source });
+      const withAudit = buildPlan({
+        targets: builtinTargets,
+        file: EXAMPLE,
+        from: 'aws',
+        to: 'azure',
+        budgetDays: 30,
+        audit: source,
+      });
       const remediate = withAudit.steps.find((s) => s.phase === 'remediate');
       assert.equal(remediate?.effortDays, report.verdict.effortDays);
       assert.ok(
@@ -102,7 +123,14 @@ describe('buildPlan', () => {
   });
 
   it('keeps Kafka in place when asked', () => {
-    const stay = buildPlan({ file: EXAMPLE, from: 'aws', to: 'gcp', budgetDays: 30, kafka: 'stay' });
+    const stay = buildPlan({
+      targets: builtinTargets,
+      file: EXAMPLE,
+      from: 'aws',
+      to: 'gcp',
+      budgetDays: 30,
+      kafka: 'stay',
+    });
     assert.ok(
       stay.steps.find((s) => s.phase === 'move-kafka')!.effortDays <
         plan.steps.find((s) => s.phase === 'move-kafka')!.effortDays,

@@ -2,16 +2,16 @@
 import { fileURLToPath } from 'node:url';
 import { loadPlatformFile } from './load.ts';
 import { type RenderResult, renderPlatform } from './render.ts';
-import { TARGET_NAMES, type TargetName } from './target-facts.ts';
+import { builtinTargets } from './targets/builtin.ts';
 
 export const EXAMPLE = fileURLToPath(new URL('../../examples/platform/platform.yaml', import.meta.url));
 
-let cache: Map<TargetName, RenderResult> | undefined;
+let cache: Map<string, RenderResult> | undefined;
 
-export function renderExample(): Map<TargetName, RenderResult> {
+export function renderExample(): Map<string, RenderResult> {
   if (!cache) {
-    const loaded = loadPlatformFile(EXAMPLE, {});
-    cache = new Map(TARGET_NAMES.map((t) => [t, renderPlatform(loaded, t)] as const));
+    const loaded = loadPlatformFile(EXAMPLE, builtinTargets, {});
+    cache = new Map(builtinTargets.names.map((t) => [t, renderPlatform(loaded, t, builtinTargets)] as const));
   }
   return cache;
 }

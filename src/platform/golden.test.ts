@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { renderExample } from './example.test-support.ts';
-import { TARGET_NAMES } from './target-facts.ts';
+import { builtinTargets } from './targets/builtin.ts';
 
 const GOLDEN = fileURLToPath(new URL('../../test/platform/golden/', import.meta.url));
 const update = process.env['UPDATE_GOLDEN'] === '1';
@@ -27,7 +27,7 @@ function filesUnder(dir: string): string[] {
 
 describe('golden files of the flagship example', () => {
   const renders = renderExample();
-  for (const target of TARGET_NAMES) {
+  for (const target of builtinTargets.names) {
     test(target, () => {
       const dir = join(GOLDEN, target);
       const files = renders.get(target)!.files;

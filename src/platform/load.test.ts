@@ -1,4 +1,5 @@
 /** Config errors in platform.yaml: reported at file:line:column with the field path, like pipeline files. */
+
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { describe, test } from 'node:test';
 import { ConfigError, ConfigErrors } from '../config/config-error.ts';
 import { loadPlatformFile } from './load.ts';
 import { chooseTarget, renderPlatform } from './render.ts';
+import { builtinTargets } from './targets/builtin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'platform-load-'));
 mkdirSync(join(dir, 'pipelines'));
@@ -59,7 +61,7 @@ function file(text: string): string {
 function problems(text: string): string[] {
   const path = file(text);
   try {
-    loadPlatformFile(path, {});
+    loadPlatformFile(path, builtinTargets, {});
   } catch (err) {
     const list = err instanceof ConfigErrors ? err.problems : err instanceof ConfigError ? [err] : [];
     if (list.length === 0) throw err;
@@ -71,9 +73,9 @@ function problems(text: string): string[] {
 describe('platform.yaml errors', () => {
   test('the base file is valid and renders for aws', () => {
     assert.deepEqual(problems(BASE), []);
-    const loaded = loadPlatformFile(file(BASE), {});
-    assert.equal(chooseTarget(loaded, undefined), 'aws');
-    assert.ok(renderPlatform(loaded, 'aws').files.size > 10);
+    const loaded = loadPlatformFile(file(BASE), builtinTargets, {});
+    assert.equal(chooseTarget(loaded, undefined, builtinTargets), 'aws');
+    assert.ok(renderPlatform(loaded, 'aws', builtinTargets).files.size > 10);
   });
 
   test('an unknown field, at its key', () => {
@@ -143,9 +145,9 @@ describe('platform.yaml errors', () => {
 
   test('rendering for a target without facts names the targets field', () => {
     const path = file(BASE);
-    const loaded = loadPlatformFile(path, {});
+    const loaded = loadPlatformFile(path, builtinTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'gcp'),
+      () => renderPlatform(loaded, 'gcp', builtinTargets),
       (err: unknown) =>
         err instanceof ConfigError &&
         err.field === 'targets.gcp' &&
@@ -167,9 +169,9 @@ describe('platform.yaml errors', () => {
     diskEncryptionSetId: /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des
     clientIds: {}
 `;
-    const loaded = loadPlatformFile(file(text), {});
+    const loaded = loadPlatformFile(file(text), builtinTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'azure'),
+      () => renderPlatform(loaded, 'azure', builtinTargets),
       (err: unknown) =>
         err instanceof ConfigError && err.field === 'targets.azure.clientIds.p' && err.location.line === 41,
     );

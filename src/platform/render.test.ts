@@ -11,7 +11,7 @@ import { renderExample } from './example.test-support.ts';
 import { ETCD_BACKUP_ROOT_REASON } from './k8s/etcd-backup.ts';
 import type { K8sObject } from './k8s/object.ts';
 import { rbacWildcards, terraformPolicyWildcards } from './policy-check.ts';
-import { TARGET_NAMES } from './target-facts.ts';
+import { builtinTargets } from './targets/builtin.ts';
 import { validateObject } from './validate.ts';
 
 const renders = renderExample();
@@ -32,7 +32,7 @@ function podSpecs(o: K8sObject): Obj[] {
 }
 
 describe('render: every target', () => {
-  for (const target of TARGET_NAMES) {
+  for (const target of builtinTargets.names) {
     describe(target, () => {
       const r = renders.get(target)!;
       const all = [...r.applied, ...r.bindings];
@@ -140,7 +140,7 @@ describe('render: across targets', () => {
   const aws = renders.get('aws')!;
 
   test('workload manifests are byte-identical for every target', () => {
-    for (const target of TARGET_NAMES) {
+    for (const target of builtinTargets.names) {
       const r = renders.get(target)!;
       const workloads = (m: ReadonlyMap<string, string>) =>
         [...m].filter(
@@ -152,8 +152,8 @@ describe('render: across targets', () => {
   });
 
   test('between any two targets only bindings, provider/ and RUNBOOK.md differ', () => {
-    for (const a of TARGET_NAMES) {
-      for (const b of TARGET_NAMES) {
+    for (const a of builtinTargets.names) {
+      for (const b of builtinTargets.names) {
         if (a === b) continue;
         const diffs = diffTrees(renders.get(a)!.files, renders.get(b)!.files);
         assert.deepEqual(workloadChanges(diffs), [], `${a} → ${b}`);

@@ -4,6 +4,7 @@
  */
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import { CATEGORIES, type Category } from './categories.ts';
 import { targetConfigMapName } from './k8s/common.ts';
 import { type K8sObject, recommendedLabels } from './k8s/object.ts';
 import { applyPatch, patchTargets } from './k8s/patch.ts';
@@ -13,8 +14,8 @@ import { rbacWildcards, terraformPolicyWildcards } from './policy-check.ts';
 import { renderRunbook } from './runbook.ts';
 import type { PlatformConfig } from './schema.ts';
 import type { TargetName } from './target-facts.ts';
-import { platformTargets } from './targets/index.ts';
-import { CATEGORIES, type Category, FactError, methodOf, type RunbookPart } from './targets/target.ts';
+import type { TargetRegistry } from './targets/descriptor.ts';
+import { FactError, methodOf, type RunbookPart } from './targets/target.ts';
 import { isEmptyDoc, TerraformBuilder, type TerraformDoc } from './terraform.ts';
 import { validateObjects } from './validate.ts';
 import { workloadObjects } from './workloads.ts';
@@ -44,13 +45,14 @@ export class PolicyWildcardError extends Error {
 export function chooseTarget(
   loaded: LoadedConfig<PlatformConfig>,
   requested: string | undefined,
+  targets: TargetRegistry,
 ): TargetName {
   const { config, yaml } = loaded;
-  const names = Object.keys(platformTargets) as TargetName[];
+  const names = targets.names;
   if (requested !== undefined) {
-    if (!names.includes(requested as TargetName))
+    if (!targets.has(requested))
       throw new Error(`--target must be one of ${names.join(', ')}, not "${requested}"`);
-    return requested as TargetName;
+    return requested;
   }
   if (config.targets.default) return config.targets.default;
   const declared = names.filter((n) => config.targets[n] !== undefined);
@@ -62,9 +64,13 @@ export function chooseTarget(
   );
 }
 
-export function renderPlatform(loaded: LoadedConfig<PlatformConfig>, targetName: TargetName): RenderResult {
+export function renderPlatform(
+  loaded: LoadedConfig<PlatformConfig>,
+  targetName: TargetName,
+  targets: TargetRegistry,
+): RenderResult {
   try {
-    return renderChecked(loaded, targetName);
+    return renderChecked(loaded, targetName, targets);
   } catch (err) {
     if (err instanceof FactError)
       throw new ConfigError(loaded.yaml.locate(err.path), formatFieldPath(err.path), err.message);
@@ -87,8 +93,13 @@ function targetConfigMap(model: PlatformModel, env: Record<string, string>): K8s
   };
 }
 
-function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetName): RenderResult {
-  const target = platformTargets[targetName];
+function renderChecked(
+  loaded: LoadedConfig<PlatformConfig>,
+  targetName: TargetName,
+  targets: TargetRegistry,
+): RenderResult {
+  const descriptor = targets.get(targetName);
+  const target = descriptor.render;
   const model = buildModel(loaded.config, loaded.baseDir, targetName, target.backupIdentity);
   const workloads = workloadObjects(model);
   const bindings: K8sObject[] = [targetConfigMap(model, target.containerEnvironment(model))];
@@ -130,6 +141,6 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
     kustomization(['../workloads', ...bindingFiles.keys()], sortedPatches.map(patchFileName)),
   );
   for (const [name, doc] of terraform) files.set(`provider/${name}`, terraformFile(doc));
-  files.set('RUNBOOK.md', renderRunbook(model, target, runbook));
+  files.set('RUNBOOK.md', renderRunbook(model, descriptor, runbook));
   return { target: targetName, files, workloads, bindings, patches, applied, terraform };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PlatformModel } from '../model.ts';
-import type { BaremetalFacts } from '../target-facts.ts';
+import type { BaremetalFacts } from '../targets/baremetal/facts.ts';
 import { type K8sObject, recommendedLabels } from './object.ts';
 
 export const ETCD_BACKUP_NAMESPACE = 'kube-system';

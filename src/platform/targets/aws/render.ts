@@ -3,14 +3,13 @@
  * EBS CSI gp3 volumes encrypted with the platform KMS key, S3 buckets with SSE-KMS, IRSA roles with
  * least-privilege inline policies, Velero to S3, and the VPC CNI's NetworkPolicy enforcement.
  */
-import { envoyProxy, usesGateway } from '../k8s/entry.ts';
-import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { identityObjects } from '../k8s/identity.ts';
-import { storageClasses } from '../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
-import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
-import type { AwsFacts } from '../target-facts.ts';
-import { tfName, tfRef } from '../terraform.ts';
+import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { externalDnsObjects } from '../../k8s/external-dns.ts';
+import { identityObjects } from '../../k8s/identity.ts';
+import { storageClasses } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../../model.ts';
+import { tfName, tfRef } from '../../terraform.ts';
 import {
   ACTIONS_WITHOUT_RESOURCE_SCOPE,
   actionsFor,
@@ -22,9 +21,10 @@ import {
   ROUTE53_ZONE_ACTIONS,
   S3_BUCKET_ACTIONS,
   S3_OBJECT_ACTIONS,
-} from './aws-iam.ts';
-import { grafanaDatasource } from './grafana-datasource.ts';
-import { factsOf, type PlatformTarget } from './target.ts';
+} from '../aws-iam.ts';
+import { grafanaDatasource } from '../grafana-datasource.ts';
+import { factsOf, type PlatformTarget } from '../target.ts';
+import type { AwsFacts } from './facts.ts';
 
 const facts = (model: PlatformModel) => factsOf<AwsFacts>(model, 'aws');
 
@@ -99,8 +99,6 @@ function identityStatements(model: PlatformModel, identity: Identity): PolicySta
 }
 
 export const awsTarget: PlatformTarget = {
-  name: 'aws',
-  title: 'AWS (EKS)',
   backupIdentity: { namespace: VELERO_NAMESPACE, serviceAccount: VELERO_SERVICE_ACCOUNT },
 
   providers(model) {

@@ -4,20 +4,20 @@
  * encryption scopes, Azure Workload Identity (user-assigned identities, federated credentials, custom
  * roles with explicit data actions), Velero to blob storage, and a NetworkPolicy-enforcing dataplane.
  */
-import { envoyProxy, usesGateway } from '../k8s/entry.ts';
-import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { identityObjects } from '../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../k8s/network-policy.ts';
-import type { K8sObject } from '../k8s/object.ts';
-import { podTemplatePatch } from '../k8s/patch.ts';
-import { storageClasses } from '../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
-import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
-import type { GrantAction } from '../schema.ts';
-import type { AzureFacts } from '../target-facts.ts';
-import { type TerraformBuilder, tfName, tfRef } from '../terraform.ts';
-import { grafanaDatasource } from './grafana-datasource.ts';
-import { FactError, factsOf, type PlatformTarget } from './target.ts';
+import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { externalDnsObjects } from '../../k8s/external-dns.ts';
+import { identityObjects } from '../../k8s/identity.ts';
+import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
+import type { K8sObject } from '../../k8s/object.ts';
+import { podTemplatePatch } from '../../k8s/patch.ts';
+import { storageClasses } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../../model.ts';
+import type { GrantAction } from '../../schema.ts';
+import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
+import { grafanaDatasource } from '../grafana-datasource.ts';
+import { FactError, factsOf, type PlatformTarget } from '../target.ts';
+import type { AzureFacts } from './facts.ts';
 
 const facts = (model: PlatformModel) => factsOf<AzureFacts>(model, 'azure');
 const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
@@ -91,8 +91,6 @@ function clientId(model: PlatformModel, identity: Identity): string {
 }
 
 export const azureTarget: PlatformTarget = {
-  name: 'azure',
-  title: 'Azure (AKS)',
   backupIdentity: { namespace: VELERO_NAMESPACE, serviceAccount: VELERO_SERVICE_ACCOUNT },
 
   providers(model) {

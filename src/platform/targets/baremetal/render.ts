@@ -5,33 +5,33 @@
  * the pods as Secrets, an encrypted etcd snapshot CronJob, and a CNI that enforces NetworkPolicy.
  */
 
-import { targetConfigMapName } from '../k8s/common.ts';
-import { envoyProxy, usesGateway } from '../k8s/entry.ts';
+import { targetConfigMapName } from '../../k8s/common.ts';
+import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
 import {
   ETCD_BACKUP_NAMESPACE,
   ETCD_BACKUP_ROOT_REASON,
   ETCD_BACKUP_S3_SECRET,
   ETCD_BACKUP_SERVICE_ACCOUNT,
   etcdBackupObjects,
-} from '../k8s/etcd-backup.ts';
-import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { identityObjects } from '../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../k8s/network-policy.ts';
-import { type K8sObject, recommendedLabels } from '../k8s/object.ts';
-import { podTemplatePatch } from '../k8s/patch.ts';
-import { storageClasses } from '../k8s/storage-class.ts';
+} from '../../k8s/etcd-backup.ts';
+import { externalDnsObjects } from '../../k8s/external-dns.ts';
+import { identityObjects } from '../../k8s/identity.ts';
+import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
+import { type K8sObject, recommendedLabels } from '../../k8s/object.ts';
+import { podTemplatePatch } from '../../k8s/patch.ts';
+import { storageClasses } from '../../k8s/storage-class.ts';
 import {
   bucketGrants,
   CLUSTER_BACKUP_IDENTITY,
   grantedIdentities,
   type Identity,
   type PlatformModel,
-} from '../model.ts';
-import type { GrantAction } from '../schema.ts';
-import type { BaremetalFacts } from '../target-facts.ts';
-import { type TerraformBuilder, tfName, tfRef } from '../terraform.ts';
-import { actionsFor, S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS } from './aws-iam.ts';
-import { factsOf, type PlatformTarget } from './target.ts';
+} from '../../model.ts';
+import type { GrantAction } from '../../schema.ts';
+import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
+import { actionsFor, S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS } from '../aws-iam.ts';
+import { factsOf, type PlatformTarget } from '../target.ts';
+import type { BaremetalFacts } from './facts.ts';
 
 const facts = (model: PlatformModel) => factsOf<BaremetalFacts>(model, 'baremetal');
 const METALLB_NAMESPACE = 'metallb-system';
@@ -74,8 +74,6 @@ function kubernetesSecret(
 }
 
 export const baremetalTarget: PlatformTarget = {
-  name: 'baremetal',
-  title: 'Bare metal',
   backupIdentity: { namespace: ETCD_BACKUP_NAMESPACE, serviceAccount: ETCD_BACKUP_SERVICE_ACCOUNT },
 
   providers(model) {

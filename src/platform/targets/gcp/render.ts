@@ -3,18 +3,18 @@
  * Cloud DNS, PD CSI volumes with a Cloud KMS key (CMEK), GCS buckets with a default CMEK key, GKE
  * Workload Identity with custom roles listing each permission, Velero to GCS, Dataplane V2.
  */
-import { envoyProxy, usesGateway } from '../k8s/entry.ts';
-import { externalDnsObjects } from '../k8s/external-dns.ts';
-import { identityObjects } from '../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../k8s/network-policy.ts';
-import { storageClasses } from '../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
-import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
-import type { GrantAction } from '../schema.ts';
-import type { GcpFacts } from '../target-facts.ts';
-import { type TerraformBuilder, tfName, tfRef } from '../terraform.ts';
-import { grafanaDatasource } from './grafana-datasource.ts';
-import { factsOf, type PlatformTarget } from './target.ts';
+import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { externalDnsObjects } from '../../k8s/external-dns.ts';
+import { identityObjects } from '../../k8s/identity.ts';
+import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
+import { storageClasses } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../../model.ts';
+import type { GrantAction } from '../../schema.ts';
+import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
+import { grafanaDatasource } from '../grafana-datasource.ts';
+import { factsOf, type PlatformTarget } from '../target.ts';
+import type { GcpFacts } from './facts.ts';
 
 const facts = (model: PlatformModel) => factsOf<GcpFacts>(model, 'gcp');
 
@@ -73,8 +73,6 @@ function customRole(
 }
 
 export const gcpTarget: PlatformTarget = {
-  name: 'gcp',
-  title: 'Google Cloud (GKE)',
   backupIdentity: { namespace: VELERO_NAMESPACE, serviceAccount: VELERO_SERVICE_ACCOUNT },
 
   providers(model) {

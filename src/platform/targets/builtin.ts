@@ -7,5 +7,6 @@ import { azure } from './azure/index.ts';
 import { baremetal } from './baremetal/index.ts';
 import { targetRegistry } from './descriptor.ts';
 import { gcp } from './gcp/index.ts';
+import { scaleway } from './scaleway/index.ts';
 
-export const builtinTargets = targetRegistry([aws, azure, gcp, baremetal]);
+export const builtinTargets = targetRegistry([aws, azure, gcp, baremetal, scaleway]);

@@ -13,6 +13,7 @@ import { matchFile } from './match-file.ts';
 import { CATEGORY_ID, effortFor, providerIds } from './rule-schema.ts';
 
 const PROVIDER_ID = providerIds(builtinTargets);
+const TARGETS = builtinTargets.names;
 
 const files = listRuleFiles();
 
@@ -57,9 +58,22 @@ describe('rule catalogue', () => {
               entry.id.startsWith(`DP-${PROVIDER_ID[entry.provider]}-${CATEGORY_ID[entry.category]}-`),
             );
           });
-          it('costs nothing to keep on its own provider', () => {
-            if (builtinTargets.has(entry.provider)) assert.equal(effortFor(entry, entry.provider), 0);
-          });
+          if (TARGETS.includes(entry.provider)) {
+            it('costs nothing to keep on its own provider, something to move elsewhere', () => {
+              const own = entry.provider;
+              assert.equal(effortFor(entry, own), 0);
+              for (const target of TARGETS.filter((t) => t !== own))
+                assert.ok(effortFor(entry, target) > 0, `moving to ${target} is free`);
+            });
+          } else {
+            it('costs the same, and more than nothing, on every target (a component, not a cloud)', () => {
+              // A generic coupling (a retired ingress controller, flannel, self-managed etcd
+              // snapshots) has to be replaced wherever the platform goes, and no target does it for you.
+              const efforts = TARGETS.map((t) => effortFor(entry, t));
+              assert.ok(efforts[0]! > 0, `${entry.id} costs nothing to replace`);
+              assert.deepEqual(new Set(efforts).size, 1, `${entry.id}: ${efforts.join(', ')}`);
+            });
+          }
           entry.fixtures.match.forEach((fixture, i) => {
             it(`finds positive fixture ${i + 1} (${fixture.file})`, () => {
               const kind = classifyFile(fixture.file, fixture.text);

@@ -6,3 +6,8 @@ export const PLATFORMS_DIR = fileURLToPath(new URL('../../test/fixtures/platform
 export function platformDir(name: 'aws-origin' | 'azure-shop'): string {
   return `${PLATFORMS_DIR}${name}`;
 }
+
+/** Four AWS couplings in three manifests, priced by hand in its README (test/fixtures/small-aws-platform). */
+export const SMALL_AWS_PLATFORM = fileURLToPath(
+  new URL('../../test/fixtures/small-aws-platform', import.meta.url),
+);

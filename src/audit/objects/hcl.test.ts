@@ -58,9 +58,26 @@ describe('parseHcl', () => {
     assert.equal(parseHcl('resource "a" "b" {\n  x = 1\n}\nresource "aws_kms_key" "k" {}\n')[1]?.line, 4);
   });
 
-  it('survives broken input without throwing', () => {
-    assert.doesNotThrow(() => parseHcl('resource "x" {\n  a = "unterminated\n  b = [1, 2\n'));
-    assert.doesNotThrow(() => parseHcl('}}} = = {{{ "'));
+  it('survives broken input without throwing, keeping what it could read', () => {
+    assert.deepEqual(parseHcl('}}} = = {{{ "'), []);
+    const blocks = parseHcl(
+      'resource "a" "b" {\n  x = 1\n}\nresource "x" {\n  a = "unterminated\n  b = [1, 2\n',
+    );
+    assert.deepEqual(
+      blocks.map((b) => [b.labels, b.line, b.attributes.map((a) => [a.name, a.line])]),
+      [
+        [['a', 'b'], 1, [['x', 2]]],
+        [
+          ['x'],
+          4,
+          [
+            ['a', 5],
+            ['b', 6],
+          ],
+        ],
+      ],
+    );
+    assert.equal(blocks[0]!.attributes[0]!.value, '1');
   });
 });
 

@@ -9,7 +9,14 @@ import { identityObjects } from '../../k8s/identity.ts';
 import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
 import { storageClasses } from '../../k8s/storage-class.ts';
 import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
-import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../../model.ts';
+import {
+  bucketGrants,
+  CLUSTER_BACKUP_IDENTITY,
+  grantedIdentities,
+  hasGrant,
+  type Identity,
+  type PlatformModel,
+} from '../../model.ts';
 import type { GrantAction } from '../../schema.ts';
 import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
 import { grafanaDatasource } from '../grafana-datasource.ts';
@@ -55,6 +62,11 @@ export function gcpAccountId(model: PlatformModel, identity: Identity): string {
 
 function email(model: PlatformModel, identity: Identity): string {
   return `${gcpAccountId(model, identity)}@${facts(model).projectId}.iam.gserviceaccount.com`;
+}
+
+function backupServiceAccount(model: PlatformModel): { serviceAccount?: string } {
+  const identity = model.identities.find((i) => i.name === CLUSTER_BACKUP_IDENTITY);
+  return identity ? { serviceAccount: email(model, identity) } : {};
 }
 
 function customRole(
@@ -242,7 +254,12 @@ export const gcpTarget: PlatformTarget = {
   clusterState({ model }) {
     const f = facts(model);
     return {
-      objects: veleroObjects(model, 'gcp', { kmsKeyName: f.kmsKeyId }),
+      objects: veleroObjects(model, 'gcp', {
+        kmsKeyName: f.kmsKeyId,
+        // With Workload Identity the plugin needs the Google service account named in the location
+        // (velero-plugin-for-gcp README, "If using Workload Identity").
+        ...backupServiceAccount(model),
+      }),
       runbook: {
         install: [
           'GKE runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',

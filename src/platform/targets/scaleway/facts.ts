@@ -7,7 +7,9 @@ export const scalewayFactsSchema = z
     region: z
       .string()
       .regex(/^[a-z]{2}-[a-z]{3}$/, 'must be a Scaleway region such as fr-par')
-      .meta({ description: 'Region of the cluster and the Object Storage buckets (fr-par, nl-ams, pl-waw).' }),
+      .meta({
+        description: 'Region of the cluster and the Object Storage buckets (fr-par, nl-ams, pl-waw).',
+      }),
     projectId: z.string().regex(UUID, 'must be a Scaleway project id (UUID)'),
     keyManagerKeyId: z
       .string()

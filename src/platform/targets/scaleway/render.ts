@@ -190,8 +190,12 @@ export const scalewayTarget: PlatformTarget = {
         standard: { 'csi.storage.k8s.io/fstype': 'ext4' },
       }),
       runbook: {
-        install: ['Scaleway Block Storage CSI driver (`csi.scaleway.com`, installed on every Kapsule cluster).'],
-        verify: ['`kubectl get pvc -n NAMESPACE` shows every claim Bound; `scw block volume list` shows the volumes.'],
+        install: [
+          'Scaleway Block Storage CSI driver (`csi.scaleway.com`, installed on every Kapsule cluster).',
+        ],
+        verify: [
+          '`kubectl get pvc -n NAMESPACE` shows every claim Bound; `scw block volume list` shows the volumes.',
+        ],
       },
     };
   },
@@ -248,11 +252,16 @@ export const scalewayTarget: PlatformTarget = {
       };
       // Velero's AWS plugin reads a credentials file (its chart's `credentials.existingSecret`).
       if (identity.name === CLUSTER_BACKUP_IDENTITY)
-        data['cloud'] = `[default]\naws_access_key_id=\${${key}.access_key}\naws_secret_access_key=\${${key}.secret_key}\n`;
+        data['cloud'] =
+          `[default]\naws_access_key_id=\${${key}.access_key}\naws_secret_access_key=\${${key}.secret_key}\n`;
       const secret = scalewayKeySecret(identity);
       tf.resource('kubernetes_secret_v1', tfName(identity.namespace, secret), {
         metadata: [
-          { name: secret, namespace: identity.namespace, labels: { 'app.kubernetes.io/managed-by': 'datapipe' } },
+          {
+            name: secret,
+            namespace: identity.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'datapipe' },
+          },
         ],
         data,
         type: 'Opaque',

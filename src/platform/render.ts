@@ -2,11 +2,12 @@
  * `render`: neutral model → workload manifests (shared) + the target's six categories of bindings →
  * validated objects, checked policies → files. Nothing is written unless everything is valid.
  */
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { CATEGORIES, type Category } from './categories.ts';
 import { targetConfigMapName } from './k8s/common.ts';
-import { type K8sObject, recommendedLabels } from './k8s/object.ts';
+import { type K8sObject, recommendedLabels, typed } from './k8s/object.ts';
 import { applyPatch, patchTargets } from './k8s/patch.ts';
 import { filesByKind, kustomization, patchFile, patchFileName, terraformFile } from './layout.ts';
 import { buildModel, type PlatformModel } from './model.ts';
@@ -81,7 +82,7 @@ export function renderPlatform(
 function targetConfigMap(model: PlatformModel, env: Record<string, string>): K8sObject {
   const c = model.config;
   const name = targetConfigMapName(c);
-  return {
+  return typed<IConfigMap>({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
@@ -90,7 +91,7 @@ function targetConfigMap(model: PlatformModel, env: Record<string, string>): K8s
       labels: recommendedLabels({ name, instance: name, component: 'target', partOf: c.name }),
     },
     data: Object.fromEntries(Object.entries(env).sort(([a], [b]) => a.localeCompare(b))),
-  };
+  });
 }
 
 function renderChecked(

@@ -1,6 +1,11 @@
 /** Objects every workload kind shares: the Namespace, PodDisruptionBudgets, metadata. */
+
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IService } from 'kubernetes-models/v1/Service';
 import type { PlatformConfig } from '../schema.ts';
-import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels, typed } from './object.ts';
 
 export const TARGET_CONFIGMAP_SUFFIX = '-target';
 
@@ -24,7 +29,7 @@ export function targetConfigMapName(config: PlatformConfig): string {
 }
 
 export function namespace(config: PlatformConfig): K8sObject {
-  return {
+  return typed<INamespace>({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
@@ -40,17 +45,17 @@ export function namespace(config: PlatformConfig): K8sObject {
         'pod-security.kubernetes.io/enforce-version': 'latest',
       },
     },
-  };
+  });
 }
 
 /** One voluntary disruption at a time; maxUnavailable (not minAvailable) so single replicas can drain. */
 export function podDisruptionBudget(config: PlatformConfig, name: string, component: string): K8sObject {
-  return {
+  return typed<IPodDisruptionBudget>({
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: workloadMeta(config, name, component),
     spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name, config.name) } },
-  };
+  });
 }
 
 /** The Service in front of one workload's pods: one named port, either a ClusterIP or headless. */
@@ -61,7 +66,7 @@ export function workloadService(
   port: { name: string; port: number },
   kind: 'cluster-ip' | 'headless',
 ): K8sObject {
-  return {
+  return typed<IService>({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: workloadMeta(config, name, component),
@@ -70,12 +75,12 @@ export function workloadService(
       selector: selectorLabels(name, config.name),
       ports: [{ name: port.name, port: port.port, targetPort: port.name, protocol: 'TCP' }],
     },
-  };
+  });
 }
 
 export function envFromSecrets(
   secretEnv: ReadonlyArray<{ name: string; secret: string; key: string }>,
-): Record<string, unknown>[] {
+): IEnvVar[] {
   return secretEnv.map((e) => ({
     name: e.name,
     valueFrom: { secretKeyRef: { name: e.secret, key: e.key } },

@@ -4,9 +4,15 @@
  * plain Ingress per exposure. The provider's load balancer settings live in the EnvoyProxy object the
  * Gateway points to, which each target renders in its bindings: the Gateway itself never changes.
  */
+
+import type { IGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import type { IGatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import type { IListener } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Listener';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { Exposure, PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
-import { type K8sObject, recommendedLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, typed } from './object.ts';
 
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
 
@@ -31,7 +37,7 @@ function entryMeta(config: PlatformConfig, name: string, component: string): K8s
 }
 
 function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObject[] {
-  const listeners = new Map<string, Record<string, unknown>>();
+  const listeners = new Map<string, IListener>();
   for (const e of exposures) {
     listeners.set(listenerName(e), {
       name: listenerName(e),
@@ -48,7 +54,7 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
   const gatewayMeta = entryMeta(config, gatewayName(config), 'gateway');
   if (issuer) gatewayMeta.annotations = { 'cert-manager.io/cluster-issuer': issuer };
   const objects: K8sObject[] = [
-    {
+    typed<IGatewayClass>({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
       metadata: {
@@ -61,8 +67,8 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
         }),
       },
       spec: { controllerName: ENVOY_GATEWAY_CONTROLLER },
-    },
-    {
+    }),
+    typed<IGateway>({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: gatewayMeta,
@@ -73,26 +79,28 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
         },
         listeners: [...listeners.values()],
       },
-    },
+    }),
   ];
   for (const e of exposures) {
     const svc = config.workloads.services.find((s) => s.name === e.service)!;
     const routeName = `${e.service}-${listenerName(e)}`.slice(0, 63).replace(/-+$/, '');
-    objects.push({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: workloadMeta(config, routeName, 'route', e.service),
-      spec: {
-        parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
-        hostnames: [e.host],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: e.path } }],
-            backendRefs: [{ name: svc.name, port: svc.port }],
-          },
-        ],
-      },
-    });
+    objects.push(
+      typed<IHTTPRoute>({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: workloadMeta(config, routeName, 'route', e.service),
+        spec: {
+          parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
+          hostnames: [e.host],
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: e.path } }],
+              backendRefs: [{ name: svc.name, port: svc.port }],
+            },
+          ],
+        },
+      }),
+    );
     if (e.basicAuth) {
       objects.push({
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
@@ -110,7 +118,7 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
 
 function ingressObject(config: PlatformConfig, e: Exposure): K8sObject {
   const svc = config.workloads.services.find((s) => s.name === e.service)!;
-  return {
+  return typed<IIngress>({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: workloadMeta(
@@ -137,7 +145,7 @@ function ingressObject(config: PlatformConfig, e: Exposure): K8sObject {
         },
       ],
     },
-  };
+  });
 }
 
 export function entryObjects(config: PlatformConfig): K8sObject[] {

@@ -3,10 +3,12 @@
  * scripts/etcd-backup/etcd-backup.sh (shipped in a ConfigMap): `etcdctl snapshot save` → encrypt with
  * openssl (AES-256-CBC, PBKDF2) → upload to the S3 server → delete snapshots past retention.
  */
+
 import { readFileSync } from 'node:fs';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { PlatformModel } from '../model.ts';
 import type { BaremetalFacts } from '../targets/baremetal/facts.ts';
-import { type K8sObject, recommendedLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, typed } from './object.ts';
 
 export const ETCD_BACKUP_NAMESPACE = 'kube-system';
 export const ETCD_BACKUP_SERVICE_ACCOUNT = 'etcd-backup';
@@ -38,7 +40,7 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
   const pki = '/etc/etcd-pki';
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'etcd-backup.sh': etcdBackupScript() } },
-    {
+    typed<ICronJob>({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { ...meta, annotations: { 'datapipe.dev/runs-as-root': ETCD_BACKUP_ROOT_REASON } },
@@ -133,6 +135,6 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
           },
         },
       },
-    },
+    }),
   ];
 }

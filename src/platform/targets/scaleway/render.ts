@@ -60,7 +60,7 @@ function credentialed(model: PlatformModel): Identity[] {
   );
 }
 
-function application(model: PlatformModel, identity: Identity): string {
+function application(identity: Identity): string {
   return `\${scaleway_iam_application.${tfName(identity.name)}.id}`;
 }
 
@@ -78,7 +78,7 @@ function bucketPolicies(tf: TerraformBuilder, model: PlatformModel, admin: strin
     for (const identity of credentialed(model)) {
       const actions = bucketGrants(model, identity).get(bucket.name);
       if (!actions) continue;
-      const principal = { SCW: `application_id:${application(model, identity)}` };
+      const principal = { SCW: `application_id:${application(identity)}` };
       const objectActions = actionsFor(S3_OBJECT_ACTIONS, actions);
       const bucketActions = actionsFor(S3_BUCKET_ACTIONS, actions);
       if (objectActions.length > 0)
@@ -239,7 +239,7 @@ export const scalewayTarget: PlatformTarget = {
         description: `datapipe ${model.config.name} ${identity.name}`,
       });
       tf.resource('scaleway_iam_api_key', r, {
-        application_id: application(model, identity),
+        application_id: application(identity),
         default_project_id: f.projectId,
         description: `datapipe ${model.config.name} ${identity.name}`,
       });
@@ -269,7 +269,7 @@ export const scalewayTarget: PlatformTarget = {
       if (hasGrant(model, identity, 'manageRecords'))
         tf.resource('scaleway_iam_policy', tfName(identity.name, 'dns'), {
           name: `${model.config.name}-${identity.name}-dns`,
-          application_id: application(model, identity),
+          application_id: application(identity),
           rule: [{ project_ids: [f.projectId], permission_set_names: ['DomainsDNSFullAccess'] }],
         });
     }

@@ -130,6 +130,35 @@ describe('buildPlan', () => {
     assert.equal(bm.effortDays, 18.3);
   });
 
+  it('plans a move to and from Scaleway with its own commands', () => {
+    // Scaleway provisions a managed cluster like azure (2 days + 0.25 × 4 workloads), so the steps
+    // cost the same 12.25 days; its Object Storage is rclone's s3 backend with provider Scaleway
+    // (https://rclone.org/s3/#scaleway) and its DNS is changed with the scw CLI.
+    const to = buildPlan({
+      targets: builtinTargets,
+      file: EXAMPLE,
+      from: 'aws',
+      to: 'scaleway',
+      budgetDays: 30,
+    });
+    assert.deepEqual(to.blockers, []);
+    assert.equal(to.stepsEffortDays, 12.25);
+    const copy = to.steps.find((s) => s.phase === 'move-data' && s.title.startsWith('Copy 2 bucket'));
+    assert.match(copy?.notes[0] ?? '', /target = s3 \(provider Scaleway\)/);
+    const back = buildPlan({
+      targets: builtinTargets,
+      file: EXAMPLE,
+      from: 'scaleway',
+      to: 'aws',
+      budgetDays: 30,
+    });
+    const ttl = back.steps.find((s) => s.phase === 'lower-dns-ttl')!;
+    assert.ok(
+      ttl.commands.length > 0 &&
+        ttl.commands.every((c) => c.startsWith('scw dns record set shop.example.com ')),
+    );
+  });
+
   it('adds the effort of audit findings, from a saved report or a fresh scan', () => {
     // test/fixtures/small-aws-platform costs 2.63 days to move to azure (hand calculation in its
     // README and in src/audit/cli.test.ts). Steps 12.25 + remediate 2.63 = 14.88;

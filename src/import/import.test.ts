@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { platformDir } from '../audit/fixture-platforms.ts';
+import { platformDir, SMALL_SCALEWAY_PLATFORM } from '../audit/fixture-platforms.ts';
 import { builtinTargets } from '../platform/targets/builtin.ts';
 import { importPlatform } from './import.ts';
 import { TODO_PREFIX } from './write-yaml.ts';
@@ -202,5 +202,18 @@ describe('import, then render for another target', () => {
 
   it('exits 2 for a path that does not exist', () => {
     assert.equal(datapipe('import', join(work, 'nope')).code, 2);
+  });
+});
+
+describe('import small-scaleway-platform', () => {
+  // Values from the fixture's files (see its README): region nl-ams and the bucket's project id.
+  const result = importPlatform([SMALL_SCALEWAY_PLATFORM], builtinTargets);
+  const targets = (result.platform as { targets: Record<string, Record<string, unknown>> }).targets;
+
+  it('recognises Scaleway and reads its facts from the files', () => {
+    assert.equal(result.provider, 'scaleway');
+    assert.equal(targets['default'] as unknown, 'scaleway');
+    assert.equal(targets['scaleway']!['region'], 'nl-ams');
+    assert.equal(targets['scaleway']!['projectId'], '7a0c3e1d-2b4f-4c6a-9e8d-1f2a3b4c5d6e');
   });
 });

@@ -7,7 +7,7 @@
 import type { Target } from '../audit/model.ts';
 import type { ImportEvidence, TargetRegistry } from '../platform/targets/descriptor.ts';
 import type { Notes } from './draft.ts';
-import { attribute, type Inventory, type Json } from './inventory.ts';
+import { asObject, attribute, type Inventory, type Json } from './inventory.ts';
 import type { WorkloadsDraft } from './workloads.ts';
 
 /**
@@ -49,6 +49,7 @@ function importEvidence(inv: Inventory, workloads: WorkloadsDraft): ImportEviden
     text:
       JSON.stringify(inv.kube.map((o) => o.data)) +
       inv.terraform.map((r) => JSON.stringify(r.block)).join(''),
+    annotations: (o) => asObject(asObject(o.data['metadata'])['annotations']),
     attribute: (block, name) => attribute(block as Parameters<typeof attribute>[0], name),
     identityOfServiceAccount: (name) =>
       workloads.accountToWorkload.get(name) ?? (name === 'external-dns' ? 'external-dns' : undefined),

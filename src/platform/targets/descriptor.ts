@@ -20,6 +20,8 @@ export interface ImportEvidence {
   readonly terraform: readonly { readonly type: string; readonly block: unknown }[];
   /** All of the above as one JSON text, for ids and ARNs found anywhere. */
   readonly text: string;
+  /** The annotations of a Kubernetes object (empty when it has none). */
+  annotations(object: { readonly data: Record<string, unknown> }): Record<string, unknown>;
   /** A top-level string attribute of a Terraform block. */
   attribute(block: unknown, name: string): string | undefined;
   /** The workload (or platform identity) a ServiceAccount belongs to. */

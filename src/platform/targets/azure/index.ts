@@ -5,12 +5,6 @@ import { azureTarget } from './render.ts';
 
 const PLACEHOLDER_UUID = '00000000-0000-0000-0000-000000000000';
 
-function asObject(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
 export const azure: TargetDescriptor = {
   name: 'azure',
   title: 'Azure (AKS)',
@@ -29,7 +23,7 @@ export const azure: TargetDescriptor = {
       keyVaultKeyId: 'https://replace-me.vault.azure.net/keys/replace-me',
       diskEncryptionSetId: `/subscriptions/${PLACEHOLDER_UUID}/resourceGroups/replace-me/providers/Microsoft.Compute/diskEncryptionSets/replace-me`,
     },
-    observe({ text, terraform, kube, attribute, identityOfServiceAccount }) {
+    observe({ text, terraform, kube, annotations, attribute, identityOfServiceAccount }) {
       const facts: Record<string, unknown> = {};
       const des =
         /\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/"]+)\/providers\/Microsoft\.Compute\/diskEncryptionSets\/[^/"\s]+/i.exec(
@@ -49,9 +43,7 @@ export const azure: TargetDescriptor = {
       if (accountName && /^[a-z0-9]{3,24}$/.test(accountName)) facts['storageAccount'] = accountName;
       const clientIds: Record<string, unknown> = {};
       for (const sa of kube.filter((o) => o.kind === 'ServiceAccount')) {
-        const id = asObject(asObject(sa.data['metadata'])['annotations'])[
-          'azure.workload.identity/client-id'
-        ];
+        const id = annotations(sa)['azure.workload.identity/client-id'];
         const identity = identityOfServiceAccount(sa.name);
         if (typeof id === 'string' && identity) clientIds[identity] = id;
       }
@@ -60,7 +52,8 @@ export const azure: TargetDescriptor = {
     },
     // Every identity with a grant needs a client id, known only after `tofu apply` of provider/.
     complete(facts, identities) {
-      const ids = asObject(facts['clientIds']);
+      // Only observe() sets clientIds, always to an object of client ids.
+      const ids = (facts['clientIds'] ?? {}) as Record<string, unknown>;
       const missing = identities.filter((name) => !(name in ids));
       facts['clientIds'] = { ...Object.fromEntries(missing.map((name) => [name, PLACEHOLDER_UUID])), ...ids };
       return missing.length > 0

@@ -5,7 +5,6 @@
  * the pods as Secrets, an encrypted etcd snapshot CronJob, and a CNI that enforces NetworkPolicy.
  */
 
-import { targetConfigMapName } from '../../k8s/common.ts';
 import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
 import {
   ETCD_BACKUP_NAMESPACE,
@@ -18,7 +17,6 @@ import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
 import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
 import { type K8sObject, recommendedLabels } from '../../k8s/object.ts';
-import { podTemplatePatch } from '../../k8s/patch.ts';
 import { storageClasses } from '../../k8s/storage-class.ts';
 import {
   bucketGrants,
@@ -28,8 +26,9 @@ import {
   type PlatformModel,
 } from '../../model.ts';
 import type { GrantAction } from '../../schema.ts';
-import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
+import { tfName, tfRef } from '../../terraform.ts';
 import { actionsFor, S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS } from '../aws-iam.ts';
+import { keySecretPatches, kubernetesSecret } from '../key-secrets.ts';
 import { factsOf, type PlatformTarget } from '../target.ts';
 import type { BaremetalFacts } from './facts.ts';
 
@@ -58,19 +57,6 @@ function s3Policy(grants: Map<string, GrantAction[]>): string {
       statements.push({ Effect: 'Allow', Action: bucketActions, Resource: [`arn:aws:s3:::${bucket}`] });
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
-}
-
-function kubernetesSecret(
-  tf: TerraformBuilder,
-  name: string,
-  namespace: string,
-  data: Record<string, string>,
-): void {
-  tf.resource('kubernetes_secret_v1', tfName(namespace, name), {
-    metadata: [{ name, namespace, labels: { 'app.kubernetes.io/managed-by': 'datapipe' } }],
-    data,
-    type: 'Opaque',
-  });
 }
 
 export const baremetalTarget: PlatformTarget = {
@@ -294,16 +280,7 @@ export const baremetalTarget: PlatformTarget = {
       });
     }
     const names = new Set(withBuckets.map((i) => i.name));
-    const patches = workloads
-      .filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && names.has(o.metadata.name))
-      .map((o) =>
-        podTemplatePatch(o, {
-          envFrom: [
-            { configMapRef: { name: targetConfigMapName(model.config) } },
-            { secretRef: { name: `${o.metadata.name}-s3` } },
-          ],
-        }),
-      );
+    const patches = keySecretPatches(model, workloads, names, (workload) => `${workload}-s3`);
     return {
       objects: identityObjects(model),
       patches,

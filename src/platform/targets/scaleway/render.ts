@@ -1,19 +1,7 @@
-/**
- * Scaleway (Kapsule): the Envoy gateway behind a Scaleway Load Balancer made by the Kapsule cloud
- * controller, external-dns on Scaleway Domains and DNS, Block Storage volumes from the Scaleway CSI
- * driver encrypted with a Key Manager key, Object Storage buckets with default SSE-KMS and bucket
- * policies naming each identity's IAM application, Velero to Object Storage, Cilium.
- *
- * Kapsule has no workload identity federation: every identity with a grant gets an IAM application
- * and an API key, which provider/ writes into a Secret the pods read (as on bare metal).
- * Sources of every name used here: docs/decisions/0030-scaleway-target.md.
- */
-import { targetConfigMapName } from '../../k8s/common.ts';
 import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
 import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
 import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
-import { podTemplatePatch } from '../../k8s/patch.ts';
 import { storageClasses } from '../../k8s/storage-class.ts';
 import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
 import {
@@ -26,6 +14,7 @@ import {
 } from '../../model.ts';
 import { type TerraformBuilder, tfName } from '../../terraform.ts';
 import { actionsFor, S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS } from '../aws-iam.ts';
+import { keySecretPatches } from '../key-secrets.ts';
 import { factsOf, type PlatformTarget } from '../target.ts';
 import type { ScalewayFacts } from './facts.ts';
 
@@ -275,16 +264,7 @@ export const scalewayTarget: PlatformTarget = {
     }
     bucketPolicies(tf, model, f.terraformPrincipal);
     const names = new Set(identities.filter((i) => i.kind === 'workload').map((i) => i.name));
-    const patches = workloads
-      .filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && names.has(o.metadata.name))
-      .map((o) =>
-        podTemplatePatch(o, {
-          envFrom: [
-            { configMapRef: { name: targetConfigMapName(model.config) } },
-            { secretRef: { name: `${o.metadata.name}-scw` } },
-          ],
-        }),
-      );
+    const patches = keySecretPatches(model, workloads, names, (workload) => `${workload}-scw`);
     return {
       objects: identityObjects(model),
       patches,

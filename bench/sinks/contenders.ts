@@ -8,7 +8,7 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
-import type { PipelineRecord, PluginContext, Sink } from '../../src/runtime/plugin.ts';
+import type { PipelineRecord, PluginContext, Sink } from '../../src/core/plugin.ts';
 import { httpSink } from '../../src/sinks/http/index.ts';
 import { idempotencyKey } from '../../src/sinks/http/payload.ts';
 import { mongodbSink } from '../../src/sinks/mongodb/index.ts';

@@ -1,5 +1,5 @@
 /** The benchmark's input: N order-like records (~300 bytes of JSON each), the same for every contender. */
-import type { PipelineRecord } from '../../src/runtime/plugin.ts';
+import type { PipelineRecord } from '../../src/core/plugin.ts';
 
 export function benchRecords(count: number, topic = 'bench'): PipelineRecord[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -8,7 +8,7 @@
 
 import { parseArgs } from 'node:util';
 import { Consumer } from '@platformatic/kafka';
-import type { PipelineRecord } from '../../src/runtime/plugin.ts';
+import type { PipelineRecord } from '../../src/core/plugin.ts';
 
 const FIRST_TICK_MS = 20;
 

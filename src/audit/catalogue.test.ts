@@ -6,26 +6,26 @@
 import assert from 'node:assert/strict';
 import { basename, dirname, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { builtinTargets } from '../platform/targets/builtin.ts';
+import { platformTargets } from '../cli/plugins.ts';
 import { compileRule, listRuleFiles, loadCatalogue, RULES_DIR, readRuleFile } from './catalogue.ts';
 import { classifyFile } from './file-kind.ts';
 import { matchFile } from './match-file.ts';
 import { CATEGORY_ID, effortFor, providerIds } from './rule-schema.ts';
 
-const PROVIDER_ID = providerIds(builtinTargets);
-const TARGETS = builtinTargets.names;
+const PROVIDER_ID = providerIds(platformTargets);
+const TARGETS = platformTargets.names;
 
 const files = listRuleFiles();
 
 describe('rule catalogue', () => {
   it('loads, with unique ids', () => {
-    const rules = loadCatalogue(builtinTargets);
+    const rules = loadCatalogue(platformTargets);
     assert.ok(rules.length >= 60, `only ${rules.length} rules`);
     assert.equal(new Set(rules.map((r) => r.entry.id)).size, rules.length);
   });
 
   it('covers every category and every provider', () => {
-    const rules = loadCatalogue(builtinTargets);
+    const rules = loadCatalogue(platformTargets);
     for (const category of Object.keys(CATEGORY_ID)) {
       assert.ok(
         rules.some((r) => r.entry.category === category),
@@ -43,7 +43,7 @@ describe('rule catalogue', () => {
   for (const file of files) {
     const where = relative(RULES_DIR, file);
     describe(where, () => {
-      const entries = readRuleFile(file, builtinTargets);
+      const entries = readRuleFile(file, platformTargets);
       it('is named rules/<provider>/<category>.yaml', () => {
         for (const entry of entries) {
           assert.equal(basename(dirname(file)), entry.provider, `${entry.id}: provider`);

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { builtinTargets } from '../platform/targets/builtin.ts';
+import { platformTargets } from '../cli/plugins.ts';
 import { platformDir, SMALL_AWS_PLATFORM } from './fixture-platforms.ts';
 import { CATEGORIES, providersOf, SEVERITIES } from './model.ts';
 
-const PROVIDERS = providersOf(builtinTargets);
-const TARGETS = builtinTargets.names;
+const PROVIDERS = providersOf(platformTargets);
+const TARGETS = platformTargets.names;
 
 const BIN = fileURLToPath(new URL('../../bin/datapipe.js', import.meta.url));
 const AWS = platformDir('aws-origin');

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { builtinTargets } from '../platform/targets/builtin.ts';
+import { platformTargets } from '../cli/plugins.ts';
 import { runAudit } from './audit.ts';
 import { platformDir } from './fixture-platforms.ts';
 import { CATEGORIES } from './model.ts';
@@ -14,7 +14,7 @@ type Expected = [rule: string, file: string, line: number];
 
 function audit(name: 'aws-origin' | 'azure-shop', to: 'aws' | 'azure' | 'gcp' | 'baremetal') {
   const root = platformDir(name);
-  const report = runAudit({ targets: builtinTargets, paths: [root], to });
+  const report = runAudit({ targets: platformTargets, paths: [root], to });
   const found = report.findings.map((f): Expected => [f.rule, f.file.slice(root.length + 1), f.line]);
   return { report, found };
 }

@@ -73,7 +73,7 @@ function effortSchema(targets: TargetRegistry) {
   }) as unknown as z.ZodType<EffortDays>;
 }
 
-export type EffortDays = { readonly default: number } & Readonly<Record<Target, number | undefined>>;
+type EffortDays = { readonly default: number } & Readonly<Record<Target, number | undefined>>;
 
 /** What moving the first occurrence of a rule to `target` costs. */
 export function effortFor(entry: { effort: EffortDays; provider: Provider }, target: Target): number {

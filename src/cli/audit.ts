@@ -3,6 +3,7 @@ import type { AuditReport } from '../audit/audit.ts';
 import { DEFAULT_BUDGET_DAYS, SEVERITIES, type Severity, severityRank, type Target } from '../audit/model.ts';
 import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, printError, useColor } from './output.ts';
+import { VERSION } from './version.ts';
 
 const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
 type AuditFormat = (typeof FORMATS)[number];
@@ -63,7 +64,7 @@ async function render(report: AuditReport, format: AuditFormat): Promise<string>
     case 'json':
       return (await import('../audit/format/json.ts')).formatJson(report);
     case 'sarif':
-      return (await import('../audit/format/sarif.ts')).formatSarif(report);
+      return (await import('../audit/format/sarif.ts')).formatSarif(report, VERSION);
     case 'markdown':
       return (await import('../audit/format/markdown.ts')).formatMarkdown(report);
     default:
@@ -71,7 +72,7 @@ async function render(report: AuditReport, format: AuditFormat): Promise<string>
   }
 }
 
-export function exitCode(report: AuditReport, failOn: Severity | undefined): number {
+function exitCode(report: AuditReport, failOn: Severity | undefined): number {
   if (!report.verdict.fits) return EXIT.failure;
   if (failOn !== undefined && report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)))
     return EXIT.failure;

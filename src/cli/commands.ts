@@ -3,11 +3,11 @@
  * know targets receive the registry from here (the built-in targets).
  */
 import type { Command } from 'commander';
-import { builtinTargets } from '../platform/targets/builtin.ts';
 import { registerAudit } from './audit.ts';
 import { registerDlq } from './dlq.ts';
 import { registerImport } from './import.ts';
 import { registerPlan } from './plan.ts';
+import { platformTargets } from './plugins.ts';
 import { registerRender } from './render.ts';
 import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
@@ -19,9 +19,9 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerRun,
   registerSchema,
   registerVersion,
-  (program) => registerAudit(program, builtinTargets),
-  (program) => registerImport(program, builtinTargets),
-  (program) => registerPlan(program, builtinTargets),
-  (program) => registerRender(program, builtinTargets),
+  (program) => registerAudit(program, platformTargets),
+  (program) => registerImport(program, platformTargets),
+  (program) => registerPlan(program, platformTargets),
+  (program) => registerRender(program, platformTargets),
   registerDlq,
 ];

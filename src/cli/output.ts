@@ -4,7 +4,7 @@
  */
 import { ConfigError, ConfigErrors } from '../config/config-error.ts';
 import { redactSecrets } from '../config/references.ts';
-import { DatapipeError } from '../runtime/errors.ts';
+import { DatapipeError } from '../core/errors.ts';
 
 /** Documented in docs/cli.md. */
 export const EXIT = {

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BUDGET_DAYS, type Target } from '../audit/model.ts';
 import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface PlanFlags {
   from: Target;
@@ -45,6 +46,7 @@ export function registerPlan(program: Command, targets: TargetRegistry): void {
         const { formatPlanMarkdown } = await import('../plan/format-markdown.ts');
         const plan = buildPlan({
           file,
+          pipelines: pipelinePlugins,
           from: flags.from,
           to: flags.to,
           budgetDays: flags.budgetDays,

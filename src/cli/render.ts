@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface RenderOptions {
   target?: string;
@@ -34,7 +35,7 @@ export function registerRender(program: Command, targets: TargetRegistry): void 
           import('../platform/render.ts'),
           import('../platform/write-output.ts'),
         ]);
-        const loaded = loadPlatformFile(file, targets);
+        const loaded = loadPlatformFile(file, pipelinePlugins, targets);
         if (opts.diff) {
           if (opts.diff.length !== 2)
             throw new Error('--diff takes exactly two targets, e.g. --diff aws azure');

@@ -1,15 +1,18 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadPipelineFile } from '../config/pipeline.ts';
 import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { runPipeline } from '../runtime/engine.ts';
+import { pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 interface RunFlags {
   output: 'text' | 'json';
   port?: number;
+  bindings?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -19,6 +22,7 @@ export function registerRun(program: Command): void {
       'Run a pipeline until its source ends or SIGTERM/SIGINT; then flush, commit and print a summary.',
     )
     .argument('<file>', 'pipeline YAML file')
+    .option(...BINDINGS_OPTION)
     .option(
       '-o, --output <format>',
       'text or json (one JSON object on stdout at the end)',
@@ -32,9 +36,9 @@ export function registerRun(program: Command): void {
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  let loaded: ReturnType<typeof loadPipelineFile>;
+  let loaded: ReturnType<typeof loadPipeline>;
   try {
-    loaded = loadPipelineFile(file);
+    loaded = loadPipeline(file, flags);
   } catch (err) {
     return printError(err);
   }
@@ -72,6 +76,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     const summary = await runPipeline(loaded, {
       logger,
       metrics,
+      plugins: pluginLookup(pipelinePlugins),
       signal: shutdown.signal,
       onReady: () => {
         ready = true;

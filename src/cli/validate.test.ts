@@ -41,3 +41,28 @@ it('finds a broken `when` routing condition', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /p\.yaml:8:\d+: sinks\[0\]\.when: /);
 });
+
+it('reports a rule across fields of a sink (s3 without a bucket) as `file:line:col: field: reason`, and so does run, before it serves metrics', async () => {
+  const file = join(
+    import.meta.dirname,
+    '../../test/fixtures/bad-pipelines/cross-field/object-store-s3-without-bucket.yaml',
+  );
+  const checked = await run(process.execPath, [bin, 'validate', file]).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+  assert.equal(checked.code, 1);
+  assert.equal(checked.stderr.trim(), `${file}:7:5: sinks[0].bucket: \`bucket\` is required with driver s3`);
+  const ran = await run(process.execPath, [bin, 'run', file], {
+    env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json' },
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+  assert.equal(ran.code, 1, ran.stderr);
+  assert.ok(
+    ran.stderr.includes(`${file}:7:5: sinks[0].bucket: \`bucket\` is required with driver s3`),
+    ran.stderr,
+  );
+  assert.doesNotMatch(ran.stderr, /serving \/metrics/);
+});

@@ -36,7 +36,7 @@ export class ConfigErrors extends Error {
   }
 }
 
-export function formatConfigProblem(location: ConfigLocation, field: string, reason: string): string {
+function formatConfigProblem(location: ConfigLocation, field: string, reason: string): string {
   const where = location.line > 0 ? `${location.file}:${location.line}:${location.column}` : location.file;
   return field ? `${where}: ${field}: ${reason}` : `${where}: ${reason}`;
 }

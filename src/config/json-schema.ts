@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PipelinePlugins } from '../core/plugin.ts';
 import { pipelineSchema } from './pipeline-schema.ts';
 
 /**
@@ -6,7 +7,7 @@ import { pipelineSchema } from './pipeline-schema.ts';
  * zod leaves out the default of a field whose type transforms its input (our sizes and durations), so
  * it is put back here: the docs must show every default.
  */
-export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
+function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
@@ -21,6 +22,6 @@ export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** The JSON Schema of pipeline files, for editors. */
-export function pipelineJsonSchema(): Record<string, unknown> {
-  return configJsonSchema(pipelineSchema);
+export function pipelineJsonSchema(plugins: PipelinePlugins): Record<string, unknown> {
+  return configJsonSchema(pipelineSchema(plugins));
 }

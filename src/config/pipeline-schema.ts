@@ -1,16 +1,16 @@
 /**
- * The pipeline config language: one zod schema, composed from the registered sources and sinks.
+ * The pipeline config language: one zod schema, composed from the sources and sinks the composition
+ * root (src/cli/plugins.ts) registers and passes in.
  * It is the single source of validation, of the TypeScript types, of `datapipe schema` (JSON Schema)
  * and of docs/configuration.md.
  */
 import { z } from 'zod';
-import { sinkPlugins } from '../sinks/index.ts';
-import { sourcePlugins } from '../sources/index.ts';
+import type { BindingSpec, PipelinePlugins, SinkPlugin, SourcePlugin } from '../core/plugin.ts';
 import { byteSize, duration } from './units.ts';
 
 const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
-export const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
+const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
   description: 'How record values are decoded: json (UTF-8 JSON), string (UTF-8 text) or bytes (a Buffer).',
 });
 
@@ -68,21 +68,40 @@ export const sourceCommonFields = {
   decode: decodeSchema,
 };
 
-function sinkVariants() {
+/**
+ * The option naming a platform resource instead of the connection (`store:`, `kafka:`, `connection:`).
+ * Bindings replace it before validation (bindings.ts); it is in the schema for the docs and editors.
+ */
+function bindingField(binding: BindingSpec | undefined) {
+  if (!binding) return {};
+  const supplies = binding.fields.map((f) => `\`${f}\``).join(', ');
+  return {
+    [binding.field]: z
+      .string()
+      .optional()
+      .meta({
+        description: `Names a binding of type \`${binding.type}\` in the \`--bindings\` file, which supplies ${supplies} (docs/bindings.md).`,
+      }),
+  };
+}
+
+function sinkVariants(sinkPlugins: readonly SinkPlugin[]) {
   return sinkPlugins.map((p) =>
     z.strictObject({
       type: z.literal(p.type).meta({ description: p.description }),
       ...sinkCommonFields,
+      ...bindingField(p.binding),
       ...p.options.shape,
     }),
   );
 }
 
-function sourceVariants() {
+function sourceVariants(sourcePlugins: readonly SourcePlugin[]) {
   return sourcePlugins.map((p) =>
     z.strictObject({
       type: z.literal(p.type).meta({ description: p.description }),
       ...sourceCommonFields,
+      ...bindingField(p.binding),
       ...p.options.shape,
     }),
   );
@@ -91,10 +110,7 @@ function sourceVariants() {
 // biome-ignore lint/suspicious/noExplicitAny: the variants come from the registry
 type Variants = [z.ZodObject<any>, ...z.ZodObject<any>[]];
 
-export const sinkSchema = z.discriminatedUnion('type', sinkVariants() as Variants);
-export const sourceSchema = z.discriminatedUnion('type', sourceVariants() as Variants);
-
-export const transformSchema = z.union([
+const transformSchema = z.union([
   z.strictObject({
     filter: z.string().meta({ description: 'Keep the record only when this JSONata expression is true.' }),
   }),
@@ -115,66 +131,72 @@ export const transformSchema = z.union([
   }),
 ]);
 
-export const pipelineSchema = z
-  .strictObject({
-    name: z.string().regex(NAME, 'must be lower-case letters, digits, ".", "_" or "-"').meta({
-      description:
-        'The pipeline name: the consumer group, the dead-letter topic prefix and the metrics label.',
-    }),
-    source: sourceSchema,
-    transforms: z
-      .array(transformSchema)
-      .default([])
-      .meta({ description: 'Applied in order to every record.' }),
-    sinks: z.array(sinkSchema).min(1).meta({
-      description:
-        'Every record goes to every sink (unless routed by `when`), each with its own batching and retries.',
-    }),
-    deadLetter: sinkSchema.optional().meta({
-      description:
-        'Where records that cannot be processed go, with their provenance. Defaults to the `<name>.dlq` topic for a Kafka source, else a JSONL file in the state folder.',
-    }),
-    limits: z
-      .strictObject({
-        maxInFlightBytes: byteSize()
-          .default(64 * 1024 * 1024)
-          .meta({
-            description: 'Byte budget of all records read but not yet committed; when full, reading pauses.',
-          }),
-      })
-      .prefault({}),
-    shutdown: z
-      .strictObject({
-        gracePeriod: duration()
-          .default(30_000)
-          .meta({ description: 'On SIGTERM/SIGINT: time to flush and commit before exiting.' }),
-      })
-      .prefault({}),
-    observability: z
-      .strictObject({
-        port: z
-          .number()
-          .int()
-          .min(0)
-          .max(65535)
-          .default(9464)
-          .meta({ description: 'Port of /metrics, /healthz and /readyz; 0 picks a free port.' }),
-        host: z.string().default('0.0.0.0'),
-        enabled: z.boolean().default(true).meta({ description: 'Serve /metrics, /healthz and /readyz.' }),
-        logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-      })
-      .prefault({}),
-    stateDir: z.string().optional().meta({
-      description:
-        'Folder for checkpoints and local state; defaults to `.datapipe/<name>` next to the pipeline file.',
-    }),
-  })
-  .meta({
-    title: 'datapipe pipeline',
-    description: 'A datapipe pipeline: one source, transforms, and several sinks.',
-  });
+/** The schema of pipeline files that may name these sources and sinks. */
+export function pipelineSchema(plugins: PipelinePlugins) {
+  const sinkSchema = z.discriminatedUnion('type', sinkVariants(plugins.sinks) as Variants);
+  const sourceSchema = z.discriminatedUnion('type', sourceVariants(plugins.sources) as Variants);
+  return z
+    .strictObject({
+      name: z.string().regex(NAME, 'must be lower-case letters, digits, ".", "_" or "-"').meta({
+        description:
+          'The pipeline name: the consumer group, the dead-letter topic prefix and the metrics label.',
+      }),
+      source: sourceSchema,
+      transforms: z
+        .array(transformSchema)
+        .default([])
+        .meta({ description: 'Applied in order to every record.' }),
+      sinks: z.array(sinkSchema).min(1).meta({
+        description:
+          'Every record goes to every sink (unless routed by `when`), each with its own batching and retries.',
+      }),
+      deadLetter: sinkSchema.optional().meta({
+        description:
+          'Where records that cannot be processed go, with their provenance. Defaults to the `<name>.dlq` topic for a Kafka source, else a JSONL file in the state folder.',
+      }),
+      limits: z
+        .strictObject({
+          maxInFlightBytes: byteSize()
+            .default(64 * 1024 * 1024)
+            .meta({
+              description:
+                'Byte budget of all records read but not yet committed; when full, reading pauses.',
+            }),
+        })
+        .prefault({}),
+      shutdown: z
+        .strictObject({
+          gracePeriod: duration()
+            .default(30_000)
+            .meta({ description: 'On SIGTERM/SIGINT: time to flush and commit before exiting.' }),
+        })
+        .prefault({}),
+      observability: z
+        .strictObject({
+          port: z
+            .number()
+            .int()
+            .min(0)
+            .max(65535)
+            .default(9464)
+            .meta({ description: 'Port of /metrics, /healthz and /readyz; 0 picks a free port.' }),
+          host: z.string().default('0.0.0.0'),
+          enabled: z.boolean().default(true).meta({ description: 'Serve /metrics, /healthz and /readyz.' }),
+          logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        })
+        .prefault({}),
+      stateDir: z.string().optional().meta({
+        description:
+          'Folder for checkpoints and local state; defaults to `.datapipe/<name>` next to the pipeline file.',
+      }),
+    })
+    .meta({
+      title: 'datapipe pipeline',
+      description: 'A datapipe pipeline: one source, transforms, and several sinks.',
+    });
+}
 
-export type PipelineConfig = z.output<typeof pipelineSchema>;
+export type PipelineConfig = z.output<ReturnType<typeof pipelineSchema>>;
 export type SinkConfig = PipelineConfig['sinks'][number] & {
   type: string;
   name: string;

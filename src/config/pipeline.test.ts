@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { ConfigError, ConfigErrors } from './config-error.ts';
 import { loadPipelineFile } from './pipeline.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/bad-pipelines');
+/** One fixture per rule across fields that a plugin's `check` holds (docs/architecture.md). */
+const CROSS_FIELD = join(FIXTURES, 'cross-field');
 
 /** Each fixture's first line says where its error must point: `# expect: LINE:COL FIELD TEXT...`. */
 function expectation(file: string): { line: number; column: number; rest: string } {
@@ -21,17 +24,21 @@ function firstProblem(err: unknown): ConfigError {
   throw err;
 }
 
+const yamlFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, f));
+
 describe('broken pipeline configs', () => {
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'));
+  const files = [...yamlFiles(FIXTURES), ...yamlFiles(CROSS_FIELD)];
   it('has fixtures to check', () => assert.ok(files.length >= 8));
 
-  for (const name of files) {
-    it(`${name}: one line naming file, line, column and field`, () => {
-      const file = join(FIXTURES, name);
+  for (const file of files) {
+    it(`${file.slice(FIXTURES.length + 1)}: one line naming file, line, column and field`, () => {
       const want = expectation(file);
       let problem: ConfigError | undefined;
       try {
-        loadPipelineFile(file, {});
+        loadPipelineFile(file, pipelinePlugins, {});
       } catch (err) {
         problem = firstProblem(err);
       }
@@ -58,7 +65,7 @@ describe('secret references', () => {
   it('never echo the secret value in an error', () => {
     const file = join(FIXTURES, 'missing-env.yaml');
     try {
-      loadPipelineFile(file, { DATAPIPE_TEST_UNSET_TOKEN: 's3cr3t-canary' });
+      loadPipelineFile(file, pipelinePlugins, { DATAPIPE_TEST_UNSET_TOKEN: 's3cr3t-canary' });
       assert.fail('the stdout sink has no headers field, so this must be rejected');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

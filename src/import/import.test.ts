@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { platformDir, SMALL_SCALEWAY_PLATFORM } from '../audit/fixture-platforms.ts';
-import { builtinTargets } from '../platform/targets/builtin.ts';
+import { platformTargets } from '../cli/plugins.ts';
 import { importPlatform } from './import.ts';
 import { TODO_PREFIX } from './write-yaml.ts';
 
@@ -26,7 +26,7 @@ function datapipe(...args: string[]) {
 }
 
 describe('import aws-origin', () => {
-  const result = importPlatform([platformDir('aws-origin')], builtinTargets);
+  const result = importPlatform([platformDir('aws-origin')], platformTargets);
   const p = result.platform as Record<string, unknown>;
 
   it('recognises an AWS platform and drafts a valid platform.yaml', () => {
@@ -146,7 +146,7 @@ describe('import aws-origin', () => {
 });
 
 describe('import azure-shop', () => {
-  const result = importPlatform([platformDir('azure-shop')], builtinTargets);
+  const result = importPlatform([platformDir('azure-shop')], platformTargets);
   const p = result.platform as Record<string, unknown>;
 
   it('recognises Azure, reads the Helm chart and ties the role assignment to the chart workload', () => {
@@ -207,7 +207,7 @@ describe('import, then render for another target', () => {
 
 describe('import small-scaleway-platform', () => {
   // Values from the fixture's files (see its README): region nl-ams and the bucket's project id.
-  const result = importPlatform([SMALL_SCALEWAY_PLATFORM], builtinTargets);
+  const result = importPlatform([SMALL_SCALEWAY_PLATFORM], platformTargets);
   const targets = (result.platform as { targets: Record<string, Record<string, unknown>> }).targets;
 
   it('recognises Scaleway and reads its facts from the files', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveReferences } from '../config/references.ts';
-import { FatalError } from '../runtime/errors.ts';
+import { FatalError } from '../core/errors.ts';
 import { clientOptions, kafkaConnectionSchema } from './connection.ts';
 
 const ctx = { pipelineName: 'orders', baseDir: process.cwd() };

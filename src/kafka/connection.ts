@@ -9,11 +9,12 @@ import { isAbsolute, resolve } from 'node:path';
 import type { BaseOptions, SASLMechanismValue } from '@platformatic/kafka';
 import { z } from 'zod';
 import { secretValues } from '../config/references.ts';
-import { FatalError } from '../runtime/errors.ts';
+import { FatalError } from '../core/errors.ts';
+import type { BindingSpec } from '../core/plugin.ts';
 
 const BROKER = /^[^\s:/]+:\d{1,5}$/;
 
-export const tlsSchema = z
+const tlsSchema = z
   .strictObject({
     ca: z.string().min(1).optional().meta({
       description: 'PEM file of the CA that signed the broker certificates (relative to the pipeline file).',
@@ -41,7 +42,7 @@ const secretReference = z
     message: `must be a \${ENV_VAR} or \${file:path} reference, never written in the config`,
   });
 
-export const saslSchema = z
+const saslSchema = z
   .strictObject({
     mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).meta({
       description: 'SASL mechanism. PLAIN sends the password as is: use it only with TLS.',
@@ -71,6 +72,13 @@ export const kafkaConnectionFields = {
 };
 
 export const kafkaConnectionSchema = z.strictObject(kafkaConnectionFields);
+
+/** `kafka: <name>` on a Kafka source, sink or dead-letter destination names a cluster (docs/bindings.md). */
+export const kafkaBinding: BindingSpec = {
+  field: 'kafka',
+  type: 'kafka',
+  fields: Object.keys(kafkaConnectionFields),
+};
 export type KafkaConnection = z.output<typeof kafkaConnectionSchema>;
 
 /** The connection part of @platformatic/kafka's client options. */

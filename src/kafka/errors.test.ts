@@ -7,7 +7,7 @@ import {
   ProtocolError,
   UserError,
 } from '@platformatic/kafka';
-import { FatalError, RetryableError } from '../runtime/errors.ts';
+import { FatalError, RetryableError } from '../core/errors.ts';
 import { classifyKafkaError, isUnknownTopicError } from './errors.ts';
 
 describe('kafka error classification', () => {

@@ -4,13 +4,7 @@
  * else (network, timeouts, leader changes) is retryable.
  */
 import { AuthenticationError } from '@platformatic/kafka';
-import {
-  DataError,
-  type DatapipeError,
-  errorMessage,
-  FatalError,
-  RetryableError,
-} from '../runtime/errors.ts';
+import { DataError, type DatapipeError, errorMessage, FatalError, RetryableError } from '../core/errors.ts';
 
 const FATAL_API_ERRORS = new Set([
   'SASL_AUTHENTICATION_FAILED',
@@ -33,7 +27,7 @@ const DATA_API_ERRORS = new Set([
  * Every error inside `err`: itself, the errors it aggregates and its causes. The client nests the reason
  * deep (a NetworkError "connection failed" caused by an AuthenticationError caused by the broker's answer).
  */
-export function nestedErrors(err: unknown, depth = 0): Error[] {
+function nestedErrors(err: unknown, depth = 0): Error[] {
   if (!(err instanceof Error) || depth > 8) return [];
   const inner = err instanceof AggregateError ? err.errors.flatMap((e) => nestedErrors(e, depth + 1)) : [];
   return [err, ...inner, ...nestedErrors(err.cause, depth + 1)];

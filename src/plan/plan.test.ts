@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../audit/audit.ts';
 import { SMALL_AWS_PLATFORM } from '../audit/fixture-platforms.ts';
 import { formatJson } from '../audit/format/json.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { loadPlatformFile } from '../platform/load.ts';
-import { builtinTargets } from '../platform/targets/builtin.ts';
 import { formatPlanMarkdown } from './format-markdown.ts';
 import { PHASES } from './model.ts';
 import { buildPlan } from './plan.ts';
@@ -31,10 +31,11 @@ function datapipe(...args: string[]) {
 }
 
 describe('buildPlan', () => {
-  const config = loadPlatformFile(EXAMPLE, builtinTargets).config;
+  const config = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets).config;
   const plan = buildPlan({
-    targets: builtinTargets,
     file: EXAMPLE,
+    pipelines: pipelinePlugins,
+    targets: platformTargets,
     from: 'aws',
     to: 'azure',
     budgetDays: 30,
@@ -119,8 +120,9 @@ describe('buildPlan', () => {
     // provision: CLUSTER_DAYS.baremetal 5 + 0.25 × 4 workloads = 6 (3 for azure); steps 12.25 - 3 + 6 = 15.25;
     // contingency 15.25 × 0.2 = 3.05; total 18.3.
     const bm = buildPlan({
-      targets: builtinTargets,
       file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      targets: platformTargets,
       from: 'aws',
       to: 'baremetal',
       budgetDays: 30,
@@ -135,8 +137,9 @@ describe('buildPlan', () => {
     // cost the same 12.25 days; its Object Storage is rclone's s3 backend with provider Scaleway
     // (https://rclone.org/s3/#scaleway) and its DNS is changed with the scw CLI.
     const to = buildPlan({
-      targets: builtinTargets,
+      targets: platformTargets,
       file: EXAMPLE,
+      pipelines: pipelinePlugins,
       from: 'aws',
       to: 'scaleway',
       budgetDays: 30,
@@ -146,8 +149,9 @@ describe('buildPlan', () => {
     const copy = to.steps.find((s) => s.phase === 'move-data' && s.title.startsWith('Copy 2 bucket'));
     assert.match(copy?.notes[0] ?? '', /target = s3 \(provider Scaleway\)/);
     const back = buildPlan({
-      targets: builtinTargets,
+      targets: platformTargets,
       file: EXAMPLE,
+      pipelines: pipelinePlugins,
       from: 'scaleway',
       to: 'aws',
       budgetDays: 30,
@@ -163,13 +167,14 @@ describe('buildPlan', () => {
     // test/fixtures/small-aws-platform costs 2.63 days to move to azure (hand calculation in its
     // README and in src/audit/cli.test.ts). Steps 12.25 + remediate 2.63 = 14.88;
     // contingency 14.88 × 0.2 = 2.976 → 2.98; total 14.88 + 2.98 = 17.86.
-    const report = runAudit({ targets: builtinTargets, paths: [SMALL_AWS_PLATFORM], to: 'azure' });
+    const report = runAudit({ targets: platformTargets, paths: [SMALL_AWS_PLATFORM], to: 'azure' });
     const saved = join(work, 'audit.json');
     writeFileSync(saved, formatJson(report));
     for (const source of [saved, SMALL_AWS_PLATFORM]) {
       const withAudit = buildPlan({
-        targets: builtinTargets,
         file: EXAMPLE,
+        pipelines: pipelinePlugins,
+        targets: platformTargets,
         from: 'aws',
         to: 'azure',
         budgetDays: 30,
@@ -189,8 +194,9 @@ describe('buildPlan', () => {
     // Staying costs a flat 0.5 (reach the brokers from the new cluster) instead of MirrorMaker's 2.5;
     // gcp provisions like azure, so the steps are 12.25 - 2.5 + 0.5 = 10.25.
     const stay = buildPlan({
-      targets: builtinTargets,
       file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      targets: platformTargets,
       from: 'aws',
       to: 'gcp',
       budgetDays: 30,

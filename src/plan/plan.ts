@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { runAudit } from '../audit/audit.ts';
 import type { Target } from '../audit/model.ts';
+import type { PipelinePlugins } from '../core/plugin.ts';
 import { loadPlatformFile } from '../platform/load.ts';
 import { renderPlatform } from '../platform/render.ts';
 import type { TargetRegistry } from '../platform/targets/descriptor.ts';
@@ -13,6 +14,8 @@ import { planSteps } from './steps.ts';
 
 export interface PlanOptions {
   readonly file: string;
+  /** The sources and sinks the platform's pipeline files are checked against. */
+  readonly pipelines: PipelinePlugins;
   readonly from: Target;
   readonly to: Target;
   readonly budgetDays: number;
@@ -29,7 +32,7 @@ export class PlanInputError extends Error {
 export function buildPlan(options: PlanOptions): MigrationPlan {
   const { from, to } = options;
   if (from === to) throw new PlanInputError(`--from and --to are both ${from}: nothing to move`);
-  const loaded = loadPlatformFile(options.file, options.targets);
+  const loaded = loadPlatformFile(options.file, options.pipelines, options.targets);
   let render: { files: string[] } | { error: string };
   try {
     render = { files: [...renderPlatform(loaded, to, options.targets).files.keys()].sort() };

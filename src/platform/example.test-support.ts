@@ -4,9 +4,9 @@
  */
 
 import { fileURLToPath } from 'node:url';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { loadPlatformFile } from './load.ts';
 import { type RenderResult, renderPlatform } from './render.ts';
-import { builtinTargets } from './targets/builtin.ts';
 
 export const EXAMPLE = fileURLToPath(new URL('../../examples/platform/platform.yaml', import.meta.url));
 
@@ -15,8 +15,8 @@ export const GOLDEN_DIR = fileURLToPath(new URL('../../test/platform/golden/', i
 
 /** A fresh render of the example for every target: nothing shared with an earlier call. */
 export function renderExampleUncached(): Map<string, RenderResult> {
-  const loaded = loadPlatformFile(EXAMPLE, builtinTargets, {});
-  return new Map(builtinTargets.names.map((t) => [t, renderPlatform(loaded, t, builtinTargets)] as const));
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets, {});
+  return new Map(platformTargets.names.map((t) => [t, renderPlatform(loaded, t, platformTargets)] as const));
 }
 
 let cache: Map<string, RenderResult> | undefined;

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
+import { platformTargets } from '../cli/plugins.ts';
 import { GOLDEN_DIR, renderExample } from './example.test-support.ts';
-import { builtinTargets } from './targets/builtin.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -22,7 +22,7 @@ function filesUnder(dir: string): string[] {
 
 describe('golden files of the flagship example', () => {
   const renders = renderExample();
-  for (const target of builtinTargets.names) {
+  for (const target of platformTargets.names) {
     test(target, () => {
       const dir = join(GOLDEN_DIR, target);
       const files = renders.get(target)!.files;

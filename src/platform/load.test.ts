@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { ConfigError, ConfigErrors } from '../config/config-error.ts';
 import { loadPlatformFile } from './load.ts';
 import { chooseTarget, renderPlatform } from './render.ts';
-import { builtinTargets } from './targets/builtin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'platform-load-'));
 mkdirSync(join(dir, 'pipelines'));
@@ -61,7 +61,7 @@ function file(text: string): string {
 function problems(text: string): string[] {
   const path = file(text);
   try {
-    loadPlatformFile(path, builtinTargets, {});
+    loadPlatformFile(path, pipelinePlugins, platformTargets, {});
   } catch (err) {
     const list = err instanceof ConfigErrors ? err.problems : err instanceof ConfigError ? [err] : [];
     if (list.length === 0) throw err;
@@ -73,9 +73,9 @@ function problems(text: string): string[] {
 describe('platform.yaml errors', () => {
   test('the base file is valid and renders for aws', () => {
     assert.deepEqual(problems(BASE), []);
-    const loaded = loadPlatformFile(file(BASE), builtinTargets, {});
-    assert.equal(chooseTarget(loaded, undefined, builtinTargets), 'aws');
-    assert.ok(renderPlatform(loaded, 'aws', builtinTargets).files.size > 10);
+    const loaded = loadPlatformFile(file(BASE), pipelinePlugins, platformTargets, {});
+    assert.equal(chooseTarget(loaded, undefined, platformTargets), 'aws');
+    assert.ok(renderPlatform(loaded, 'aws', platformTargets).files.size > 10);
   });
 
   test('an unknown field, at its key', () => {
@@ -145,9 +145,9 @@ describe('platform.yaml errors', () => {
 
   test('rendering for a target without facts names the targets field', () => {
     const path = file(BASE);
-    const loaded = loadPlatformFile(path, builtinTargets, {});
+    const loaded = loadPlatformFile(path, pipelinePlugins, platformTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'gcp', builtinTargets),
+      () => renderPlatform(loaded, 'gcp', platformTargets),
       (err: unknown) =>
         err instanceof ConfigError &&
         err.field === 'targets.gcp' &&
@@ -169,9 +169,9 @@ describe('platform.yaml errors', () => {
     diskEncryptionSetId: /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des
     clientIds: {}
 `;
-    const loaded = loadPlatformFile(file(text), builtinTargets, {});
+    const loaded = loadPlatformFile(file(text), pipelinePlugins, platformTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'azure', builtinTargets),
+      () => renderPlatform(loaded, 'azure', platformTargets),
       (err: unknown) =>
         err instanceof ConfigError && err.field === 'targets.azure.clientIds.p' && err.location.line === 41,
     );

@@ -8,6 +8,7 @@ import { ConfigError, ConfigErrors, formatFieldPath } from '../config/config-err
 import { type LoadedConfig, loadConfigFile } from '../config/load.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
 import { readYamlFile } from '../config/yaml-file.ts';
+import type { PipelinePlugins } from '../core/plugin.ts';
 import { type GrantAction, type PlatformConfig, platformSchema } from './schema.ts';
 import type { TargetRegistry } from './targets/descriptor.ts';
 
@@ -22,13 +23,15 @@ const ACTIONS_BY_RESOURCE: Record<string, readonly GrantAction[]> = {
   metrics: ['readMetrics'],
 };
 
+/** `pipelines`: the sources and sinks the workloads' pipeline files are checked against. */
 export function loadPlatformFile(
   file: string,
+  pipelines: PipelinePlugins,
   targets: TargetRegistry,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig<PlatformConfig> {
   const loaded = loadConfigFile(file, platformSchema(targets), env);
-  const problems = checkReferences(loaded, targets);
+  const problems = checkReferences(loaded, pipelines, targets);
   if (problems.length > 0) throw new ConfigErrors(problems);
   return loaded;
 }
@@ -49,9 +52,9 @@ function referencePaths(value: unknown, path: PropertyKey[] = [], out = new Set<
   return out;
 }
 
-function pipelineProblem(path: string): string | undefined {
+function pipelineProblem(path: string, pipelines: PipelinePlugins): string | undefined {
   try {
-    loadPipelineFile(path, UNRESOLVED_ENV);
+    loadPipelineFile(path, pipelines, UNRESOLVED_ENV);
     return undefined;
   } catch (err) {
     if (!(err instanceof ConfigError || err instanceof ConfigErrors)) throw err;
@@ -66,7 +69,11 @@ function pipelineName(path: string): unknown {
   return (readYamlFile(path).data as { name?: unknown } | null)?.name;
 }
 
-function checkReferences(loaded: LoadedConfig<PlatformConfig>, targets: TargetRegistry): ConfigError[] {
+function checkReferences(
+  loaded: LoadedConfig<PlatformConfig>,
+  pipelines: PipelinePlugins,
+  targets: TargetRegistry,
+): ConfigError[] {
   const { config: c, yaml, baseDir } = loaded;
   const problems: ConfigError[] = [];
   const report = (path: PropertyKey[], reason: string) =>
@@ -85,7 +92,7 @@ function checkReferences(loaded: LoadedConfig<PlatformConfig>, targets: TargetRe
   }
   c.workloads.pipelines.forEach((p, i) => {
     const path = resolve(baseDir, p.file);
-    const reason = existsSync(path) ? pipelineProblem(path) : 'file not found';
+    const reason = existsSync(path) ? pipelineProblem(path, pipelines) : 'file not found';
     if (reason) report(['workloads', 'pipelines', i, 'file'], reason);
     else if (pipelineName(path) !== p.name)
       report(['workloads', 'pipelines', i, 'name'], 'must equal the `name` in its pipeline file');

@@ -12,10 +12,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { platformTargets } from '../cli/plugins.ts';
 import { renderExample } from './example.test-support.ts';
 import type { K8sObject } from './k8s/object.ts';
 import type { RenderResult } from './render.ts';
-import { builtinTargets } from './targets/builtin.ts';
 
 type Path = readonly (string | number)[];
 
@@ -1153,8 +1153,8 @@ describe('rendered output agrees with the providers’ documentation', () => {
   const renders = renderExample();
 
   test('every target has a table of documented facts', () => {
-    assert.deepEqual(Object.keys(FACTS).sort(), [...builtinTargets.names].sort());
-    for (const target of builtinTargets.names) {
+    assert.deepEqual(Object.keys(FACTS).sort(), [...platformTargets.names].sort());
+    for (const target of platformTargets.names) {
       const table = FACTS[target]!;
       assert.ok(table.objects.length > 0 && table.terraform.length > 0 && table.grants.length > 0, target);
       for (const row of [...table.objects, ...table.terraform, ...table.grants])
@@ -1162,7 +1162,7 @@ describe('rendered output agrees with the providers’ documentation', () => {
     }
   });
 
-  for (const target of builtinTargets.names) {
+  for (const target of platformTargets.names) {
     describe(target, () => {
       const r = renders.get(target)!;
       const table = FACTS[target]!;

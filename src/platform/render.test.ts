@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { platformTargets } from '../cli/plugins.ts';
 import { diffTrees, workloadChanges } from './diff.ts';
 import { renderExample, renderExampleUncached } from './example.test-support.ts';
 import { ETCD_BACKUP_ROOT_REASON } from './k8s/etcd-backup.ts';
 import type { K8sObject } from './k8s/object.ts';
 import { rbacWildcards, terraformPolicyWildcards } from './policy-check.ts';
-import { builtinTargets } from './targets/builtin.ts';
 import { validateObject } from './validate.ts';
 
 const renders = renderExample();
@@ -33,7 +33,7 @@ function podSpecs(o: K8sObject): Obj[] {
 }
 
 describe('render: every target', () => {
-  for (const target of builtinTargets.names) {
+  for (const target of platformTargets.names) {
     describe(target, () => {
       const r = renders.get(target)!;
       const all = [...r.applied, ...r.bindings];
@@ -141,7 +141,7 @@ describe('render: across targets', () => {
   const aws = renders.get('aws')!;
 
   test('workload manifests are byte-identical for every target', () => {
-    for (const target of builtinTargets.names.filter((t) => t !== 'aws')) {
+    for (const target of platformTargets.names.filter((t) => t !== 'aws')) {
       const r = renders.get(target)!;
       const workloads = (m: ReadonlyMap<string, string>) =>
         [...m].filter(
@@ -153,8 +153,8 @@ describe('render: across targets', () => {
   });
 
   test('between any two targets only bindings, provider/ and RUNBOOK.md differ', () => {
-    for (const a of builtinTargets.names) {
-      for (const b of builtinTargets.names) {
+    for (const a of platformTargets.names) {
+      for (const b of platformTargets.names) {
         if (a === b) continue;
         const diffs = diffTrees(renders.get(a)!.files, renders.get(b)!.files);
         assert.deepEqual(workloadChanges(diffs), [], `${a} → ${b}`);
@@ -172,7 +172,7 @@ describe('render: across targets', () => {
     // renderExample() is cached; a second, uncached load and render must produce equal files without
     // being the same object (comparing the cache with itself could never fail).
     const again = renderExampleUncached();
-    for (const target of builtinTargets.names) {
+    for (const target of platformTargets.names) {
       const first = renders.get(target)!;
       const second = again.get(target)!;
       assert.notEqual(second, first, `${target}: a fresh render, not the cached one`);

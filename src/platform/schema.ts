@@ -3,8 +3,7 @@
  * the single source of validation and types; `targets:` (target-facts.ts) holds the provider facts.
  */
 import { z } from 'zod';
-import { targetsBaseSchema, targetsSchema } from './target-facts.ts';
-import type { TargetRegistry } from './targets/descriptor.ts';
+import { type TargetFactsSchemas, targetsBaseSchema, targetsSchema } from './target-facts.ts';
 
 /** A DNS-1123 label: what Kubernetes accepts as a name and what every provider accepts too. */
 const NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -196,7 +195,7 @@ const PLATFORM_META = {
 const platformBaseSchema = z.strictObject({ ...platformFields, targets: targetsBaseSchema });
 
 /** The schema of platform.yaml for the registered targets (their facts blocks under `targets:`). */
-export function platformSchema(targets: TargetRegistry): typeof platformBaseSchema {
+export function platformSchema(targets: TargetFactsSchemas): typeof platformBaseSchema {
   return z.strictObject({ ...platformFields, targets: targetsSchema(targets) }).meta(PLATFORM_META);
 }
 

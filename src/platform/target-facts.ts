@@ -4,7 +4,6 @@
  * from the registry and holds the few patterns several targets share.
  */
 import { z } from 'zod';
-import type { TargetRegistry } from './targets/descriptor.ts';
 
 /** A target's name; the registry says which exist. */
 export type TargetName = string;
@@ -17,11 +16,16 @@ export const secretKeyRef = z.strictObject({
   key: z.string().min(1).meta({ description: 'Key inside that Secret.' }),
 });
 
+/** What the `targets:` block needs of the registry (a TargetRegistry is one): each target's facts schema. */
+export interface TargetFactsSchemas {
+  readonly names: readonly string[];
+  readonly list: readonly { readonly name: string; readonly facts: z.ZodType }[];
+}
+
 /** The type every `targets:` block has, whatever targets are registered. */
 export const targetsBaseSchema = z.object({ default: z.string().optional() }).catchall(z.unknown());
-export type TargetsConfig = z.output<typeof targetsBaseSchema>;
 
-export function targetsSchema(targets: TargetRegistry): typeof targetsBaseSchema {
+export function targetsSchema(targets: TargetFactsSchemas): typeof targetsBaseSchema {
   const [first, ...rest] = targets.names;
   if (first === undefined) throw new Error('no targets registered');
   const schema = z

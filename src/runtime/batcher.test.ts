@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { PipelineRecord } from '../core/record.ts';
 import { type Batch, Batcher } from './batcher.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
-import type { PipelineRecord } from './record.ts';
 import { message } from './test-fakes.ts';
 
 const tracker = new OffsetTracker();

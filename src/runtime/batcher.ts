@@ -4,8 +4,9 @@
  * the engine asks for a flush. The next batch fills while one is being written; the writer is never
  * called concurrently (the Sink contract), so each partition's records reach the sink in offset order.
  */
+
+import type { PipelineRecord } from '../core/record.ts';
 import type { Ticket } from './offset-tracker.ts';
-import type { PipelineRecord } from './record.ts';
 
 export interface Batch {
   readonly records: PipelineRecord[];

@@ -4,9 +4,9 @@
  * points above the last committed one.
  */
 import type { Logger } from 'pino';
-import { classOf, errorMessage } from './errors.ts';
+import { classOf, errorMessage } from '../core/errors.ts';
+import type { SourcePosition } from '../core/record.ts';
 import type { OffsetTracker } from './offset-tracker.ts';
-import type { SourcePosition } from './record.ts';
 
 export interface CommitterOptions {
   readonly tracker: OffsetTracker;
@@ -17,12 +17,12 @@ export interface CommitterOptions {
 }
 
 export class Committer {
-  readonly #o: CommitterOptions;
+  readonly #options: CommitterOptions;
   #running: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
 
   constructor(options: CommitterOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   /**
@@ -48,7 +48,7 @@ export class Committer {
   }
 
   async #commitOnce(): Promise<void> {
-    const o = this.#o;
+    const o = this.#options;
     const positions = o.tracker.committable();
     if (positions.length === 0) return;
     try {

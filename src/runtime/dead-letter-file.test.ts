@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import type { PipelineRecord } from '../core/record.ts';
 import { deadLetterFileSink } from './dead-letter-file.ts';
-import type { PipelineRecord } from './record.ts';
 
 it('appends one JSON line per dead letter, keeping the value byte-exact', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'datapipe-dlq-file-')), 'state', 'dead-letter.jsonl');

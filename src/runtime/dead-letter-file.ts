@@ -7,8 +7,8 @@
 import { isUtf8 } from 'node:buffer';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { FatalError, RetryableError } from './errors.ts';
-import type { PipelineRecord, Sink } from './plugin.ts';
+import { FatalError, RetryableError } from '../core/errors.ts';
+import type { PipelineRecord, Sink } from '../core/plugin.ts';
 
 export const DEAD_LETTER_FILE_NAME = 'dead-letter.jsonl';
 

@@ -5,11 +5,11 @@
  * to put the record, and not committing it is the only way not to lose it.
  */
 import type { Logger } from 'pino';
+import { errorMessage, FatalError } from '../core/errors.ts';
+import type { Sink } from '../core/plugin.ts';
 import type { BatchLimits } from './batcher.ts';
 import { type DeadLetterStage, DLQ_HEADER, deadLetterRecord } from './dead-letter.ts';
-import { errorMessage, FatalError } from './errors.ts';
 import type { OffsetTracker, Ticket } from './offset-tracker.ts';
-import type { Sink } from './plugin.ts';
 import type { RetryPolicy } from './retry.ts';
 import { describeFailure } from './retry.ts';
 import { SinkRunner } from './sink-runner.ts';

@@ -4,8 +4,8 @@
  * where they came from and what failed. The record's offset is released only once that write succeeded.
  */
 import { redactSecrets } from '../config/references.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import type { Ticket } from './offset-tracker.ts';
-import type { PipelineRecord } from './record.ts';
 import { describeFailure } from './retry.ts';
 
 export const DLQ_HEADER = {

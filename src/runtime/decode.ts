@@ -4,8 +4,8 @@
  * (stage `decode`) with its original bytes, and the rest of the partition keeps flowing.
  */
 import { isUtf8 } from 'node:buffer';
-import { DataError } from './errors.ts';
-import type { PipelineRecord, SourceMessage } from './record.ts';
+import { DataError } from '../core/errors.ts';
+import type { PipelineRecord, SourceMessage } from '../core/record.ts';
 
 export type DecodeKind = 'json' | 'string' | 'bytes';
 

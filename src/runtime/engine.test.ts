@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DataError, FatalError, RetryableError } from '../core/errors.ts';
+import type { PipelineRecord, SourceContext } from '../core/plugin.ts';
 import { DLQ_HEADER } from './dead-letter.ts';
 import { runPipeline } from './engine.ts';
-import { DataError, FatalError, RetryableError } from './errors.ts';
-import type { PipelineRecord, SourceContext } from './plugin.ts';
 import { FakeSink, FakeSource, fakePipeline, fakePlugins, message, runOptions } from './test-fakes.ts';
 
 /** Waits (without asserting any duration) until `cond` holds. */

@@ -10,13 +10,13 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import { DatapipeError, errorMessage, FatalError } from '../core/errors.ts';
+import type { Source, SourceContext } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { ByteBudget } from './byte-budget.ts';
-import { DatapipeError, errorMessage, FatalError } from './errors.ts';
-import { type PluginLookup, registryPlugins } from './instances.ts';
+import type { PluginLookup } from './instances.ts';
 import type { IntakeCounters } from './intake.ts';
 import { OffsetTracker } from './offset-tracker.ts';
-import type { Source, SourceContext } from './plugin.ts';
 import { type PreparedPipeline, preparePipeline } from './prepare.ts';
 import { RetryPolicy, retrying } from './retry.ts';
 import type { RunSummary } from './run-summary.ts';
@@ -31,8 +31,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Called once the sinks are connected and the source starts. */
   readonly onReady?: () => void;
-  /** Plugin lookup; the registries by default. Tests inject in-process fakes here. */
-  readonly plugins?: PluginLookup;
+  /** Where the pipeline's plugins are found (`pluginLookup` of the composition root's registry; tests inject fakes). */
+  readonly plugins: PluginLookup;
   /** How often done offsets are committed while running; 1000 ms by default. */
   readonly commitIntervalMs?: number;
 }
@@ -44,7 +44,7 @@ export async function runPipeline(
   const prepared = await preparePipeline(loaded, {
     logger: options.logger,
     metrics: options.metrics,
-    plugins: options.plugins ?? registryPlugins,
+    plugins: options.plugins,
   });
   return new PipelineRun(prepared, options).run();
 }
@@ -53,8 +53,8 @@ export async function runPipeline(
 const COMMIT_INTERVAL_MS = 1000;
 
 class PipelineRun {
-  readonly #p: PreparedPipeline;
-  readonly #o: RunOptions;
+  readonly #prepared: PreparedPipeline;
+  readonly #options: RunOptions;
   readonly #log: Logger;
   readonly #config: PipelineConfig;
   /** Aborted when shutdown begins: the source stops reading. */
@@ -73,12 +73,12 @@ class PipelineRun {
   #onFailure: () => void = () => {};
   readonly #failed: Promise<void>;
   /** Set once the sinks are connected. */
-  #w: Wiring | undefined;
+  #wiring: Wiring | undefined;
   #lastCounted: IntakeCounters = { recordsIn: 0, filtered: 0, unrouted: 0 };
 
   constructor(prepared: PreparedPipeline, options: RunOptions) {
-    this.#p = prepared;
-    this.#o = options;
+    this.#prepared = prepared;
+    this.#options = options;
     this.#log = options.logger;
     this.#config = prepared.config;
     this.#budget = new ByteBudget(this.#config.limits.maxInFlightBytes);
@@ -90,8 +90,8 @@ class PipelineRun {
   }
 
   async run(): Promise<RunSummary> {
-    const external = this.#o.signal;
-    const metrics = this.#o.metrics;
+    const external = this.#options.signal;
+    const metrics = this.#options.metrics;
     const pipeline = metrics.pipeline;
     metrics.inFlightBudgetBytes.labels(pipeline).set(this.#budget.limit);
     // Every series exists from the start, so dashboards and alerts see zeros rather than gaps.
@@ -99,14 +99,14 @@ class PipelineRun {
     metrics.pausedPartitions.labels(pipeline).set(0);
     metrics.recordsIn.labels(pipeline).inc(0);
     metrics.recordsFiltered.labels(pipeline).inc(0);
-    for (const s of this.#p.sinks) metrics.recordsOut.labels(pipeline, s.config.name).inc(0);
+    for (const s of this.#prepared.sinks) metrics.recordsOut.labels(pipeline, s.config.name).inc(0);
     const connected = await this.#connect();
     if (!connected) {
       await this.#closeAll();
       this.#throwIfFailed();
       return this.#summary();
     }
-    this.#w = wireRun(this.#p, {
+    this.#wiring = wireRun(this.#prepared, {
       tracker: this.#tracker,
       budget: this.#budget,
       logger: this.#log,
@@ -116,12 +116,12 @@ class PipelineRun {
       fail: (err) => this.#fail(err),
       onWriteError: (err) => this.#onWriteError(err),
     });
-    const timer = setInterval(() => this.#tick(), this.#o.commitIntervalMs ?? COMMIT_INTERVAL_MS);
+    const timer = setInterval(() => this.#tick(), this.#options.commitIntervalMs ?? COMMIT_INTERVAL_MS);
     const onAbort = () => this.#beginShutdown('signal');
     external?.addEventListener('abort', onAbort, { once: true });
     if (external?.aborted) onAbort();
     try {
-      this.#o.onReady?.();
+      this.#options.onReady?.();
       const sourceRun = this.#runSource();
       const outcome = await Promise.race([
         sourceRun,
@@ -148,8 +148,11 @@ class PipelineRun {
 
   /** Connects every sink (retrying retryable errors); false when aborted before all were connected. */
   async #connect(): Promise<boolean> {
-    const signal = AbortSignal.any([this.#hardStop.signal, ...(this.#o.signal ? [this.#o.signal] : [])]);
-    const all = [...this.#p.sinks, this.#p.deadLetter];
+    const signal = AbortSignal.any([
+      this.#hardStop.signal,
+      ...(this.#options.signal ? [this.#options.signal] : []),
+    ]);
+    const all = [...this.#prepared.sinks, this.#prepared.deadLetter];
     try {
       await Promise.all(
         all.map((s) =>
@@ -177,9 +180,9 @@ class PipelineRun {
 
   /** Runs the source; resolves 'ended' when it ends by itself, or fails the run if it throws. */
   async #runSource(): Promise<'ended' | 'failed'> {
-    const source: Source = this.#p.source;
+    const source: Source = this.#prepared.source;
     const ctx: SourceContext = {
-      ...this.#p.sourceContext,
+      ...this.#prepared.sourceContext,
       signal: this.#stopping.signal,
       deliver: (messages) => this.#wired.intake.deliver(messages),
       drainPartitions: (partitions) => this.#drainPartitions(partitions),
@@ -228,7 +231,7 @@ class PipelineRun {
     this.#wired.intake.close();
     const hardStop = abortedPromise(this.#hardStop.signal);
     try {
-      await Promise.race([this.#p.source.stop(), hardStop]);
+      await Promise.race([this.#prepared.source.stop(), hardStop]);
     } catch (err) {
       this.#log.warn({ err: errorMessage(err) }, 'source stop failed');
     }
@@ -238,7 +241,7 @@ class PipelineRun {
   /** Writes everything taken; `unbounded` when no deadline applies (a bounded source ended). */
   async #flush(unbounded: boolean): Promise<void> {
     if (!unbounded) this.#startGracePeriod();
-    const external = this.#o.signal;
+    const external = this.#options.signal;
     const onAbort = () => this.#startGracePeriod();
     external?.addEventListener('abort', onAbort, { once: true });
     this.#setEager(true);
@@ -306,7 +309,7 @@ class PipelineRun {
 
   async #closeAll(): Promise<void> {
     if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-    for (const b of this.#w?.batchers ?? []) b.stop();
+    for (const b of this.#wiring?.batchers ?? []) b.stop();
     const close = async (what: string, fn: () => Promise<void>) => {
       try {
         await fn();
@@ -315,9 +318,9 @@ class PipelineRun {
       }
     };
     await Promise.all([
-      ...this.#p.sinks.map((s) => close(`sink ${s.config.name}`, () => s.sink.close())),
-      close('dead-letter sink', () => this.#p.deadLetter.sink.close()),
-      close('source', () => this.#p.source.close()),
+      ...this.#prepared.sinks.map((s) => close(`sink ${s.config.name}`, () => s.sink.close())),
+      close('dead-letter sink', () => this.#prepared.deadLetter.sink.close()),
+      close('source', () => this.#prepared.source.close()),
     ]);
   }
 
@@ -329,7 +332,7 @@ class PipelineRun {
     this.#log.error({ err: errorMessage(err), code: (err as DatapipeError).code }, 'pipeline failed');
     this.#beginShutdown('failure');
     this.#hardStop.abort(err);
-    this.#w?.intake.close();
+    this.#wiring?.intake.close();
     this.#onFailure();
   }
 
@@ -353,21 +356,21 @@ class PipelineRun {
 
   /** The parts of the run; only used once the sinks are connected. */
   get #wired(): Wiring {
-    if (this.#w === undefined) throw new Error('the run is not wired yet');
-    return this.#w;
+    if (this.#wiring === undefined) throw new Error('the run is not wired yet');
+    return this.#wiring;
   }
 
   /** Every second: commit what is done, and bring the gauges and counters up to date. */
   #tick(): void {
     this.#updateMetrics();
-    if (this.#w === undefined || this.#failure !== undefined) return;
-    this.#w.committer.commit().catch((err: unknown) => {
+    if (this.#wiring === undefined || this.#failure !== undefined) return;
+    this.#wiring.committer.commit().catch((err: unknown) => {
       if (err instanceof FatalError) this.#fail(err);
     });
   }
 
   #updateMetrics(): void {
-    const metrics = this.#o.metrics;
+    const metrics = this.#options.metrics;
     const pipeline = metrics.pipeline;
     metrics.inFlightBytes.labels(pipeline).set(this.#budget.used);
     const c = this.#counts.intake;

@@ -1,21 +1,33 @@
 /**
- * Turning config entries into plugin instances: looks the type up (in the registries, or in plugins a
- * test injects), strips the fields the engine itself handles, and builds each plugin's context.
+ * Turning config entries into plugin instances: looks the type up (in the plugins the composition root
+ * passed down, or in plugins a test injects), strips the fields the engine itself handles, and builds
+ * each plugin's context.
  */
 import type { Logger } from 'pino';
 import type { SinkConfig, SourceConfig } from '../config/pipeline-schema.ts';
+import { FatalError } from '../core/errors.ts';
+import type {
+  PipelinePlugins,
+  PluginContext,
+  Sink,
+  SinkPlugin,
+  Source,
+  SourcePlugin,
+} from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
-import { findSinkPlugin } from '../sinks/index.ts';
-import { findSourcePlugin } from '../sources/index.ts';
-import { FatalError } from './errors.ts';
-import type { PluginContext, Sink, SinkPlugin, Source, SourcePlugin } from './plugin.ts';
 
 export interface PluginLookup {
   source(type: string): SourcePlugin | undefined;
   sink(type: string): SinkPlugin | undefined;
 }
 
-export const registryPlugins: PluginLookup = { source: findSourcePlugin, sink: findSinkPlugin };
+/** Looks plugins up by their `type` in a registry. */
+export function pluginLookup(plugins: PipelinePlugins): PluginLookup {
+  return {
+    source: (type) => plugins.sources.find((p) => p.type === type),
+    sink: (type) => plugins.sinks.find((p) => p.type === type),
+  };
+}
 
 const SINK_ENGINE_FIELDS = new Set(['type', 'name', 'when', 'required', 'batch', 'retry']);
 const SOURCE_ENGINE_FIELDS = new Set(['type', 'decode']);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { PipelineRecord, SourceMessage } from '../core/record.ts';
 import { TransformChain } from '../transforms/chain.ts';
 import { ByteBudget } from './byte-budget.ts';
 import { createDecoder, messageBytes } from './decode.ts';
 import { Intake, type IntakeCounters } from './intake.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
-import type { PipelineRecord, SourceMessage } from './record.ts';
 import { Router } from './router.ts';
 import { message } from './test-fakes.ts';
 

@@ -5,12 +5,13 @@
  * reading) until commits release room. Without JSONata steps, all of this runs synchronously inside
  * `deliver`: no promise or timer per record.
  */
+
+import { type PipelineRecord, partitionKey, type SourceMessage } from '../core/record.ts';
 import type { TransformChain, TransformEvents } from '../transforms/chain.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import type { DeadLetterStage } from './dead-letter.ts';
 import { type Decoder, messageBytes } from './decode.ts';
 import type { OffsetTracker, Ticket } from './offset-tracker.ts';
-import { type PipelineRecord, partitionKey, type SourceMessage } from './record.ts';
 import type { RouteEvents, Router } from './router.ts';
 
 export interface IntakeCounters {
@@ -39,7 +40,7 @@ export interface IntakeOptions {
 const TAKEN: Promise<void> = Promise.resolve();
 
 export class Intake {
-  readonly #o: IntakeOptions;
+  readonly #options: IntakeOptions;
   readonly #copyHeaders: boolean;
   readonly #transformEvents: TransformEvents<Ticket>;
   readonly #routeEvents: RouteEvents<Ticket>;
@@ -50,7 +51,7 @@ export class Intake {
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: IntakeOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#copyHeaders = options.chain.mayMutateHeaders;
     const counters = options.counters;
     this.#transformEvents = {
@@ -71,7 +72,7 @@ export class Intake {
     if (this.#closed || messages.length === 0) return TAKEN;
     let bytes = 0;
     for (const m of messages) bytes += messageBytes(m);
-    const budget = this.#o.budget;
+    const budget = this.#options.budget;
     if (budget.hasRoom()) {
       this.#take(messages, bytes);
       return TAKEN;
@@ -86,7 +87,7 @@ export class Intake {
         resolve();
       });
     });
-    this.#o.onBlocked();
+    this.#options.onBlocked();
     return taken;
   }
 
@@ -99,17 +100,17 @@ export class Intake {
   /** Refuses further deliveries and lets waiting ones return (untaken). */
   close(): void {
     this.#closed = true;
-    this.#o.budget.releaseWaiters();
+    this.#options.budget.releaseWaiters();
   }
 
   #setPaused(n: number): void {
     this.#paused = n;
-    this.#o.onPaused(n);
+    this.#options.onPaused(n);
   }
 
   #take(messages: readonly SourceMessage[], bytes: number): void {
-    this.#o.budget.reserve(bytes);
-    this.#o.counters.recordsIn += messages.length;
+    this.#options.budget.reserve(bytes);
+    this.#options.counters.recordsIn += messages.length;
     this.#queue.push(messages as SourceMessage[]);
     this.#pump();
   }
@@ -122,7 +123,7 @@ export class Intake {
       try {
         pending = this.#process(messages);
       } catch (err) {
-        this.#o.onFatal(err);
+        this.#options.onFatal(err);
         return;
       }
       if (pending !== undefined) {
@@ -132,7 +133,7 @@ export class Intake {
             this.#busy = false;
             this.#pump();
           },
-          (err: unknown) => this.#o.onFatal(err),
+          (err: unknown) => this.#options.onFatal(err),
         );
         return;
       }
@@ -147,7 +148,7 @@ export class Intake {
 
   /** Decode → transforms → route; returns a promise only when a step had to wait. */
   #process(messages: readonly SourceMessage[]): Promise<void> | undefined {
-    const o = this.#o;
+    const o = this.#options;
     const taken: Ticket[] = new Array(messages.length);
     const records: PipelineRecord[] = [];
     const tickets: Ticket[] = [];
@@ -181,7 +182,7 @@ export class Intake {
 
   /** The intake's own hold on each ticket ends once the record is routed (or dropped). */
   #release(taken: readonly Ticket[]): void {
-    const tracker = this.#o.tracker;
+    const tracker = this.#options.tracker;
     for (const ticket of taken) tracker.release(ticket);
   }
 }

@@ -8,8 +8,8 @@
  *
  * Offsets need not be contiguous (compaction, transaction markers): only the order matters.
  */
-import { FatalError } from './errors.ts';
-import { partitionKey, type SourceMessage, type SourcePosition } from './record.ts';
+import { FatalError } from '../core/errors.ts';
+import { partitionKey, type SourceMessage, type SourcePosition } from '../core/record.ts';
 
 export class Ticket {
   /** The message as read: the dead-letter destination gets its original bytes. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import type { SinkPlugin } from '../core/plugin.ts';
 import type { PluginLookup } from './instances.ts';
-import type { SinkPlugin } from './plugin.ts';
 import { preparePipeline } from './prepare.ts';
 import { FakeSink, FakeSource, fakePipeline, fakePlugins, silentLogger } from './test-fakes.ts';
 

@@ -12,14 +12,14 @@ import {
   type SinkConfig,
   type SourceConfig,
 } from '../config/pipeline-schema.ts';
+import type { PluginContext, Sink, Source } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { compileExpression, compileTransforms, type TransformChain } from '../transforms/chain.ts';
 import { compileRecordExpression, type RecordExpression } from '../transforms/jsonata-expression.ts';
 import { DEAD_LETTER_FILE_NAME, deadLetterFileSink } from './dead-letter-file.ts';
 import { type ContextBase, createSink, createSource, type PluginLookup, pluginContext } from './instances.ts';
-import type { PluginContext, Sink, Source } from './plugin.ts';
 
-export interface PreparedSink {
+interface PreparedSink {
   readonly config: SinkConfig;
   readonly sink: Sink;
   readonly when: RecordExpression | undefined;

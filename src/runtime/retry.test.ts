@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, RetryableError } from './errors.ts';
+import { DataError, RetryableError } from '../core/errors.ts';
 import { RetriesExhaustedError, RetryPolicy, retrying } from './retry.ts';
 
 describe('RetryPolicy', () => {

@@ -4,7 +4,7 @@
  * pipelines hitting one recovering server do not retry in lockstep. A server's own advice
  * (`RetryableError.retryAfterMs`, e.g. HTTP Retry-After) wins when it asks for longer.
  */
-import { classOf, type DatapipeError, RetryableError } from './errors.ts';
+import { classOf, type DatapipeError, RetryableError } from '../core/errors.ts';
 
 export interface RetrySettings {
   /** Attempts in total before giving up; 0 tries forever. */
@@ -83,7 +83,7 @@ export async function retrying<T>(
 }
 
 /** A wait that an AbortSignal can cut short (rejecting with its reason). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

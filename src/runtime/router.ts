@@ -3,9 +3,10 @@
  * record) is true, or to every sink without one. Records are routed one after the other, so each sink
  * receives each partition's records in offset order. Without any `when`, routing is synchronous.
  */
+
+import type { PipelineRecord } from '../core/record.ts';
 import type { RecordExpression } from '../transforms/jsonata-expression.ts';
 import { isTrue } from '../transforms/jsonata-expression.ts';
-import type { PipelineRecord } from './record.ts';
 
 export interface RouteTarget<T> {
   readonly name: string;

@@ -1,5 +1,5 @@
 /** What a run did, as `datapipe run --output json` prints it. */
-import type { SourcePosition } from './record.ts';
+import type { SourcePosition } from '../core/record.ts';
 
 export interface RunSummary {
   records_in: number;

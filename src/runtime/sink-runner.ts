@@ -4,11 +4,11 @@
  * is written or dead-lettered, so the offset is not committed before; an optional sink holds nothing.
  */
 import type { Logger } from 'pino';
+import type { Sink } from '../core/plugin.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import type { RecordExpression } from '../transforms/jsonata-expression.ts';
 import { Batcher, type BatchLimits } from './batcher.ts';
 import type { OffsetTracker, Ticket } from './offset-tracker.ts';
-import type { Sink } from './plugin.ts';
-import type { PipelineRecord } from './record.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { RouteTarget } from './router.ts';
 import { SinkWriter } from './sink-writer.ts';

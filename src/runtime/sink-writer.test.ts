@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, FatalError, RetryableError } from './errors.ts';
+import { DataError, FatalError, RetryableError } from '../core/errors.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
-import type { PipelineRecord } from './record.ts';
 import { describeFailure, RetryPolicy } from './retry.ts';
 import { SinkWriter } from './sink-writer.ts';
 import { FakeSink, message, silentLogger, type WriteBehaviour } from './test-fakes.ts';

@@ -5,11 +5,11 @@
  * still land; a FatalError (or the abort of the run) is thrown to the caller.
  */
 import type { Logger } from 'pino';
+import { classOf, type DataError, errorMessage } from '../core/errors.ts';
+import type { Sink } from '../core/plugin.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import type { Batch } from './batcher.ts';
-import { classOf, type DataError, errorMessage } from './errors.ts';
 import type { Ticket } from './offset-tracker.ts';
-import type { Sink } from './plugin.ts';
-import type { PipelineRecord } from './record.ts';
 import { RetriesExhaustedError, type RetryPolicy, retrying } from './retry.ts';
 
 export interface SinkWriterOptions {
@@ -28,10 +28,10 @@ export interface SinkWriterOptions {
 }
 
 export class SinkWriter {
-  readonly #o: SinkWriterOptions;
+  readonly #options: SinkWriterOptions;
 
   constructor(options: SinkWriterOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   /** Settles every record of the batch; throws a FatalError or the abort reason. */
@@ -40,7 +40,7 @@ export class SinkWriter {
   }
 
   async #writeRange(records: PipelineRecord[], tickets: Ticket[]): Promise<void> {
-    const o = this.#o;
+    const o = this.#options;
     let attempts = 0;
     let result: Awaited<ReturnType<Sink['write']>>;
     try {
@@ -94,7 +94,7 @@ export class SinkWriter {
     failed: ReadonlyArray<{ readonly index: number; readonly error: DataError }>,
     attempts: number,
   ): void {
-    const o = this.#o;
+    const o = this.#options;
     const errors = new Map<number, DataError>();
     for (const f of failed) {
       if (Number.isInteger(f.index) && f.index >= 0 && f.index < records.length) errors.set(f.index, f.error);

@@ -7,9 +7,6 @@ import { z } from 'zod';
 import type { LoadedConfig } from '../config/load.ts';
 import { batchSchema, type PipelineConfig, retrySchema } from '../config/pipeline-schema.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
-import { PipelineMetrics } from '../observability/metrics.ts';
-import type { RunOptions } from './engine.ts';
-import type { PluginLookup } from './instances.ts';
 import type {
   PipelineRecord,
   PluginContext,
@@ -21,7 +18,10 @@ import type {
   SourceMessage,
   SourcePlugin,
   SourcePosition,
-} from './plugin.ts';
+} from '../core/plugin.ts';
+import { PipelineMetrics } from '../observability/metrics.ts';
+import type { RunOptions } from './engine.ts';
+import type { PluginLookup } from './instances.ts';
 
 export const silentLogger = pino({ level: 'silent' });
 

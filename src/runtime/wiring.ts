@@ -4,6 +4,7 @@
  * the counters and metrics. The engine then only drives the lifecycle.
  */
 import type { Logger } from 'pino';
+import type { SourcePosition } from '../core/record.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import { Committer } from './committer.ts';
@@ -12,7 +13,6 @@ import { createDecoder, type DecodeKind } from './decode.ts';
 import { Intake, type IntakeCounters } from './intake.ts';
 import type { OffsetTracker } from './offset-tracker.ts';
 import type { PreparedPipeline } from './prepare.ts';
-import type { SourcePosition } from './record.ts';
 import { RetryPolicy } from './retry.ts';
 import { Router } from './router.ts';
 import { SinkRunner } from './sink-runner.ts';

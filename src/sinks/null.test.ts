@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
-import type { PipelineRecord } from '../runtime/plugin.ts';
-import { findSinkPlugin } from './index.ts';
+import { pipelinePlugins } from '../cli/plugins.ts';
+import type { PipelineRecord } from '../core/plugin.ts';
 import { nullSink } from './null.ts';
 
 const ctx = {
@@ -26,7 +26,10 @@ function records(n: number): PipelineRecord[] {
 
 describe('null sink', () => {
   test('is registered under type "null"', () => {
-    assert.equal(findSinkPlugin('null'), nullSink);
+    assert.equal(
+      pipelinePlugins.sinks.find((p) => p.type === 'null'),
+      nullSink,
+    );
   });
 
   test('acknowledges every record of a batch (no failures)', async () => {

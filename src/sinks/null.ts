@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { duration } from '../config/units.ts';
-import type { PipelineRecord, Sink, SinkPlugin } from '../runtime/plugin.ts';
+import type { PipelineRecord, Sink, SinkPlugin } from '../core/plugin.ts';
 
 const options = z.object({
   delay: duration()

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
-import { DataError, FatalError } from '../runtime/errors.ts';
-import type { PipelineRecord, PluginContext } from '../runtime/plugin.ts';
+import { DataError, FatalError } from '../core/errors.ts';
+import type { PipelineRecord, PluginContext } from '../core/plugin.ts';
 import { sqliteSink } from './sqlite.ts';
 
 let dir: string;

@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import { DataError, FatalError, RetryableError } from '../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../runtime/plugin.ts';
+import { DataError, FatalError, RetryableError } from '../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../core/plugin.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -28,10 +28,10 @@ const options = z.object({
   }),
 });
 
-export type SqliteSinkOptions = z.output<typeof options>;
+type SqliteSinkOptions = z.output<typeof options>;
 
 /** Extracts the row identity of a record; undefined when the record has none. */
-export function rowKey(record: PipelineRecord, key: string): string | undefined {
+function rowKey(record: PipelineRecord, key: string): string | undefined {
   if (key === '$position') {
     const p = record.position;
     return `${p.topic}/${p.partition}/${p.offset}`;
@@ -54,7 +54,7 @@ function jsonOf(value: unknown): string {
   return text;
 }
 
-export class SqliteSink implements Sink {
+class SqliteSink implements Sink {
   readonly #opts: SqliteSinkOptions;
   readonly #file: string;
   #db: DatabaseSync | undefined;

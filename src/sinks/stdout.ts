@@ -1,6 +1,6 @@
 /** Writes each record as one JSON line to standard output: for trying pipelines out and for debugging. */
 import { z } from 'zod';
-import type { PipelineRecord, Sink, SinkPlugin } from '../runtime/plugin.ts';
+import type { PipelineRecord, Sink, SinkPlugin } from '../core/plugin.ts';
 
 const options = z.object({
   fields: z.enum(['value', 'record']).default('value').meta({

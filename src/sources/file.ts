@@ -15,7 +15,7 @@ import type {
   SourceMessage,
   SourcePlugin,
   SourcePosition,
-} from '../runtime/plugin.ts';
+} from '../core/plugin.ts';
 import { CheckpointFile } from './checkpoint.ts';
 
 const options = z.object({
@@ -51,7 +51,7 @@ const options = z.object({
     .meta({ description: 'Lines handed to the engine at a time.' }),
 });
 
-export type FileSourceOptions = z.output<typeof options>;
+type FileSourceOptions = z.output<typeof options>;
 
 interface FileCheckpoint {
   /** The next line to read (0-based). */
@@ -70,7 +70,7 @@ interface DeliveredChunk {
 const READ_SIZE = 1024 * 1024;
 const NEWLINE = 10;
 
-export class FileSource implements Source {
+class FileSource implements Source {
   readonly #opts: FileSourceOptions;
   readonly #file: string;
   readonly #topic: string;

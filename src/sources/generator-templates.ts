@@ -105,7 +105,7 @@ export function orderEvent(index: number, seed: number, timestamp: number): Gene
 }
 
 /** The smallest record: for benchmarks that measure the engine rather than JSON size. */
-export function sequenceEvent(index: number, _seed: number, timestamp: number): GeneratedRecord {
+function sequenceEvent(index: number, _seed: number, timestamp: number): GeneratedRecord {
   return { key: String(index), value: { seq: index, at: timestamp } };
 }
 

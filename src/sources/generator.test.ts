@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { SourceContext, SourceMessage } from '../runtime/plugin.ts';
+import type { SourceContext, SourceMessage } from '../core/plugin.ts';
 import { fakeSourceContext } from '../runtime/test-fakes.ts';
 import { generatorSource } from './generator.ts';
 

@@ -13,7 +13,7 @@ import type {
   SourceMessage,
   SourcePlugin,
   SourcePosition,
-} from '../runtime/plugin.ts';
+} from '../core/plugin.ts';
 import { CheckpointFile } from './checkpoint.ts';
 import { templates } from './generator-templates.ts';
 
@@ -59,7 +59,7 @@ const options = z.object({
     .meta({ description: 'Records handed to the engine at a time.' }),
 });
 
-export type GeneratorOptions = z.output<typeof options>;
+type GeneratorOptions = z.output<typeof options>;
 
 interface GeneratorCheckpoint {
   /** Per partition, the next offset to generate. */
@@ -69,7 +69,7 @@ interface GeneratorCheckpoint {
 /** With a rate, deliver at least this often so the output is smooth rather than bursty. */
 const RATE_TICKS_PER_SECOND = 20;
 
-export class GeneratorSource implements Source {
+class GeneratorSource implements Source {
   readonly #opts: GeneratorOptions;
   readonly #topic: string;
   readonly #checkpoint: CheckpointFile<GeneratorCheckpoint>;

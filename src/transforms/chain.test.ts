@@ -7,8 +7,8 @@ import { ConfigError } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
-import type { DataError } from '../runtime/errors.ts';
-import type { PipelineRecord } from '../runtime/record.ts';
+import type { DataError } from '../core/errors.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import { compileTransforms, type TransformChain } from './chain.ts';
 
 function record(offset: number, value: unknown, headers: Record<string, string> = {}): PipelineRecord {

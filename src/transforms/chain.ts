@@ -7,8 +7,8 @@
  */
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig, TransformConfig } from '../config/pipeline-schema.ts';
-import { DataError, FatalError } from '../runtime/errors.ts';
-import type { PipelineRecord } from '../runtime/record.ts';
+import { DataError, FatalError } from '../core/errors.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import { configProblem } from './config-problem.ts';
 import { filterStep } from './filter.ts';
 import { describeJsonataError } from './jsonata-expression.ts';
@@ -52,7 +52,7 @@ class ChainRun<T> {
   readonly #steps: readonly TransformStep[];
   readonly #events: TransformEvents<T>;
   #stepIndex = 0;
-  #i = 0;
+  #recordIndex = 0;
   #in: Tagged<T>;
   #out: Tagged<T> = { records: [], tags: [] };
 
@@ -76,40 +76,40 @@ class ChainRun<T> {
       } catch (err) {
         this.#fail(err);
       }
-      this.#i++;
+      this.#recordIndex++;
       pending = this.#advance();
     }
     return this.#in;
   }
 
-  /** Applies steps until one returns a promise (returned, with `#i` on its record) or all are done. */
+  /** Applies steps until one returns a promise (returned, with `#recordIndex` on its record) or all are done. */
   #advance(): PromiseLike<TransformResult> | undefined {
     while (this.#stepIndex < this.#steps.length) {
       const step = this.#steps[this.#stepIndex] as TransformStep;
       const records = this.#in.records;
-      while (this.#i < records.length) {
+      while (this.#recordIndex < records.length) {
         let result: TransformResult | PromiseLike<TransformResult>;
         try {
-          result = step.apply(records[this.#i] as PipelineRecord);
+          result = step.apply(records[this.#recordIndex] as PipelineRecord);
         } catch (err) {
           this.#fail(err);
-          this.#i++;
+          this.#recordIndex++;
           continue;
         }
         if (isPromiseLike(result)) return result;
         this.#collect(result);
-        this.#i++;
+        this.#recordIndex++;
       }
       this.#in = this.#out;
       this.#out = { records: [], tags: [] };
-      this.#i = 0;
+      this.#recordIndex = 0;
       this.#stepIndex++;
     }
     return undefined;
   }
 
   #collect(result: TransformResult): void {
-    const tag = this.#in.tags[this.#i] as T;
+    const tag = this.#in.tags[this.#recordIndex] as T;
     if (result === null || result === undefined) {
       this.#events.filtered(tag);
     } else if (Array.isArray(result)) {
@@ -133,7 +133,7 @@ class ChainRun<T> {
         : new DataError('DP_TRANSFORM_FAILED', `${step.label}: ${(err as Error)?.message ?? String(err)}`, {
             cause: err,
           });
-    this.#events.failed(this.#in.tags[this.#i] as T, error);
+    this.#events.failed(this.#in.tags[this.#recordIndex] as T, error);
   }
 }
 

@@ -1,5 +1,5 @@
 /** `filter: <JSONata>`: keeps a record only when the expression is true for it. */
-import type { PipelineRecord } from '../runtime/record.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import { compileRecordExpression, isTrue } from './jsonata-expression.ts';
 import type { TransformStep } from './transform.ts';
 

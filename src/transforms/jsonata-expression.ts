@@ -5,7 +5,7 @@
  * time on every evaluation.
  */
 import jsonata from 'jsonata';
-import type { PipelineRecord } from '../runtime/record.ts';
+import type { PipelineRecord } from '../core/record.ts';
 
 export type RecordExpression = (record: PipelineRecord) => Promise<unknown>;
 

@@ -1,5 +1,5 @@
 /** `map: <JSONata>`: replaces the record value with the expression's result (no match gives null). */
-import type { PipelineRecord } from '../runtime/record.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import { compileRecordExpression } from './jsonata-expression.ts';
 import type { TransformStep } from './transform.ts';
 

@@ -6,8 +6,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DataError } from '../runtime/errors.ts';
-import type { PipelineRecord } from '../runtime/record.ts';
+import { DataError } from '../core/errors.ts';
+import type { PipelineRecord } from '../core/record.ts';
 import type { TransformModule, TransformResult, TransformStep } from './transform.ts';
 
 /** Thrown when the module cannot be loaded or does not have the right shape; `message` says why. */

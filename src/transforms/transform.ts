@@ -1,5 +1,5 @@
 /** What a transform step is: one record in, zero, one or several records out (possibly asynchronously). */
-import type { PipelineRecord } from '../runtime/record.ts';
+import type { PipelineRecord } from '../core/record.ts';
 
 /** A record, several (fan-out), or null/undefined to drop the record. */
 export type TransformResult = PipelineRecord | readonly PipelineRecord[] | null | undefined;

@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { RetryableError } from '../../src/runtime/errors.ts';
+import { RetryableError } from '../../src/core/errors.ts';
 import { RetryPolicy, retrying } from '../../src/runtime/retry.ts';
 
 const execFileAsync = promisify(execFile);

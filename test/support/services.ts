@@ -27,6 +27,8 @@ const s3Port = port('DATAPIPE_S3_PORT', 19000);
 const azuritePort = port('DATAPIPE_AZURITE_PORT', 10000);
 const postgresPort = port('DATAPIPE_POSTGRES_PORT', 55432);
 const etcdPort = port('DATAPIPE_ETCD_PORT', 23790);
+const icebergPort = port('DATAPIPE_ICEBERG_PORT', 18181);
+const gcsPort = port('DATAPIPE_GCS_PORT', 19443);
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 const azuriteAccount = 'devstoreaccount1';
@@ -65,6 +67,18 @@ export const services = {
     /** trust auth on 127.0.0.1; the password (state file postgres-password) also works. */
     connectionString: `postgres://datapipe@${host}:${postgresPort}/datapipe`,
     password: (): string => readStateSecret('postgres-password'),
+  },
+  iceberg: {
+    /** Apache Iceberg REST catalog (no auth); its warehouse is s3://datapipe-iceberg/warehouse in the s3 service. */
+    uri: `http://${host}:${icebergPort}`,
+    bucket: 'datapipe-iceberg',
+    /** The venv with PyIceberg, the independent reader of the tests. */
+    python: join(cacheDir, 'pyiceberg', 'bin', 'python'),
+  },
+  gcs: {
+    /** fake-gcs-server: the GCS JSON API over plain HTTP, no auth (`auth: none` in datapipe). */
+    endpoint: `http://${host}:${gcsPort}`,
+    projectId: 'datapipe',
   },
   etcd: {
     endpoints: [`http://${host}:${etcdPort}`],

@@ -3,7 +3,6 @@
  * rules that fired as `tool.driver.rules`, each finding a result at file:line.
  */
 import { relative, sep } from 'node:path';
-import { VERSION } from '../../cli/version.ts';
 import type { AuditReport } from '../audit.ts';
 import type { Finding, Severity } from '../model.ts';
 
@@ -14,7 +13,8 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   info: 'note',
 };
 
-export function formatSarif(report: AuditReport, cwd: string = process.cwd()): string {
+/** `toolVersion`: datapipe's version, for the tool description (the CLI passes it in). */
+export function formatSarif(report: AuditReport, toolVersion: string, cwd: string = process.cwd()): string {
   const ruleIds = [...new Set(report.findings.map((f) => f.rule))].sort();
   const firstOf = new Map<string, Finding>();
   for (const f of report.findings) if (!firstOf.has(f.rule)) firstOf.set(f.rule, f);
@@ -57,7 +57,7 @@ export function formatSarif(report: AuditReport, cwd: string = process.cwd()): s
         tool: {
           driver: {
             name: 'datapipe-audit',
-            semanticVersion: VERSION,
+            semanticVersion: toolVersion,
             rules,
           },
         },

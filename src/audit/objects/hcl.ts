@@ -38,7 +38,7 @@ export function parseHcl(text: string): HclBlock[] {
 class BodyParser {
   readonly #text: string;
   readonly #tokens: readonly Token[];
-  #i = 0;
+  #tokenIndex = 0;
 
   constructor(text: string, tokens: readonly Token[]) {
     this.#text = text;
@@ -46,7 +46,7 @@ class BodyParser {
   }
 
   #peek(): Token | undefined {
-    return this.#tokens[this.#i];
+    return this.#tokens[this.#tokenIndex];
   }
 
   body(nested: boolean): { attributes: HclAttribute[]; blocks: HclBlock[] } {
@@ -55,17 +55,17 @@ class BodyParser {
     for (let tok = this.#peek(); tok !== undefined; tok = this.#peek()) {
       if (tok.type === 'punct' && tok.text === '}') {
         if (nested) return { attributes, blocks };
-        this.#i++;
+        this.#tokenIndex++;
         continue;
       }
       if (tok.type !== 'ident' && tok.type !== 'string') {
-        this.#i++;
+        this.#tokenIndex++;
         continue;
       }
-      this.#i++;
+      this.#tokenIndex++;
       const next = this.#peek();
       if (next?.type === 'punct' && (next.text === '=' || next.text === ':')) {
-        this.#i++;
+        this.#tokenIndex++;
         attributes.push({ name: tok.text, line: tok.line, value: this.#expression() });
         continue;
       }
@@ -73,13 +73,13 @@ class BodyParser {
       let t = this.#peek();
       while (t !== undefined && (t.type === 'string' || t.type === 'ident')) {
         labels.push(t.text);
-        this.#i++;
+        this.#tokenIndex++;
         t = this.#peek();
       }
       if (t?.type === 'punct' && t.text === '{') {
-        this.#i++;
+        this.#tokenIndex++;
         const inner = this.body(true);
-        if (this.#peek()?.text === '}') this.#i++;
+        if (this.#peek()?.text === '}') this.#tokenIndex++;
         blocks.push({ type: tok.text, labels, line: tok.line, ...inner });
       } else {
         this.#skipLine();
@@ -100,7 +100,7 @@ class BodyParser {
         else if (')]}'.includes(tok.text)) depth--;
       }
       last = tok;
-      this.#i++;
+      this.#tokenIndex++;
     }
     if (first === undefined || last === undefined) return '';
     if (first === last && first.type === 'string') return first.text;
@@ -108,7 +108,8 @@ class BodyParser {
   }
 
   #skipLine(): void {
-    for (let tok = this.#peek(); tok !== undefined && tok.type !== 'nl'; tok = this.#peek()) this.#i++;
+    for (let tok = this.#peek(); tok !== undefined && tok.type !== 'nl'; tok = this.#peek())
+      this.#tokenIndex++;
   }
 }
 

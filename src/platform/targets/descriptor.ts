@@ -28,7 +28,7 @@ export interface ImportEvidence {
   identityOfServiceAccount(name: string): string | undefined;
 }
 
-export interface TargetImport {
+interface TargetImport {
   /** Facts a draft gets until someone fills in the real ones (they must pass the facts schema). */
   readonly placeholders: Record<string, unknown>;
   /** Facts read from the files, when the scanned platform runs on this target. */
@@ -40,7 +40,7 @@ export interface TargetImport {
   complete?(facts: Record<string, unknown>, identities: readonly string[]): string | undefined;
 }
 
-export interface TargetPlan {
+interface TargetPlan {
   /** Person-days to stand up the cluster itself. */
   readonly clusterDays: number;
   /** What standing up the cluster means here, for the plan's notes. */

@@ -9,7 +9,6 @@
 import type { Category } from '../categories.ts';
 import type { K8sObject } from '../k8s/object.ts';
 import type { BackupIdentity, PlatformModel } from '../model.ts';
-import type { TargetName } from '../target-facts.ts';
 import type { TerraformBuilder, TerraformDoc } from '../terraform.ts';
 
 export interface RunbookPart {
@@ -67,7 +66,7 @@ export function methodOf(
 }
 
 /** The facts block of a target, or an error naming the missing field. */
-export function factsOf<T>(model: PlatformModel, name: TargetName): T {
+export function factsOf<T>(model: PlatformModel, name: string): T {
   const facts = model.config.targets[name];
   if (!facts)
     throw new FactError(['targets', name], `no facts for target "${name}": add a \`targets.${name}\` block`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError, FatalError, RetryableError } from '../../runtime/errors.ts';
+import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import { classifyFetchError, classifyResponse, parseRetryAfter } from './errors.ts';
 
 describe('http error classification', () => {

@@ -9,7 +9,7 @@ import {
   errorMessage,
   FatalError,
   RetryableError,
-} from '../../runtime/errors.ts';
+} from '../../core/errors.ts';
 
 export function classifyResponse(
   status: number,

@@ -1,5 +1,5 @@
 /** POSTs batches of records to an HTTP endpoint, with an idempotency key per batch. */
-import type { Sink, SinkPlugin } from '../../runtime/plugin.ts';
+import type { Sink, SinkPlugin } from '../../core/plugin.ts';
 import { httpOptions } from './options.ts';
 import { HttpSink } from './sink.ts';
 

@@ -1,6 +1,6 @@
 /** The request body of a batch and its idempotency key. */
 import { createHash } from 'node:crypto';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 import type { HttpOptions } from './options.ts';
 
 export interface Payload {

@@ -1,5 +1,5 @@
 /** The HTTP writer: one POST per batch through Node's fetch, with a timeout and an idempotency key. */
-import type { PipelineRecord, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import type { PipelineRecord, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import { classifyFetchError, classifyResponse } from './errors.ts';
 import type { HttpOptions } from './options.ts';
 import { encodeBatch, idempotencyKey } from './payload.ts';

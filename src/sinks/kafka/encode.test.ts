@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError } from '../../runtime/errors.ts';
+import { DataError } from '../../core/errors.ts';
 import { encodeValue } from './encode.ts';
 
 describe('kafka sink value encoding', () => {

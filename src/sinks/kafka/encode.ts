@@ -1,7 +1,7 @@
 /** Record value → Kafka bytes. A value that already is bytes is written as is, whatever the encoding. */
 
-import { DataError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import { DataError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 import type { KafkaSinkOptions } from './options.ts';
 
 export function encodeValue(value: unknown, encoding: KafkaSinkOptions['valueEncoding']): Buffer | undefined {

@@ -6,11 +6,11 @@
  */
 import { Admin, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import { DataError, errorMessage, FatalError } from '../../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import { clientOptions, type KafkaClientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, hasKafkaApiError, isUnknownTopicError } from '../../kafka/errors.ts';
 import { recordToHeaders } from '../../kafka/headers.ts';
-import { DataError, errorMessage, FatalError } from '../../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
 import { encodeKey, encodeValue } from './encode.ts';
 import type { KafkaSinkOptions } from './options.ts';
 

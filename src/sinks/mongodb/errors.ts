@@ -15,7 +15,7 @@ import {
   errorMessage,
   FatalError,
   RetryableError,
-} from '../../runtime/errors.ts';
+} from '../../core/errors.ts';
 
 /** UserNotFound, Unauthorized, AuthenticationFailed, InvalidNamespace, AtlasError (auth). */
 const FATAL_CODES = new Set([11, 13, 18, 73, 8000]);

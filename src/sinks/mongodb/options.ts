@@ -1,7 +1,8 @@
 /** The options of the `mongodb` sink: the single source of its validation, types and docs. */
 import { z } from 'zod';
 import { duration } from '../../config/units.ts';
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { OptionsProblem } from '../../core/plugin.ts';
 import { compileRecordPath } from '../shared/record-path.ts';
 
 function isKeyPath(path: string): boolean {
@@ -53,12 +54,23 @@ export const mongodbOptions = z.object({
 
 export type MongodbOptions = z.output<typeof mongodbOptions>;
 
-/** Option combinations the schema cannot express; checked when the sink is created, before connecting. */
-export function checkMongodbOptions(options: MongodbOptions, sinkName: string): void {
+/** Option combinations the schema cannot express: the sink's `check` (at load) and `checkMongodbOptions` (at create). */
+export function mongodbProblems(options: MongodbOptions): OptionsProblem[] {
   if (options.deleteOnTombstone && compileRecordPath(options.key).kind === 'position') {
-    throw new FatalError(
-      'DP_MONGODB_CONFIG',
-      `sink ${sinkName}: deleteOnTombstone needs key $key or a field path (a tombstone's position names no earlier document)`,
-    );
+    return [
+      {
+        path: ['deleteOnTombstone'],
+        reason: "needs key $key or a field path (a tombstone's position names no earlier document)",
+      },
+    ];
+  }
+  return [];
+}
+
+/** Throws the first of `mongodbProblems` as a FatalError; checked when the sink is created, before connecting. */
+export function checkMongodbOptions(options: MongodbOptions, sinkName: string): void {
+  const first = mongodbProblems(options)[0];
+  if (first !== undefined) {
+    throw new FatalError('DP_MONGODB_CONFIG', `sink ${sinkName}: ${String(first.path[0])} ${first.reason}`);
   }
 }

@@ -5,8 +5,8 @@
  * every operation is keyed by `_id`.
  */
 import { type Collection, type Document, MongoBulkWriteError, MongoClient, type WriteError } from 'mongodb';
-import { type DataError, RetryableError } from '../../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import { type DataError, RetryableError } from '../../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import { compileRecordPath, type RecordPath } from '../shared/record-path.ts';
 import { classifyMongoError, classOfWriteError, DUPLICATE_KEY, itemError } from './errors.ts';
 import type { MongodbOptions } from './options.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DataError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import { DataError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 import { compileRecordPath } from '../shared/record-path.ts';
 import { planBatch } from './write-models.ts';
 

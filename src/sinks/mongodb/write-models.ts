@@ -6,8 +6,8 @@
  * document in batch order.
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
-import { DataError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import { DataError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 import type { RecordPath } from '../shared/record-path.ts';
 import type { MongodbOptions } from './options.ts';
 

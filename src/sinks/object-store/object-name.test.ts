@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FatalError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 import { objectName, offsetsOf, parsePrefix, partitionFolder, safeSegment } from './object-name.ts';
 
 const record = (value: unknown, timestamp = Date.parse('2026-03-07T09:05:00Z')): PipelineRecord => ({

@@ -3,8 +3,8 @@
  *   {prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}
  * The prefix is a template whose parts come from each record (time parts from its timestamp, in UTC).
  */
-import { FatalError } from '../../runtime/errors.ts';
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 
 type Part = string | ((record: PipelineRecord) => string);
 
@@ -55,6 +55,17 @@ function placeholder(name: string): (record: PipelineRecord) => string {
     `object-store: unknown part {${name}} in \`prefix\`; use {yyyy} {MM} {dd} {HH} {mm} {topic} {partition} {key} or {value.field}`,
     { details: { field: 'prefix' } },
   );
+}
+
+/** Why `prefix` cannot be parsed (an unknown placeholder), or undefined when it can. */
+export function prefixProblem(template: string): string | undefined {
+  try {
+    parsePrefix(template);
+    return undefined;
+  } catch (err) {
+    if (err instanceof FatalError) return err.message.replace(/^object-store: /, '');
+    throw err;
+  }
 }
 
 export function parsePrefix(template: string): PrefixTemplate {

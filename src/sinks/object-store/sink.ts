@@ -16,8 +16,8 @@
  * See docs/decisions/0005-object-names-and-replays.md.
  */
 import type { Logger } from 'pino';
-import { DataError, FatalError, RetryableError } from '../../runtime/errors.ts';
-import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../runtime/plugin.ts';
+import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
+import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import type { ObjectStoreDriver } from './driver.ts';
 import { createDriver } from './drivers/index.ts';
 import type { ObjectFormat } from './formats/format.ts';

@@ -9,9 +9,9 @@ import {
   errorMessage,
   FatalError,
   RetryableError,
-} from '../../runtime/errors.ts';
+} from '../../core/errors.ts';
 
-export function sqlState(err: unknown): string | undefined {
+function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }

@@ -29,7 +29,7 @@ const columnSpec = z.union([
   }),
 ]);
 
-export const DEFAULT_COLUMNS = {
+const DEFAULT_COLUMNS = {
   topic: '$position.topic',
   partition: '$position.partition',
   offset: '$position.offset',

@@ -3,11 +3,12 @@
  * names, the column mapping, the ON CONFLICT target, and the DDL of `createTable`.
  */
 import { createHash } from 'node:crypto';
-import { FatalError } from '../../runtime/errors.ts';
+import { FatalError } from '../../core/errors.ts';
+import type { OptionsProblem } from '../../core/plugin.ts';
 import { compileRecordPath, type RecordPath, type RecordPathKind } from '../shared/record-path.ts';
 import type { PostgresOptions } from './options.ts';
 
-export interface ColumnPlan {
+interface ColumnPlan {
   readonly name: string;
   readonly path: RecordPath;
   /** The SQL type for `createTable`. */
@@ -26,7 +27,7 @@ export interface TablePlan {
 }
 
 /** The staging table's extra column: the record's index in the batch, for "last wins" de-duplication. */
-export const SEQ_COLUMN = '__dp_seq';
+const SEQ_COLUMN = '__dp_seq';
 
 const INFERRED_TYPES: Record<RecordPathKind, string> = {
   key: 'text',
@@ -40,25 +41,15 @@ const INFERRED_TYPES: Record<RecordPathKind, string> = {
   field: 'jsonb',
 };
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
 export function planTable(options: PostgresOptions, sinkName: string): TablePlan {
-  const columns = Object.entries(options.columns).map(([name, spec]): ColumnPlan => {
-    const from = typeof spec === 'string' ? spec : spec.from;
-    const path = compileRecordPath(from);
-    const type = typeof spec === 'string' ? undefined : spec.type;
-    return { name, path, createType: type ?? INFERRED_TYPES[path.kind] };
-  });
-  const keyColumns = options.keyColumns ?? defaultKeyColumns(columns, sinkName);
-  for (const key of keyColumns) {
-    if (!columns.some((c) => c.name === key)) {
-      throw new FatalError(
-        'DP_POSTGRES_CONFIG',
-        `sink ${sinkName}: keyColumns names "${key}", which is not in columns`,
-      );
-    }
+  const columns = columnPlans(options);
+  const keyColumns = keyColumnsOf(columns, options);
+  if (!Array.isArray(keyColumns)) {
+    throw new FatalError('DP_POSTGRES_CONFIG', `sink ${sinkName}: ${keyColumns.reason}`);
   }
   const hash = createHash('sha256').update(options.table).digest('hex').slice(0, 12);
   return {
@@ -71,16 +62,39 @@ export function planTable(options: PostgresOptions, sinkName: string): TablePlan
   };
 }
 
-function defaultKeyColumns(columns: readonly ColumnPlan[], sinkName: string): string[] {
+/** The rules across options the schema cannot express (the sink's `check`); `planTable` throws the same. */
+export function postgresProblems(options: PostgresOptions): OptionsProblem[] {
+  const keyColumns = keyColumnsOf(columnPlans(options), options);
+  return Array.isArray(keyColumns) ? [] : [keyColumns];
+}
+
+function columnPlans(options: PostgresOptions): ColumnPlan[] {
+  return Object.entries(options.columns).map(([name, spec]): ColumnPlan => {
+    const from = typeof spec === 'string' ? spec : spec.from;
+    const path = compileRecordPath(from);
+    const type = typeof spec === 'string' ? undefined : spec.type;
+    return { name, path, createType: type ?? INFERRED_TYPES[path.kind] };
+  });
+}
+
+/** The conflict target: the configured key columns, else the ones mapped to the record's position. */
+function keyColumnsOf(columns: readonly ColumnPlan[], options: PostgresOptions): string[] | OptionsProblem {
+  if (options.keyColumns !== undefined) {
+    const unknown = options.keyColumns.find((key) => !columns.some((c) => c.name === key));
+    return unknown === undefined
+      ? options.keyColumns
+      : { path: ['keyColumns'], reason: `keyColumns names "${unknown}", which is not in columns` };
+  }
   const find = (kind: RecordPathKind) => columns.find((c) => c.path.kind === kind)?.name;
   const keys = [find('topic'), find('partition'), find('offset')];
   if (keys.every((k): k is string => k !== undefined)) return keys;
   const position = find('position');
   if (position !== undefined) return [position];
-  throw new FatalError(
-    'DP_POSTGRES_CONFIG',
-    `sink ${sinkName}: set keyColumns, or map columns to $position.topic, $position.partition and $position.offset (or $position) so that a replay rewrites the same rows`,
-  );
+  return {
+    path: ['keyColumns'],
+    reason:
+      'set keyColumns, or map columns to $position.topic, $position.partition and $position.offset (or $position) so that a replay rewrites the same rows',
+  };
 }
 
 export function createTableSql(plan: TablePlan): string {

@@ -4,10 +4,10 @@
  * field path into the value (`customer.id`, `items.0.sku`). Compiled once, applied per record.
  * Shared by the postgres and mongodb sinks.
  */
-import type { PipelineRecord } from '../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../core/plugin.ts';
 
 /** `undefined` means "not present" (a missing field), `null` an explicit null. */
-export type RecordGetter = (record: PipelineRecord) => unknown;
+type RecordGetter = (record: PipelineRecord) => unknown;
 
 export type RecordPathKind =
   | 'key'
@@ -26,7 +26,7 @@ export interface RecordPath {
   readonly get: RecordGetter;
 }
 
-export function positionId(record: PipelineRecord): string {
+function positionId(record: PipelineRecord): string {
   const p = record.position;
   return `${p.topic}:${p.partition}:${p.offset}`;
 }

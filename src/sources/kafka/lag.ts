@@ -4,14 +4,13 @@
  */
 import type { Consumer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
-import type { PipelineMetrics } from '../../observability/metrics.ts';
-import { errorMessage } from '../../runtime/errors.ts';
-import type { SourcePosition } from '../../runtime/plugin.ts';
-import { partitionKey } from '../../runtime/record.ts';
+import { errorMessage } from '../../core/errors.ts';
+import type { PluginMetrics, SourcePosition } from '../../core/plugin.ts';
+import { partitionKey } from '../../core/record.ts';
 
 export class ConsumerLag {
   readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
-  readonly #metrics: PipelineMetrics;
+  readonly #metrics: PluginMetrics;
   readonly #log: Logger;
   readonly #interval: number;
   /** Offsets this member committed: fresher than asking the broker. */
@@ -21,7 +20,7 @@ export class ConsumerLag {
 
   constructor(
     consumer: Consumer<Buffer, Buffer, Buffer, Buffer>,
-    metrics: PipelineMetrics,
+    metrics: PluginMetrics,
     log: Logger,
     interval: number,
   ) {

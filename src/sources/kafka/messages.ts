@@ -1,7 +1,7 @@
 /** From @platformatic/kafka's consumed message to the engine's SourceMessage (bytes, position, metadata). */
 import type { Message } from '@platformatic/kafka';
+import type { SourceMessage } from '../../core/plugin.ts';
 import { headersToRecord } from '../../kafka/headers.ts';
-import type { SourceMessage } from '../../runtime/plugin.ts';
 
 export type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 

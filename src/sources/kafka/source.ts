@@ -8,12 +8,12 @@
  */
 import { Consumer, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import type { DatapipeError } from '../../core/errors.ts';
+import { errorMessage } from '../../core/errors.ts';
+import type { PluginContext, Source, SourceContext, SourcePosition } from '../../core/plugin.ts';
+import { partitionKey } from '../../core/record.ts';
 import { clientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, isKafkaAuthError } from '../../kafka/errors.ts';
-import type { DatapipeError } from '../../runtime/errors.ts';
-import { errorMessage } from '../../runtime/errors.ts';
-import type { PluginContext, Source, SourceContext, SourcePosition } from '../../runtime/plugin.ts';
-import { partitionKey } from '../../runtime/record.ts';
 import { ConsumerLag } from './lag.ts';
 import { type RawMessage, toSourceMessage } from './messages.ts';
 import type { KafkaSourceOptions } from './options.ts';

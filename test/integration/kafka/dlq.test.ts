@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { InspectResult } from '../../../src/kafka/dlq-inspect.ts';
+import type { InspectResult } from '../../../src/dlq/inspect.ts';
 import type { RunSummary } from '../../../src/runtime/run-summary.ts';
 import {
   brokers,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import type { SourceContext, SourceMessage, SourcePosition } from '../../../src/runtime/plugin.ts';
+import type { SourceContext, SourceMessage, SourcePosition } from '../../../src/core/plugin.ts';
 import { kafkaSource } from '../../../src/sources/kafka/index.ts';
 import { brokers, committedTotal, createTopic, produce, tempDir, uniqueName, waitFor } from './support.ts';
 

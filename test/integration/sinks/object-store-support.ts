@@ -1,7 +1,7 @@
 /** What the object-store integration tests share: records, a context, and reading every stored record back. */
 import assert from 'node:assert/strict';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
-import type { PipelineRecord, PluginContext } from '../../../src/runtime/plugin.ts';
+import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
@@ -80,7 +80,7 @@ export async function assertReplayOnce(
  * retried, and in the end every record is stored exactly once.
  */
 export async function assertSurvivesRestart(
-  serviceName: 's3' | 'azurite',
+  serviceName: 's3' | 'azurite' | 'gcs',
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
 ): Promise<void> {
   const s = open({ prefix: 'outage/' });

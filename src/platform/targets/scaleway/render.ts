@@ -21,12 +21,12 @@ import type { ScalewayFacts } from './facts.ts';
 const facts = (model: PlatformModel) => factsOf<ScalewayFacts>(model, 'scaleway');
 
 /** Object Storage endpoint of a region (S3-compatible). */
-export function scalewayS3Endpoint(region: string): string {
+function scalewayS3Endpoint(region: string): string {
   return `https://s3.${region}.scw.cloud`;
 }
 
 /** The Secret with an identity's API key, in the identity's namespace. */
-export function scalewayKeySecret(identity: Identity): string {
+function scalewayKeySecret(identity: Identity): string {
   return `${identity.name}-scw`;
 }
 

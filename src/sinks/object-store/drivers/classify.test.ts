@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FatalError, RetryableError } from '../../../runtime/errors.ts';
+import { FatalError, RetryableError } from '../../../core/errors.ts';
 import { classifyAzureError } from './azure-blob.ts';
 import { classifyS3Error } from './s3.ts';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { FatalError, RetryableError } from '../../../runtime/errors.ts';
+import { FatalError, RetryableError } from '../../../core/errors.ts';
 import { syncFolder } from '../../../sources/checkpoint.ts';
 import type { ObjectStoreDriver } from '../driver.ts';
 

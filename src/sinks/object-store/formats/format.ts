@@ -3,8 +3,8 @@
  * throws a DataError for a record the format cannot hold (that record alone is dead-lettered); `encode`
  * turns the prepared records of one object into its body.
  */
-import { DataError } from '../../../runtime/errors.ts';
-import type { PipelineRecord } from '../../../runtime/plugin.ts';
+import { DataError } from '../../../core/errors.ts';
+import type { PipelineRecord } from '../../../core/plugin.ts';
 
 export interface ObjectFormat<Prepared = unknown> {
   /** Without the dot: `jsonl`, `jsonl.gz`, `parquet`. */

@@ -1,7 +1,7 @@
 /** JSON Lines, optionally compressed with gzip or zstd (Node's zlib; off the main thread). */
 import { promisify } from 'node:util';
 import { gzip, zstdCompress } from 'node:zlib';
-import type { PipelineRecord } from '../../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../../core/plugin.ts';
 import { envelope, jsonValue, type ObjectFormat, unstorable } from './format.ts';
 
 const gzipAsync = promisify(gzip);

@@ -5,7 +5,7 @@
  * BOOLEAN, anything mixed or nested → JSON). A value that is not an object is stored in a `value` column.
  */
 import type { ColumnSource } from 'hyparquet-writer';
-import type { PipelineRecord } from '../../../runtime/plugin.ts';
+import type { PipelineRecord } from '../../../core/plugin.ts';
 import type { parquetTypes } from '../options.ts';
 import { jsonValue, type ObjectFormat, unstorable } from './format.ts';
 
@@ -95,7 +95,7 @@ function toParquet(value: unknown, type: ParquetType): unknown {
 }
 
 /** Columns in order of first appearance, each with the narrowest type that holds all its values. */
-export function inferTypes(rows: readonly Row[]): Record<string, ParquetType> {
+function inferTypes(rows: readonly Row[]): Record<string, ParquetType> {
   const kinds = new Map<string, Set<string>>();
   for (const row of rows) {
     for (const [name, value] of Object.entries(row)) {

@@ -4,11 +4,11 @@
  * `datapipe dlq inspect` and `datapipe dlq replay`. Commits only when told (the replay's progress).
  */
 import { Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
+import { clientOptions } from '../kafka/connection.ts';
+import { classifyKafkaError } from '../kafka/errors.ts';
 import { readBatch } from '../sources/kafka/read-batch.ts';
-import { clientOptions } from './connection.ts';
 import { type DeadLetterEntry, parseDeadLetter } from './dead-letter-entry.ts';
 import type { KafkaDeadLetterTarget } from './dead-letter-target.ts';
-import { classifyKafkaError } from './errors.ts';
 
 type RawConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 

@@ -9,16 +9,10 @@
  * `<group>.dlq-replay`, so a second replay goes on after the first.
  */
 import type { Logger } from 'pino';
-import { type DeadLetterRange, DeadLetterReader } from '../../kafka/dead-letter-reader.ts';
-import type { KafkaDeadLetterTarget } from '../../kafka/dead-letter-target.ts';
-import type {
-  PluginContext,
-  Source,
-  SourceContext,
-  SourceMessage,
-  SourcePosition,
-} from '../../runtime/plugin.ts';
-import { partitionKey } from '../../runtime/record.ts';
+import type { PluginContext, Source, SourceContext, SourceMessage, SourcePosition } from '../core/plugin.ts';
+import { partitionKey } from '../core/record.ts';
+import { type DeadLetterRange, DeadLetterReader } from './dead-letter-reader.ts';
+import type { KafkaDeadLetterTarget } from './dead-letter-target.ts';
 
 const CHUNK = 500;
 

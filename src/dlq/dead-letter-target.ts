@@ -3,8 +3,8 @@
  * default `<pipeline>.dlq` topic on the source's cluster (the engine's default, src/runtime/prepare.ts).
  */
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
-import { FatalError } from '../runtime/errors.ts';
-import type { KafkaConnection } from './connection.ts';
+import { FatalError } from '../core/errors.ts';
+import type { KafkaConnection } from '../kafka/connection.ts';
 
 export interface KafkaDeadLetterTarget {
   readonly connection: KafkaConnection;
@@ -28,7 +28,7 @@ function connectionOf(c: KafkaFields): KafkaConnection {
   };
 }
 
-export function defaultDeadLetterTopic(pipeline: string): string {
+function defaultDeadLetterTopic(pipeline: string): string {
   return `${pipeline}.dlq`;
 }
 

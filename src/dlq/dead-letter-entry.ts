@@ -4,9 +4,9 @@
  * the engine wrote, see src/runtime/dead-letter.ts).
  */
 import type { Message } from '@platformatic/kafka';
+import type { SourceMessage } from '../core/plugin.ts';
+import { headersToRecord } from '../kafka/headers.ts';
 import { DLQ_HEADER } from '../runtime/dead-letter.ts';
-import type { SourceMessage } from '../runtime/plugin.ts';
-import { headersToRecord } from './headers.ts';
 
 export interface DeadLetterEntry {
   /** Position in the dead-letter topic. */

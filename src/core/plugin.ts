@@ -1,12 +1,11 @@
 /**
  * The contracts a source or a sink implements. Adding a connector is one file that exports a
- * `SourcePlugin` or `SinkPlugin` (its options schema + a factory) and one line in the registry
- * (`src/sources/index.ts`, `src/sinks/index.ts`). The schema is the single source of validation,
- * the TypeScript type of the options, the JSON Schema and the reference docs.
+ * `SourcePlugin` or `SinkPlugin` (its options schema, its cross-field checks and a factory) and one
+ * line in the composition root (`src/cli/plugins.ts`), which passes the registry down. The spec is the
+ * single source of validation, the TypeScript type of the options, the JSON Schema and the reference docs.
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { DataError } from './errors.ts';
 import type { PipelineRecord, SourceMessage, SourcePosition } from './record.ts';
 
@@ -20,7 +19,42 @@ export interface PluginContext {
   /** A private folder for this pipeline's state (checkpoints, ...), created on demand. */
   readonly stateDir: string;
   /** The run's metrics, for plugins that report their own (e.g. the Kafka source's consumer lag). */
-  readonly metrics?: PipelineMetrics;
+  readonly metrics?: PluginMetrics;
+}
+
+/**
+ * The part of the run's metrics (src/observability/metrics.ts) a plugin may report to, declared here so
+ * that the contract imports no metrics library.
+ */
+export interface PluginMetrics {
+  /** The pipeline label of every series. */
+  readonly pipeline: string;
+  readonly consumerLag: {
+    set(labels: { pipeline: string; topic: string; partition: string }, value: number): void;
+  };
+}
+
+/**
+ * A rule across a plugin's options that its schema cannot express, broken: `path` names the option to
+ * fix (inside the plugin's options, e.g. `['bucket']`), `reason` says why. `datapipe validate` and
+ * `datapipe run` report it as `file:line:col: field: reason` before anything starts.
+ */
+export interface OptionsProblem {
+  readonly path: ReadonlyArray<string | number>;
+  readonly reason: string;
+}
+
+/**
+ * A platform resource a source or sink may name instead of spelling out its connection (`store:
+ * orders-archive`); a bindings file says what the name is in each environment (docs/bindings.md).
+ */
+export interface BindingSpec {
+  /** The option that names the resource, e.g. `store`. */
+  readonly field: string;
+  /** The binding `type` it names, e.g. `object-store`; plugins that share a type share its fields. */
+  readonly type: string;
+  /** The options a binding of this type supplies: where and how to connect, never what to write. */
+  readonly fields: readonly string[];
 }
 
 // ---------- sinks ----------
@@ -52,6 +86,10 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly description: string;
   /** The type-specific options (without `type`, `name` and the common sink fields). */
   readonly options: Options;
+  /** The cross-field rules of the options (none when absent); `create` may assume they hold. */
+  check?(options: z.output<Options>): readonly OptionsProblem[];
+  /** The platform resource this sink may name (docs/bindings.md); none when absent. */
+  readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
 }
 
@@ -92,7 +130,17 @@ export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly type: string;
   readonly description: string;
   readonly options: Options;
+  /** The cross-field rules of the options (none when absent); `create` may assume they hold. */
+  check?(options: z.output<Options>): readonly OptionsProblem[];
+  /** The platform resource this source may name (docs/bindings.md); none when absent. */
+  readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Source;
+}
+
+/** The connectors a pipeline may name: assembled by the composition root (src/cli/plugins.ts), passed down. */
+export interface PipelinePlugins {
+  readonly sources: readonly SourcePlugin[];
+  readonly sinks: readonly SinkPlugin[];
 }
 
 export type { PipelineRecord, SourceMessage, SourcePosition };

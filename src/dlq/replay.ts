@@ -7,19 +7,25 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
+import type { PipelinePlugins, SourcePlugin } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { runPipeline } from '../runtime/engine.ts';
-import type { PluginLookup } from '../runtime/instances.ts';
-import type { SourcePlugin } from '../runtime/plugin.ts';
+import { type PluginLookup, pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
-import { findSinkPlugin } from '../sinks/index.ts';
-import { DeadLetterReplaySource } from '../sources/kafka/dead-letter-replay.ts';
 import { kafkaSourceOptions } from '../sources/kafka/options.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
+import { DeadLetterReplaySource } from './replay-source.ts';
 
 export async function replayDeadLetters(
   loaded: LoadedConfig<PipelineConfig>,
-  options: { logger: Logger; metrics: PipelineMetrics; limit: number; signal?: AbortSignal },
+  options: {
+    logger: Logger;
+    metrics: PipelineMetrics;
+    /** The registry the sinks are found in. */
+    plugins: PipelinePlugins;
+    limit: number;
+    signal?: AbortSignal;
+  },
 ): Promise<RunSummary> {
   const target = kafkaDeadLetterTarget(loaded.config);
   const replaySource: SourcePlugin = {
@@ -28,7 +34,7 @@ export async function replayDeadLetters(
     options: kafkaSourceOptions,
     create: (_options, ctx) => new DeadLetterReplaySource(target, ctx, options.limit),
   };
-  const plugins: PluginLookup = { source: () => replaySource, sink: findSinkPlugin };
+  const plugins: PluginLookup = { source: () => replaySource, sink: pluginLookup(options.plugins).sink };
   return runPipeline(loaded, {
     logger: options.logger,
     metrics: options.metrics,

@@ -1,11 +1,11 @@
 /** `datapipe dlq inspect`: the dead-lettered records of a pipeline with their provenance, oldest first. */
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
-import { replayGroupId } from '../sources/kafka/dead-letter-replay.ts';
 import type { DeadLetterEntry } from './dead-letter-entry.ts';
 import { DeadLetterReader } from './dead-letter-reader.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
+import { replayGroupId } from './replay-source.ts';
 
-export interface InspectedDeadLetter {
+interface InspectedDeadLetter {
   readonly dlq: DeadLetterEntry['dlq'];
   readonly original: {
     readonly topic: string;

@@ -10,4 +10,5 @@ echo "== generated docs"; node scripts/generate-docs.ts --check
 echo "== services"; bash scripts/services/services.sh up
 echo "== tests"
 # One file at a time (the default on 2 cores): some integration tests stop and restart a shared service.
-node --test --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"
+# Every test has a deadline: 5 minutes unless it sets its own, so a hang fails CI instead of stalling it.
+node --test --test-timeout=300000 --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"

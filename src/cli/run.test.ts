@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { datapipeBin as bin, runDatapipeSummary } from '../../test/support/datapipe-process.ts';
+import { waitFor } from '../runtime/test-wait.ts';
 
 const execFileAsync = promisify(execFile);
 const env = { ...process.env, DATAPIPE_LOG_FORMAT: 'json' };
@@ -72,9 +73,12 @@ describe('datapipe run', () => {
     });
     const port = await running;
     // Some records read (the counter is published every second), none written yet: they linger.
-    while ((await metric(port, 'datapipe_records_in_total')) === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      'records read',
+      async () => (await metric(port, 'datapipe_records_in_total')) > 0,
+      30_000,
+      50,
+    );
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0, stderr);

@@ -12,23 +12,10 @@ gcs_addr() { echo "http://$DP_HOST:$GCS_PORT"; }
 gcs_ports() { echo "$GCS_PORT"; }
 gcs_timeout() { echo 30; }
 
-# gcs_go: the Go toolchain (PATH, then the official tarball's place, then Debian's golang-go).
-gcs_go() {
-  local c
-  for c in "${DATAPIPE_GO:-}" "$(command -v go 2>/dev/null)" /usr/local/go/bin/go; do
-    if [ -n "$c" ] && [ -x "$c" ]; then
-      echo "$c"
-      return 0
-    fi
-  done
-  apt_install golang-go
-  command -v go
-}
-
 gcs_install() {
   [ -x "$(gcs_bin)" ] && return 0
   local dir tmp go
-  go="$(gcs_go)" || die "gcs: no Go toolchain"
+  go="$(go_bin)" || die "gcs: no Go toolchain"
   dir="$(dirname "$(dirname "$(gcs_bin)")")"
   tmp="$(mktemp -d "$DP_CACHE/.fake-gcs.XXXXXX")"
   say "gcs: go install github.com/fsouza/fake-gcs-server@$GCS_VERSION into $dir (a few minutes the first time)"

@@ -112,6 +112,19 @@ EOF
   rm -rf "$tmp"
 }
 
+# go_bin: the Go toolchain (PATH, then the official tarball's place, then Debian's golang-go).
+go_bin() {
+  local c
+  for c in "${DATAPIPE_GO:-}" "$(command -v go 2>/dev/null)" /usr/local/go/bin/go; do
+    if [ -n "$c" ] && [ -x "$c" ]; then
+      echo "$c"
+      return 0
+    fi
+  done
+  apt_install golang-go
+  command -v go
+}
+
 # node_bin: a Node.js >= 22 (the repo's node_modules/.bin/node is Node 24).
 node_bin() {
   local c v

@@ -11,12 +11,16 @@ import { platformTargets } from './plugins.ts';
 import { registerRender } from './render.ts';
 import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
+import { registerTest } from './test.ts';
+import { registerTop } from './top.ts';
 import { registerValidate } from './validate.ts';
 import { registerVersion } from './version-command.ts';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
   registerRun,
+  registerTest,
+  registerTop,
   registerSchema,
   registerVersion,
   (program) => registerAudit(program, platformTargets),

@@ -59,7 +59,16 @@ export function registerDlq(program: Command): void {
           plugins: pipelinePlugins,
           limit: flags.limit,
           signal: shutdown.signal,
+          ...(process.stderr.isTTY
+            ? {
+                onProgress: (p: { read: number; total: number; replayed: number }) =>
+                  process.stderr.write(
+                    `\rdlq replay: ${p.read}/${p.total} dead-letter records read, ${p.replayed} source records re-driven`,
+                  ),
+              }
+            : {}),
         });
+        if (process.stderr.isTTY) process.stderr.write('\n');
         if (flags.output === 'json') printJson(summary);
         else {
           const out = Object.entries(summary.records_out)

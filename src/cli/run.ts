@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
@@ -84,7 +85,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       },
     });
     ready = false;
-    printSummary(summary, flags.output);
+    printSummary(summary, flags.output, { file, config });
     return EXIT.ok;
   } catch (err) {
     live = false;
@@ -98,7 +99,11 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   }
 }
 
-function printSummary(summary: RunSummary, output: 'text' | 'json'): void {
+function printSummary(
+  summary: RunSummary,
+  output: 'text' | 'json',
+  run: { file: string; config: PipelineConfig },
+): void {
   if (output === 'json') {
     printJson(summary);
     return;
@@ -107,9 +112,30 @@ function printSummary(summary: RunSummary, output: 'text' | 'json'): void {
   const out = Object.entries(summary.records_out)
     .map(([name, n]) => `${name}=${n}`)
     .join(' ');
-  process.stderr.write(
-    `records in: ${summary.records_in}, out: ${out || '-'}, dead-lettered: ${summary.dead_lettered}, filtered: ${summary.filtered}, unrouted: ${summary.unrouted}\n`,
-  );
+  const lines = [
+    `records in: ${summary.records_in}, out: ${out || '-'}, dead-lettered: ${summary.dead_lettered}, filtered: ${summary.filtered}, unrouted: ${summary.unrouted}`,
+  ];
+  for (const sink of run.config.sinks) {
+    const where = outputLocation(sink as unknown as Record<string, unknown>);
+    lines.push(
+      `  ${sink.name} (${String(sink.type)}): ${summary.records_out[String(sink.name)] ?? 0} written${where ? ` to ${where}` : ''}`,
+    );
+  }
+  lines.push(`run it again: datapipe run ${run.file} (it resumes where it stopped)`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Where a newcomer finds a sink's output: the fields that name a place, never ones that may hold
+ * credentials (URLs, connection strings). Paths are relative to the pipeline file.
+ */
+function outputLocation(sink: Record<string, unknown>): string | undefined {
+  const parts: string[] = [];
+  for (const field of ['path', 'bucket', 'container', 'database', 'collection', 'table', 'topic']) {
+    const v = sink[field];
+    if (typeof v === 'string' && v.length > 0) parts.push(field === 'path' ? v : `${field} ${v}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 function parsePort(value: string): number {

@@ -133,7 +133,7 @@ describe('bindings', () => {
       return problems(() => loadBindingsFileOf(file)).map((p) => p.slice(file.length));
     };
     assert.deepEqual(check('b1.yaml', ['  archive:', '    type: object-store', '    driver: s4']), [
-      ':4:13: bindings.archive.driver: Invalid option: expected one of "fs"|"s3"|"azure-blob"|"gcs"',
+      `:4:13: bindings.archive.driver: unknown value "s4" for "driver"; did you mean "s3"? Expected 'fs' | 's3' | 'azure-blob' | 'gcs'`,
     ]);
     assert.deepEqual(
       check('b2.yaml', ['  archive:', '    type: object-store', '    driver: s3', '    format: parquet']),

@@ -1,8 +1,7 @@
 /** Objects every workload kind shares: the Namespace, PodDisruptionBudgets, metadata. */
-
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { PlatformConfig } from '../schema.ts';
 import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels, typed } from './object.ts';
@@ -48,13 +47,20 @@ export function namespace(config: PlatformConfig): K8sObject {
   });
 }
 
-/** One voluntary disruption at a time; maxUnavailable (not minAvailable) so single replicas can drain. */
+/**
+ * One voluntary disruption at a time; maxUnavailable (not minAvailable) so single replicas can drain.
+ * AlwaysAllow: a pod that is not Ready (crash-looping) can still be evicted, so it never blocks a node drain.
+ */
 export function podDisruptionBudget(config: PlatformConfig, name: string, component: string): K8sObject {
   return typed<IPodDisruptionBudget>({
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: workloadMeta(config, name, component),
-    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name, config.name) } },
+    spec: {
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      selector: { matchLabels: selectorLabels(name, config.name) },
+    },
   });
 }
 

@@ -2,9 +2,8 @@
  * A datapipe pipeline as a Deployment: the runtime image running the pipeline file from a ConfigMap,
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
-
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
 import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
@@ -13,6 +12,7 @@ import {
   containerSecurityContext,
   httpProbe,
   podSecurityContext,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const PIPELINE_HEALTH_PORT = 9464;
@@ -61,6 +61,11 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
     component: PIPELINE_COMPONENT,
     partOf: config.name,
   });
+  const volumes = [
+    { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
+    { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+  ];
   return typed<IDeployment>({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -75,6 +80,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
         spec: {
           serviceAccountName: p.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(p.name, config.name)),
           // The runtime's default grace period is 30s; give it room to flush, commit and leave the group.
           terminationGracePeriodSeconds: 45,
           securityContext: podSecurityContext(RUNTIME_UID),
@@ -86,7 +92,8 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
               env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              resources: containerResources(p.resources),
+              imagePullPolicy: 'Always',
+              resources: containerResources(p.resources, volumes),
               securityContext: containerSecurityContext(),
               livenessProbe: httpProbe('/healthz', 'metrics', 10),
               readinessProbe: httpProbe('/readyz', 'metrics', 5),
@@ -97,11 +104,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               ],
             },
           ],
-          volumes: [
-            { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
-            { name: 'state', emptyDir: {} },
-            { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
-          ],
+          volumes,
         },
       },
     },

@@ -5,6 +5,7 @@
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import { CATEGORIES, type Category } from './categories.ts';
 import { targetConfigMapName } from './k8s/common.ts';
 import { type K8sObject, recommendedLabels, typed } from './k8s/object.ts';
 import { applyPatch, patchTargets } from './k8s/patch.ts';
@@ -14,7 +15,6 @@ import { rbacWildcards, terraformPolicyWildcards } from './policy-check.ts';
 import { renderRunbook } from './runbook.ts';
 import type { PlatformConfig } from './schema.ts';
 import type { TargetName } from './target-facts.ts';
-import { CATEGORIES, type Category } from './categories.ts';
 import type { TargetRegistry } from './targets/descriptor.ts';
 import { FactError, methodOf, type RunbookPart } from './targets/target.ts';
 import { isEmptyDoc, TerraformBuilder, type TerraformDoc } from './terraform.ts';

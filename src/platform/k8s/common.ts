@@ -1,7 +1,8 @@
 /** Objects every workload kind shares: the Namespace, PodDisruptionBudgets, metadata. */
+
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { PlatformConfig } from '../schema.ts';
 import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels, typed } from './object.ts';

@@ -4,10 +4,11 @@
  * plain Ingress per exposure. The provider's load balancer settings live in the EnvoyProxy object the
  * Gateway points to, which each target renders in its bindings: the Gateway itself never changes.
  */
-import type { IListener } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Listener';
+
 import type { IGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import type { IGatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import type { IListener } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Listener';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { Exposure, PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
@@ -35,10 +36,7 @@ function routeName(e: Exposure, listener: string, suffix = ''): string {
  * A TLS host also gets a plain HTTP listener on :80: cert-manager's HTTP-01 solver attaches its
  * challenge route there (a longer path, so it wins), and every other request is redirected to HTTPS.
  */
-function httpRedirect(
-  config: PlatformConfig,
-  e: Exposure,
-): { listener: Record<string, unknown>; route: K8sObject } {
+function httpRedirect(config: PlatformConfig, e: Exposure): { listener: IListener; route: K8sObject } {
   const name = listenerName(e, 'http');
   return {
     listener: {
@@ -122,21 +120,23 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
   for (const e of exposures) {
     const svc = config.workloads.services.find((s) => s.name === e.service)!;
     const route = routeName(e, listenerName(e));
-    objects.push(typed<IHTTPRoute>({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: workloadMeta(config, route, 'route', e.service),
-      spec: {
-        parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
-        hostnames: [e.host],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: e.path } }],
-            backendRefs: [{ name: svc.name, port: svc.port }],
-          },
-        ],
-      },
-    }));
+    objects.push(
+      typed<IHTTPRoute>({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: workloadMeta(config, route, 'route', e.service),
+        spec: {
+          parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
+          hostnames: [e.host],
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: e.path } }],
+              backendRefs: [{ name: svc.name, port: svc.port }],
+            },
+          ],
+        },
+      }),
+    );
     if (e.basicAuth) {
       objects.push({
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',

@@ -3,8 +3,9 @@
  * scripts/etcd-backup/etcd-backup.sh (shipped in a ConfigMap): `etcdctl snapshot save` → encrypt with
  * openssl (AES-256-CBC, PBKDF2) → upload to the S3 server → delete snapshots past retention.
  */
-import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+
 import { readFileSync } from 'node:fs';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { HEADER } from '../layout.ts';
 import type { PlatformModel } from '../model.ts';
 import type { BaremetalFacts } from '../targets/baremetal/facts.ts';

@@ -3,12 +3,15 @@
  * Sources: the Gateway API routes and Ingresses this platform renders; TXT registry owned by the
  * platform; upsert-only so it never deletes records it did not create.
  */
-import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
-import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { PLATFORM_IDENTITY_PLACES, type PlatformModel } from '../model.ts';
 import { type K8sObject, recommendedLabels, typed } from './object.ts';
 import {
@@ -27,7 +30,7 @@ export interface ExternalDnsProvider {
   readonly env?: readonly IEnvVar[];
   /** Pod template labels (Azure workload identity needs one). */
   readonly podLabels?: Record<string, string>;
-  readonly volumes?: ReadonlyArray<{ volume: Record<string, unknown>; mount: Record<string, unknown> }>;
+  readonly volumes?: ReadonlyArray<{ volume: IVolume; mount: IVolumeMount }>;
 }
 
 export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider): K8sObject[] {

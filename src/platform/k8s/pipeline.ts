@@ -2,8 +2,9 @@
  * A datapipe pipeline as a Deployment: the runtime image running the pipeline file from a ConfigMap,
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
 import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';

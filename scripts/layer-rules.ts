@@ -21,10 +21,13 @@ export const mayImport: Readonly<Record<string, readonly string[]>> = {
   // `datapipe test`: the runtime's decode, transforms and routing, in-process.
   'pipeline-test': ['core', 'config', 'transforms', 'runtime'],
   platform: ['core', 'config'],
-  // audit: the platform's six categories and the TargetRegistry type (one vocabulary, decision 0028).
-  audit: ['core', 'config', 'platform'],
+  // report: the HTML page and SVG charts the audit and plan reports share; pure functions, no imports.
+  report: [],
+  // audit: the platform's six categories and the TargetRegistry type (one vocabulary, decision 0028),
+  // and the shared HTML report.
+  audit: ['core', 'config', 'platform', 'report'],
   import: ['core', 'config', 'audit', 'platform'],
-  plan: ['core', 'config', 'audit', 'platform'],
+  plan: ['core', 'config', 'audit', 'platform', 'report'],
   cli: [
     'core',
     'config',
@@ -37,6 +40,7 @@ export const mayImport: Readonly<Record<string, readonly string[]>> = {
     'dlq',
     'pipeline-test',
     'platform',
+    'report',
     'audit',
     'import',
     'plan',

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { runAudit } from '../audit/audit.ts';
 import type { Target } from '../audit/model.ts';
 import { CLUSTER_BACKUP_IDENTITY } from '../platform/model.ts';
+import { findPlaceholders } from '../platform/placeholders.ts';
 import { platformSchema } from '../platform/schema.ts';
 import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { inferBuckets, inferGrants } from './access.ts';
@@ -28,6 +29,8 @@ export interface ImportResult {
   readonly todos: number;
   /** Problems the schema finds in the draft (empty when it validates). */
   readonly problems: readonly string[];
+  /** Every placeholder left in the draft (`targets.aws.accountId`...), which `render` refuses. */
+  readonly placeholders: readonly { readonly field: string; readonly value: string }[];
 }
 
 export function importPlatform(paths: readonly string[], targets: TargetRegistry): ImportResult {
@@ -36,8 +39,8 @@ export function importPlatform(paths: readonly string[], targets: TargetRegistry
   const provider = currentProvider(paths, targets);
 
   const workloads = inferWorkloads(inv, notes);
-  const zone = inferZone(inv, notes);
-  const exposure = inferExposure(inv, zone, workloads, notes);
+  const zone = inferZone(inv, notes, targets);
+  const exposure = inferExposure(inv, zone, workloads, notes, targets);
   const buckets = inferBuckets(inv);
   const backup = inferBackup(inv, buckets, notes);
   const grants = inferGrants(inv, new Set(buckets.keys()), zone, workloads, notes);
@@ -79,6 +82,7 @@ export function importPlatform(paths: readonly string[], targets: TargetRegistry
     provider,
     todos: notes.todos.length,
     problems,
+    placeholders: findPlaceholders(platform).map((p) => ({ field: p.path.join('.'), value: p.value })),
   };
 }
 

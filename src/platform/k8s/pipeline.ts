@@ -6,7 +6,7 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
-import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
+import { podDisruptionBudget, targetConfigMapName, workloadEnv, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
 import {
   containerResources,
@@ -91,7 +91,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               image: config.image,
               args: ['run', `${CONFIG_DIR}/pipeline.yaml`],
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
-              env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
+              env: [...workloadEnv(p), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(p.resources, volumes),

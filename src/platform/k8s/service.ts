@@ -2,9 +2,9 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { PlatformConfig, ServiceWorkload } from '../schema.ts';
 import {
-  envFromSecrets,
   podDisruptionBudget,
   targetConfigMapName,
+  workloadEnv,
   workloadMeta,
   workloadService,
 } from './common.ts';
@@ -47,7 +47,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
               name: s.name,
               image: s.image,
               ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
-              env: envFromSecrets(s.secretEnv),
+              env: workloadEnv(s),
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(s.resources, volumes),

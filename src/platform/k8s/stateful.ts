@@ -5,9 +5,9 @@
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { PlatformConfig, StatefulWorkload, Volume } from '../schema.ts';
 import {
-  envFromSecrets,
   podDisruptionBudget,
   targetConfigMapName,
+  workloadEnv,
   workloadMeta,
   workloadService,
 } from './common.ts';
@@ -58,7 +58,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
               image: s.image,
               ...(s.args.length > 0 ? { args: s.args } : {}),
               ports: [{ name: 'tcp', containerPort: s.port, protocol: 'TCP' }],
-              env: envFromSecrets(s.secretEnv),
+              env: workloadEnv(s),
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(s.resources, volumes),

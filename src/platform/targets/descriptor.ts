@@ -38,6 +38,13 @@ interface TargetImport {
    * the TODO to write next to them, if any.
    */
   complete?(facts: Record<string, unknown>, identities: readonly string[]): string | undefined;
+  /**
+   * The DNS zone a Terraform resource (or data source, `data.` stripped) of this provider declares,
+   * if it declares one.
+   */
+  dnsZone?(type: string, block: unknown, attribute: ImportEvidence['attribute']): string | undefined;
+  /** Annotations that keep a LoadBalancer Service of this provider on a private address. */
+  readonly internalLoadBalancer?: ReadonlyArray<readonly [annotation: string, value: RegExp]>;
 }
 
 interface TargetPlan {

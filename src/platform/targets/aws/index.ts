@@ -20,7 +20,7 @@ export const aws: TargetDescriptor = {
       hostedZoneId: 'Z0000000000REPLACEME',
       kmsKeyArn: 'arn:aws:kms:eu-central-1:000000000000:key/00000000-0000-0000-0000-000000000000',
     },
-    observe({ text }) {
+    observe({ text, terraform, attribute }) {
       const facts: Record<string, unknown> = {};
       const region = REGION.exec(text)?.[1];
       if (region) facts['region'] = region;
@@ -28,8 +28,18 @@ export const aws: TargetDescriptor = {
       if (account) facts['accountId'] = account;
       const kms = /arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+/.exec(text)?.[0];
       if (kms) facts['kmsKeyArn'] = kms;
+      // A literal hosted zone id: on a zone data source, a record, or an external-dns flag.
+      const zoneId =
+        terraform.map((r) => attribute(r.block, 'zone_id')).find((v) => v && /^Z[A-Z0-9]{8,32}$/.test(v)) ??
+        /--(?:zone-id-filter|txt-owner-id)=(Z[A-Z0-9]{8,32})\b/.exec(text)?.[1];
+      if (zoneId) facts['hostedZoneId'] = zoneId;
       return facts;
     },
+    dnsZone: (type, block, attribute) => (type === 'aws_route53_zone' ? attribute(block, 'name') : undefined),
+    internalLoadBalancer: [
+      ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(true|0\.0\.0\.0\/0)$/i],
+      ['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i],
+    ],
   },
   plan: {
     clusterDays: 2,

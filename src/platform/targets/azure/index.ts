@@ -41,6 +41,9 @@ export const azure: TargetDescriptor = {
       const account = terraform.find((r) => r.type === 'azurerm_storage_account');
       const accountName = account && attribute(account.block, 'name');
       if (accountName && /^[a-z0-9]{3,24}$/.test(accountName)) facts['storageAccount'] = accountName;
+      const zone = terraform.find((r) => r.type.replace(/^data\./, '') === 'azurerm_dns_zone');
+      const zoneGroup = zone && attribute(zone.block, 'resource_group_name');
+      if (zoneGroup && /^[\w.()-]{1,90}$/.test(zoneGroup)) facts['dnsZoneResourceGroup'] = zoneGroup;
       const clientIds: Record<string, unknown> = {};
       for (const sa of kube.filter((o) => o.kind === 'ServiceAccount')) {
         const id = annotations(sa)['azure.workload.identity/client-id'];
@@ -60,6 +63,8 @@ export const azure: TargetDescriptor = {
         ? `placeholders for ${missing.join(', ')}: after applying provider/, copy \`tofu output -json client_ids\` here`
         : undefined;
     },
+    dnsZone: (type, block, attribute) => (type === 'azurerm_dns_zone' ? attribute(block, 'name') : undefined),
+    internalLoadBalancer: [['service.beta.kubernetes.io/azure-load-balancer-internal', /^true$/i]],
   },
   plan: {
     clusterDays: 2,

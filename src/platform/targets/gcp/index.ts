@@ -20,8 +20,18 @@ export const gcp: TargetDescriptor = {
       const project = terraform
         .map((r) => attribute(r.block, 'project'))
         .find((p) => p && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(p));
-      return project ? { projectId: project } : {};
+      const facts: Record<string, unknown> = project ? { projectId: project } : {};
+      const zone = terraform.find((r) => r.type.replace(/^data\./, '') === 'google_dns_managed_zone');
+      const zoneName = zone && attribute(zone.block, 'name');
+      if (zoneName && /^[a-z][a-z0-9-]{0,62}$/.test(zoneName)) facts['dnsManagedZone'] = zoneName;
+      return facts;
     },
+    dnsZone: (type, block, attribute) =>
+      type === 'google_dns_managed_zone' ? attribute(block, 'dns_name') : undefined,
+    internalLoadBalancer: [
+      ['networking.gke.io/load-balancer-type', /^internal$/i],
+      ['cloud.google.com/load-balancer-type', /^internal$/i],
+    ],
   },
   plan: {
     clusterDays: 2,

@@ -32,6 +32,16 @@ export const scaleway: TargetDescriptor = {
       if (project) facts['projectId'] = project;
       return facts;
     },
+    // registry.terraform.io/providers/scaleway/scaleway/latest/docs/resources/domain_zone: the zone is
+    // `subdomain.domain` (or the domain itself when subdomain is empty).
+    dnsZone(type, block, attribute) {
+      if (type !== 'scaleway_domain_zone') return undefined;
+      const domain = attribute(block, 'domain');
+      const subdomain = attribute(block, 'subdomain');
+      return domain && subdomain ? `${subdomain}.${domain}` : domain;
+    },
+    // github.com/scaleway/scaleway-cloud-controller-manager docs/loadbalancer-annotations.md
+    internalLoadBalancer: [['service.beta.kubernetes.io/scw-loadbalancer-private', /^true$/i]],
   },
   plan: {
     clusterDays: 2,

@@ -79,8 +79,8 @@ export function sha256(file: string): string {
 
 /** The registered targets, as `datapipe render` knows them. */
 async function targetNames(): Promise<string[]> {
-  const { loadTargets } = await import('../src/cli/plugins.ts');
-  return Object.keys(await loadTargets());
+  const { platformTargets } = await import('../src/cli/plugins.ts');
+  return [...platformTargets.names];
 }
 
 export async function runPortability(o: PortabilityOptions): Promise<PortabilityResult> {

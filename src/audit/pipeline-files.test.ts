@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { buildPlan } from '../plan/plan.ts';
 import { runAudit } from './audit.ts';
 
@@ -16,13 +16,13 @@ const BOUND = fileURLToPath(new URL('../../test/fixtures/pipelines/provider-boun
 
 describe('pipeline files in audit and plan', () => {
   it('the flagship audits clean, its pipeline files read', () => {
-    const report = runAudit({ paths: [dirname(EXAMPLE)], to: 'azure' });
+    const report = runAudit({ paths: [dirname(EXAMPLE)], to: 'azure', targets: platformTargets });
     assert.deepEqual(report.findings, []);
     assert.equal(report.summary.filesScanned, 2);
   });
 
   it('a provider-bound pipeline: driver, broker address and keys, each at its line', () => {
-    const report = runAudit({ paths: [BOUND], to: 'azure' });
+    const report = runAudit({ paths: [BOUND], to: 'azure', targets: platformTargets });
     const found = report.findings.map((f) => `${f.rule}@${f.line}`).sort();
     // Lines of test/fixtures/pipelines/provider-bound/orders-to-archive.yaml, counted by hand.
     assert.deepEqual(found, [
@@ -45,6 +45,7 @@ describe('pipeline files in audit and plan', () => {
       from: 'aws',
       to: 'azure',
       budgetDays: 30,
+      targets: platformTargets,
     } as const;
     const without = buildPlan(base);
     const withAudit = buildPlan({ ...base, audit: join(BOUND) });

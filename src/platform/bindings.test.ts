@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { parseBindings } from '../config/bindings.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
@@ -47,6 +47,16 @@ describe('rendered bindings', () => {
       endpoint: 'https://s3.shop.internal:9000',
       forcePathStyle: true,
       region: 'us-east-1',
+      auth: 'auto',
+    },
+    // Scaleway Object Storage: S3 API at https://s3.<region>.scw.cloud (Scaleway docs, "Object Storage
+    // API endpoints"); no workload identity, so the AWS default chain finds the keys of Secret
+    // `<identity>-scw` in the environment.
+    scaleway: {
+      driver: 's3',
+      bucket: 'shop-orders-archive',
+      endpoint: 'https://s3.fr-par.scw.cloud',
+      region: 'fr-par',
       auth: 'auto',
     },
   };
@@ -121,7 +131,7 @@ describe('rendered bindings', () => {
       `name: shop\nnamespace: shop\nimage: i:1\ndns: { zone: shop.example.com }\nworkloads:\n  pipelines: [{ name: p, file: p.yaml }]\nkafka: [{ name: main, brokers: ['k:9092'] }]\ntargets:\n  gcp: { projectId: shop-prod-4711, region: europe-west3, dnsManagedZone: z, kmsKeyId: projects/shop-prod-4711/locations/europe-west3/keyRings/shop/cryptoKeys/shop-data }\n`,
     );
     assert.throws(
-      () => loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, {}),
+      () => loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, platformTargets, {}),
       /workloads\.pipelines\[0\]\.file: p\.yaml: sinks\[0\]\.store: "nope" is not a bucket of the platform \(buckets: none declared\)/,
     );
   });
@@ -142,6 +152,11 @@ describe('rendered bindings', () => {
     ]);
     // AWS: S3 on its public HTTPS endpoint.
     assert.deepEqual(egressOf(rendered.get('aws')!.bindings, 'orders-to-archive-bindings-egress')?.[1], {
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
+    // Scaleway: Object Storage on its public HTTPS endpoint (s3.fr-par.scw.cloud:443), outside the cluster.
+    assert.deepEqual(egressOf(rendered.get('scaleway')!.bindings, 'orders-to-archive-bindings-egress')?.[1], {
       to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
       ports: [{ protocol: 'TCP', port: 443 }],
     });
@@ -170,12 +185,12 @@ describe('rendered bindings', () => {
     assert.doesNotMatch(text, /192\.168\.10\.30/);
     writeFileSync(join(dir, 'platform.yaml'), text);
     cpSync(join(EXAMPLE, '..', 'pipelines'), join(dir, 'pipelines'), { recursive: true });
-    const loaded = loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, {});
+    const loaded = loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, platformTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'baremetal'),
+      () => renderPlatform(loaded, 'baremetal', platformTargets),
       /targets\.baremetal\.s3: orders-to-archive: "shop-orders-archive": the store is bound to s3\.shop\.internal:9000, a host name with no CIDR: the network policy cannot let orders-to-archive reach port 9000 there/,
     );
     // The clouds do not need it.
-    assert.ok(renderPlatform(loaded, 'aws'));
+    assert.ok(renderPlatform(loaded, 'aws', platformTargets));
   });
 });

@@ -12,7 +12,7 @@ import { parseYamlText, readYamlFile } from '../config/yaml-file.ts';
 import type { PipelinePlugins } from '../core/plugin.ts';
 import { BindingError, bindingsDocument, bindingsFor, namedResources } from './bindings.ts';
 import { type GrantAction, type PlatformConfig, platformSchema } from './schema.ts';
-import { TARGET_NAMES } from './target-facts.ts';
+import type { TargetRegistry } from './targets/descriptor.ts';
 
 /** Identities the platform itself runs (installed controllers), besides its workloads. */
 export const PLATFORM_IDENTITIES = ['external-dns', 'grafana'] as const;
@@ -29,10 +29,11 @@ const ACTIONS_BY_RESOURCE: Record<string, readonly GrantAction[]> = {
 export function loadPlatformFile(
   file: string,
   pipelines: PipelinePlugins,
+  targets: TargetRegistry,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig<PlatformConfig> {
-  const loaded = loadConfigFile(file, platformSchema, env);
-  const problems = checkReferences(loaded, pipelines);
+  const loaded = loadConfigFile(file, platformSchema(targets), env);
+  const problems = checkReferences(loaded, pipelines, targets);
   if (problems.length > 0) throw new ConfigErrors(problems);
   return loaded;
 }
@@ -56,19 +57,20 @@ function referencePaths(value: unknown, path: PropertyKey[] = [], out = new Set<
 function pipelineProblem(
   path: string,
   pipelines: PipelinePlugins,
+  targets: TargetRegistry,
   config: PlatformConfig,
   file: string,
 ): string | undefined {
   // A pipeline that names resources is checked with the bindings each declared target renders for it.
   const text = readFileSync(path, 'utf8');
-  const targets = TARGET_NAMES.filter((t) => config.targets[t] !== undefined);
+  const declared = targets.list.filter((t) => config.targets[t.name] !== undefined);
   const bound = namedResources(text).length > 0;
-  for (const target of bound ? targets : [undefined]) {
+  for (const target of bound ? declared : [undefined]) {
     let bindings: Bindings | undefined;
     try {
       if (target !== undefined) {
-        const doc = bindingsDocument(target, bindingsFor(config, target, text, file));
-        const where = join(dirname(path), `bindings.${target}.yaml (rendered)`);
+        const doc = bindingsDocument(target.name, bindingsFor(config, target, text, file));
+        const where = join(dirname(path), `bindings.${target.name}.yaml (rendered)`);
         bindings = parseBindings(parseYamlText(doc, where), pipelines, UNRESOLVED_ENV);
       }
     } catch (err) {
@@ -76,7 +78,8 @@ function pipelineProblem(
       throw err;
     }
     const problem = pipelineProblemWith(path, pipelines, bindings);
-    if (problem) return target === undefined ? problem : `${problem} (with the bindings of target ${target})`;
+    if (problem)
+      return target === undefined ? problem : `${problem} (with the bindings of target ${target.name})`;
   }
   return undefined;
 }
@@ -102,7 +105,11 @@ function pipelineName(path: string): unknown {
   return (readYamlFile(path).data as { name?: unknown } | null)?.name;
 }
 
-function checkReferences(loaded: LoadedConfig<PlatformConfig>, pipelines: PipelinePlugins): ConfigError[] {
+function checkReferences(
+  loaded: LoadedConfig<PlatformConfig>,
+  pipelines: PipelinePlugins,
+  targets: TargetRegistry,
+): ConfigError[] {
   const { config: c, yaml, baseDir } = loaded;
   const problems: ConfigError[] = [];
   const report = (path: PropertyKey[], reason: string) =>
@@ -128,7 +135,7 @@ function checkReferences(loaded: LoadedConfig<PlatformConfig>, pipelines: Pipeli
   }
   c.workloads.pipelines.forEach((p, i) => {
     const path = resolve(baseDir, p.file);
-    const reason = existsSync(path) ? pipelineProblem(path, pipelines, c, p.file) : 'file not found';
+    const reason = existsSync(path) ? pipelineProblem(path, pipelines, targets, c, p.file) : 'file not found';
     if (reason) report(['workloads', 'pipelines', i, 'file'], reason);
     else if (pipelineName(path) !== p.name)
       report(['workloads', 'pipelines', i, 'name'], 'must equal the `name` in its pipeline file');
@@ -197,9 +204,9 @@ function checkReferences(loaded: LoadedConfig<PlatformConfig>, pipelines: Pipeli
   if (c.backup && !buckets.has(c.backup.bucket))
     report(['backup', 'bucket'], `no bucket "${c.backup.bucket}" in buckets`);
 
-  const declared = TARGET_NAMES.filter((t) => c.targets[t] !== undefined);
+  const declared = targets.names.filter((t) => c.targets[t] !== undefined);
   if (declared.length === 0)
-    report(['targets'], `declare the facts of at least one target (${TARGET_NAMES.join(', ')})`);
+    report(['targets'], `declare the facts of at least one target (${targets.names.join(', ')})`);
   if (c.targets.default && !c.targets[c.targets.default])
     report(['targets', 'default'], `no "${c.targets.default}" block under targets`);
   return problems;

@@ -12,9 +12,11 @@
  * - baremetal: `endpoint` of S3Proxy (http, so no CA); keys from the same environment variables that the
  *   pod gets from its `<identity>-s3` Secret;
  * - azure: `accountUrl` of Azurite, `auth: auto` and its well-known account key (no Workload Identity);
- * - gcp: `endpoint` of fake-gcs-server and `auth: none` (no Application Default Credentials).
+ * - gcp: `endpoint` of fake-gcs-server and `auth: none` (no Application Default Credentials);
+ * - scaleway: `endpoint` + `forcePathStyle` of S3Proxy (for https://s3.<region>.scw.cloud); keys from the
+ *   same environment variables that the pod gets from its `<identity>-scw` Secret.
  * The group's offsets are set to the start of this run's records before each target, and each store's
- * bucket/container is emptied first (aws and baremetal share S3Proxy, and the sink would otherwise
+ * bucket/container is emptied first (aws, baremetal and scaleway share S3Proxy, and the sink would otherwise
  * recognise the other target's objects as a replay).
  */
 import { spawn } from 'node:child_process';
@@ -55,6 +57,9 @@ const STAND_INS: Record<string, () => Fields> = {
     accountKey: '${AZURITE_ACCOUNT_KEY}',
   }),
   gcp: () => ({ endpoint: services.gcs.endpoint, auth: 'none' }),
+  // Scaleway Object Storage is S3-compatible: S3Proxy stands in (path style, http); the keys come from the
+  // environment as in the pod (Secret `<identity>-scw`, envFrom).
+  scaleway: () => ({ endpoint: services.s3.endpoint, forcePathStyle: true }),
 };
 
 export interface PortabilityResult {

@@ -1,7 +1,7 @@
 /**
  * The portability proof at CI size (issue 13, point 4): examples/platform rendered for every registered
  * target; the same pipeline file (one sha256) run with each target's rendered binding against its local
- * stand-in (aws, baremetal: S3Proxy; azure: Azurite; gcp: fake-gcs-server), consuming the real Kafka;
+ * stand-in (aws, baremetal, scaleway: S3Proxy; azure: Azurite; gcp: fake-gcs-server), consuming the real Kafka;
  * every record read back from each store exactly once. `npm run demo:portability` is the same at 2000.
  * Needs `npm run services:up -- kafka s3 azurite gcs`.
  */
@@ -25,9 +25,9 @@ describe('the same pipeline file on every target', () => {
     const result = await runPortability({ records: RECORDS, dir, timeoutMs: 120_000, log: () => {} });
     assert.match(
       result.line,
-      /^portability: expected=300 aws=\d+ azure=\d+ gcp=\d+ baremetal=\d+( [a-z0-9-]+=\d+)* pipeline_sha=[0-9a-f]{64}$/,
+      /^portability: expected=300 aws=\d+ azure=\d+ gcp=\d+ baremetal=\d+ scaleway=\d+ pipeline_sha=[0-9a-f]{64}$/,
     );
-    for (const target of ['aws', 'azure', 'gcp', 'baremetal'])
+    for (const target of ['aws', 'azure', 'gcp', 'baremetal', 'scaleway'])
       assert.equal(result.counts[target], RECORDS, target);
     for (const [target, n] of Object.entries(result.counts)) assert.equal(n, RECORDS, target);
     assert.deepEqual([...result.pipelineShas], [before]);

@@ -25,9 +25,10 @@ export const batchSchema = z
     maxBytes: byteSize()
       .default(1024 * 1024)
       .meta({ description: 'Flush when the batch holds this many bytes.' }),
-    linger: duration()
-      .default(200)
-      .meta({ description: 'Flush a non-empty batch at the latest this long after its first record.' }),
+    linger: duration().default(20).meta({
+      description:
+        'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
+    }),
   })
   .meta({ description: 'When a sink writes: whichever limit is reached first.' });
 

@@ -8,6 +8,7 @@ import { Admin, type MessageToProduce, ProduceAcks, Producer } from '@platformat
 import type { Logger } from 'pino';
 import { DataError, errorMessage, FatalError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import { originalJson } from '../../core/record.ts';
 import { clientOptions, type KafkaClientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, hasKafkaApiError, isUnknownTopicError } from '../../kafka/errors.ts';
 import { recordToHeaders } from '../../kafka/headers.ts';
@@ -100,7 +101,9 @@ export class KafkaSink implements Sink {
       [SOURCE_HEADER.offset]: String(record.position.offset),
     });
     const key = encodeKey(record);
-    const value = encodeValue(record.value, this.#opts.valueEncoding);
+    // An unchanged JSON value goes out as the bytes it came in as (decision 0057).
+    const original = this.#opts.valueEncoding === 'json' ? originalJson(record) : undefined;
+    const value = original ?? encodeValue(record.value, this.#opts.valueEncoding);
     return {
       topic: this.#opts.topic,
       ...(key === undefined ? {} : { key }),

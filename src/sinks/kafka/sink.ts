@@ -8,11 +8,10 @@ import { Admin, type MessageToProduce, ProduceAcks, Producer } from '@platformat
 import type { Logger } from 'pino';
 import { DataError, errorMessage, FatalError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
-import { originalJson } from '../../core/record.ts';
 import { clientOptions, type KafkaClientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, hasKafkaApiError, isUnknownTopicError } from '../../kafka/errors.ts';
 import { recordToHeaders } from '../../kafka/headers.ts';
-import { encodeKey, encodeValue } from './encode.ts';
+import { encodeKey, encodeRecordValue } from './encode.ts';
 import type { KafkaSinkOptions } from './options.ts';
 
 /** Provenance of every written record, so that consumers of the topic can drop replayed duplicates. */
@@ -101,9 +100,7 @@ export class KafkaSink implements Sink {
       [SOURCE_HEADER.offset]: String(record.position.offset),
     });
     const key = encodeKey(record);
-    // An unchanged JSON value goes out as the bytes it came in as (decision 0057).
-    const original = this.#opts.valueEncoding === 'json' ? originalJson(record) : undefined;
-    const value = original ?? encodeValue(record.value, this.#opts.valueEncoding);
+    const value = encodeRecordValue(record, this.#opts.valueEncoding);
     return {
       topic: this.#opts.topic,
       ...(key === undefined ? {} : { key }),

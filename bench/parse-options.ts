@@ -150,7 +150,8 @@ function fieldByScan(b: Buffer, name: string): string | undefined {
 }
 
 // the scanner must really scan: it accepts every record and refuses a truncated one
-if (!records.every(isJson) || isJson(records[0]?.subarray(0, -1) as Buffer)) throw new Error('isJson is wrong');
+if (!records.every(isJson) || isJson(records[0]?.subarray(0, -1) as Buffer))
+  throw new Error('isJson is wrong');
 
 let sink: unknown;
 const parsed = records.map((r) => JSON.parse(r.toString('utf8')));
@@ -178,7 +179,9 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, run] of Object.entries(candidates)) {
     const start = process.hrtime.bigint();
     run();
-    (ns[name] ??= []).push(Number(process.hrtime.bigint() - start) / records.length);
+    const times = ns[name] ?? [];
+    times.push(Number(process.hrtime.bigint() - start) / records.length);
+    ns[name] = times;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The kafka sink, topic to topic through `datapipe run`: keys, headers and timestamps carried over, values
- * written per `valueEncoding` (bytes kept byte for byte, json re-serialised), plus the
+ * written per `valueEncoding` (bytes and, when nothing reads them, json values kept byte for byte), plus the
  * `datapipe.source.*` provenance headers; and a missing topic is a clear fatal error.
  */
 import assert from 'node:assert/strict';

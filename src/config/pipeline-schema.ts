@@ -29,6 +29,10 @@ export const batchSchema = z
       description:
         'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
     }),
+    flushWhenCaughtUp: z.boolean().default(true).meta({
+      description:
+        'Write as soon as the source has nothing more buffered and the sink is free (lowest latency). false: wait for maxRecords, maxBytes or linger (fewer, larger writes: e.g. fewer objects in an object store at low rates).',
+    }),
   })
   .meta({ description: 'When a sink writes: whichever limit is reached first.' });
 

@@ -143,4 +143,18 @@ describe('Batcher', () => {
     assert.deepEqual(r.batches, [[first], [first + 1, first + 2, first + 3]]);
     batcher.stop();
   });
+
+  it('flushWhenFree does nothing with flushWhenCaughtUp: false (limits and linger decide)', async () => {
+    const r = recorder();
+    const limits = { maxRecords: 2, maxBytes: 1e9, linger: 3_600_000, flushWhenCaughtUp: false };
+    const batcher = new Batcher(limits, r.write, unexpected);
+    batcher.add(...item());
+    batcher.flushWhenFree();
+    assert.equal(r.gates.length, 0, 'the batch keeps filling');
+    batcher.add(...item());
+    assert.equal(r.gates.length, 1, 'sealed at maxRecords');
+    r.gates[0]?.resolve();
+    await batcher.idle();
+    batcher.stop();
+  });
 });

@@ -20,6 +20,8 @@ export interface BatchLimits {
   readonly maxBytes: number;
   /** Milliseconds. */
   readonly linger: number;
+  /** `flushWhenFree` seals the filling batch (false: it does nothing, limits and linger decide). */
+  readonly flushWhenCaughtUp?: boolean;
 }
 
 export type BatchWriter = (batch: Batch) => Promise<void>;
@@ -83,7 +85,7 @@ export class Batcher {
    * gather into the next one (so a busy sink still gets full batches).
    */
   flushWhenFree(): void {
-    if (this.#filling.records.length === 0) return;
+    if (this.#filling.records.length === 0 || this.#limits.flushWhenCaughtUp === false) return;
     if (this.#writing || this.#sealed.length > 0) this.#sealWhenFree = true;
     else this.#seal();
   }

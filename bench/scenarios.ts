@@ -231,6 +231,78 @@ export const scenarios: readonly Scenario[] = [
     ),
   ),
   {
+    id: 'iceberg',
+    title: 'Iceberg: datapipe → iceberg sink vs the object-store Parquet sink (S3) and the raw writer',
+    services: ['s3', 'iceberg'],
+    latency: false,
+    // every batch is a catalog commit (load, write files, commit): far slower than Kafka
+    maxRecords: 100_000,
+    setup: (env) => ensureBucket(env),
+    contenders: (env) => {
+      const store = {
+        endpoint: env.s3.endpoint,
+        forcePathStyle: true,
+        accessKeyId: '${DATAPIPE_BENCH_S3_ACCESS_KEY}',
+        secretAccessKey: '${DATAPIPE_BENCH_S3_SECRET_KEY}',
+      };
+      return [
+        datapipeContender('datapipe-iceberg', 'datapipe run → iceberg sink (REST catalog, S3)', {
+          sink: (input) => ({
+            type: 'iceberg',
+            catalogUri: env.icebergUri,
+            namespace: 'bench',
+            table: ident(input.group),
+            create: true,
+            s3: store,
+          }),
+        }),
+        datapipeContender('datapipe-s3-parquet', 'datapipe run → object-store s3, Parquet', {
+          sink: (input) => ({
+            type: 'object-store',
+            driver: 's3',
+            format: 'parquet',
+            bucket: S3_BUCKET,
+            prefix: `${input.group}/`,
+            ...store,
+          }),
+        }),
+        workerContender(
+          'raw-iceberg',
+          '@platformatic/kafka + the iceberg writer, no engine',
+          'raw-iceberg.ts',
+          (input) => [
+            '--catalog',
+            env.icebergUri,
+            '--namespace',
+            'bench',
+            '--table',
+            `${ident(input.group)}_raw`,
+            '--endpoint',
+            env.s3.endpoint,
+            '--access-key',
+            env.s3.accessKeyId,
+            '--secret-key',
+            env.s3.secretAccessKey,
+          ],
+        ),
+      ];
+    },
+    ratios: (r) => ({
+      iceberg_vs_raw: ratio(
+        median(r, 'datapipe-iceberg', 'recordsPerSec'),
+        median(r, 'raw-iceberg', 'recordsPerSec'),
+      ),
+      iceberg_vs_s3_parquet: ratio(
+        median(r, 'datapipe-iceberg', 'recordsPerSec'),
+        median(r, 'datapipe-s3-parquet', 'recordsPerSec'),
+      ),
+      iceberg_rss_vs_s3_parquet: ratio(
+        median(r, 'datapipe-iceberg', 'peakRssMiB'),
+        median(r, 'datapipe-s3-parquet', 'peakRssMiB'),
+      ),
+    }),
+  },
+  {
     id: 'scale',
     title: 'Scale-out: two datapipe processes in one consumer group vs one',
     services: [],

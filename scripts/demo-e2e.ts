@@ -1,9 +1,9 @@
 /**
  * The end-to-end demo: starts the services, produces a known set of order events to Kafka, runs one
- * pipeline (`datapipe run`) that fans them out to MongoDB, S3, Azure Blob, PostgreSQL and an HTTP
- * endpoint, and reads each store back:
+ * pipeline (`datapipe run`) that fans them out to MongoDB, S3, Azure Blob, PostgreSQL, an HTTP
+ * endpoint and an Apache Iceberg table (REST catalog, files in S3), and reads each store back:
  *
- *   e2e: expected=N mongodb=N s3=N azure-blob=N postgres=N http=N
+ *   e2e: expected=N mongodb=N s3=N azure-blob=N postgres=N http=N iceberg=N
  *
  * Exits non-zero when any store holds a different number. Usage: npm run demo:e2e [-- --records 2000]
  */
@@ -18,7 +18,14 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { HttpReceiver } from '../test/support/http-receiver.ts';
 import { services } from '../test/support/services.ts';
 import { createTopic, produceOrders } from './demo-e2e/kafka.ts';
-import { countAzureBlob, countMongodb, countPostgres, countS3, s3Client } from './demo-e2e/read-back.ts';
+import {
+  countAzureBlob,
+  countIceberg,
+  countMongodb,
+  countPostgres,
+  countS3,
+  s3Client,
+} from './demo-e2e/read-back.ts';
 
 const { values: args } = parseArgs({
   options: { records: { type: 'string', default: '2000' }, timeout: { type: 'string', default: '300' } },
@@ -35,13 +42,23 @@ const names = {
   container: 'datapipe-demo',
   prefix: `${run}/`,
   table: `demo_orders_${run}`,
+  namespace: 'datapipe_demo',
 };
 const log = (msg: string) => process.stderr.write(`[demo:e2e] ${msg}\n`);
 
 log('starting services');
 execFileSync(
   'bash',
-  [join(root, 'scripts/services/services.sh'), 'up', 'kafka', 'mongodb', 's3', 'azurite', 'postgres'],
+  [
+    join(root, 'scripts/services/services.sh'),
+    'up',
+    'kafka',
+    'mongodb',
+    's3',
+    'iceberg',
+    'azurite',
+    'postgres',
+  ],
   {
     stdio: ['ignore', 'inherit', 'inherit'],
   },
@@ -118,6 +135,19 @@ sinks:
     url: ${receiver.url}
     format: ndjson
     ${batch}
+  - name: iceberg
+    type: iceberg
+    catalogUri: ${services.iceberg.uri}
+    namespace: ${names.namespace}
+    table: ${names.table}
+    create: true
+    partition: [{ column: _timestamp, transform: day }]
+    s3:
+      endpoint: ${services.s3.endpoint}
+      forcePathStyle: true
+      accessKeyId: \${S3_ACCESS_KEY_ID}
+      secretAccessKey: \${S3_SECRET_ACCESS_KEY}
+    ${batch}
 observability: { enabled: false }
 stateDir: ${join(dir, 'state')}
 `;
@@ -131,6 +161,7 @@ async function counts(): Promise<Record<string, number>> {
     'azure-blob': await safe(countAzureBlob(names.container, names.prefix)),
     postgres: await safe(countPostgres(names.table)),
     http: receiver.records.length,
+    iceberg: await safe(countIceberg(names.namespace, names.table)),
   };
 }
 
@@ -145,7 +176,7 @@ try {
 
   const file = join(dir, 'pipeline.yaml');
   writeFileSync(file, pipelineYaml());
-  log('running the pipeline: kafka → mongodb, s3, azure-blob, postgres, http');
+  log('running the pipeline: kafka → mongodb, s3, azure-blob, postgres, http, iceberg');
   const child = spawn(process.execPath, [join(root, 'bin/datapipe.js'), 'run', file], {
     cwd: root,
     env: {

@@ -24,7 +24,7 @@ export function expectedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set(
     'docs/configuration.md',
-    `${HEADER}\n# Pipeline configuration reference\n\nA pipeline file is YAML. Strings may hold \`\${ENV_VAR}\`, \`\${ENV_VAR:-default}\` and \`\${file:/path/to/secret}\` references, resolved at load time and never logged. Sizes take units (\`64MiB\`), durations too (\`250ms\`, \`5s\`). The JSON Schema for editors: \`npx datapipe schema > pipeline.schema.json\`.\n\nIn JSONata expressions (\`filter\`, \`map\`, a sink's \`when\`), \`$\` is the record value; \`$key\`, \`$headers\`, \`$topic\`, \`$partition\`, \`$offset\` and \`$timestamp\` give the record's metadata.\n\n${body}\n`,
+    `${HEADER}\n# Pipeline configuration reference\n\nA pipeline file is YAML. Strings may hold \`\${ENV_VAR}\`, \`\${ENV_VAR:-default}\` and \`\${file:/path/to/secret}\` references, resolved at load time and never logged. Sizes take units (\`64MiB\`), durations too (\`250ms\`, \`5s\`). The JSON Schema for editors: \`npx datapipe schema > pipeline.schema.json\`.\n\nA mistake is reported as \`file:line:column: field: reason\`: a wrong type with what was found (\`expected a number, got the string "ten"\`), a misspelt field or \`type\` with the closest valid name (\`did you mean "postgres"?\`).\n\nIn JSONata expressions (\`filter\`, \`map\`, a sink's \`when\`), \`$\` is the record value; \`$key\`, \`$headers\`, \`$topic\`, \`$partition\`, \`$offset\` and \`$timestamp\` give the record's metadata.\n\n${body}\n`,
   );
   const readmePath = 'README.md';
   const readme = readFileSync(join(root, readmePath), 'utf8');

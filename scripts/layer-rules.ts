@@ -18,6 +18,8 @@ export const mayImport: Readonly<Record<string, readonly string[]>> = {
   sinks: ['core', 'config', 'observability', 'kafka', 'sources'],
   runtime: ['core', 'config', 'observability', 'transforms'],
   dlq: ['core', 'config', 'observability', 'kafka', 'sources', 'runtime'],
+  // `datapipe test`: the runtime's decode, transforms and routing, in-process.
+  'pipeline-test': ['core', 'config', 'transforms', 'runtime'],
   platform: ['core', 'config'],
   audit: ['core', 'config'],
   import: ['core', 'config', 'audit', 'platform'],
@@ -32,6 +34,7 @@ export const mayImport: Readonly<Record<string, readonly string[]>> = {
     'sinks',
     'runtime',
     'dlq',
+    'pipeline-test',
     'platform',
     'audit',
     'import',

@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 echo "== type-check"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
 echo "== generated docs"; node scripts/generate-docs.ts --check
+echo "== pipeline unit tests"; node bin/datapipe.js test examples
+echo "== test tools"; bash scripts/test-tools.sh
 echo "== services"; bash scripts/services/services.sh up
+echo "== platform linters"; bash scripts/platform-lint/install.sh
 echo "== tests"
 # One file at a time (the default on 2 cores): some integration tests stop and restart a shared service.
-node --test --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"
+# Every test has a deadline: 5 minutes unless it sets its own, so a hang fails CI instead of stalling it.
+node --test --test-timeout=300000 --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"

@@ -12,6 +12,8 @@ export interface Endpoints {
   readonly postgresUrl: string;
   readonly mongodbUrl: string;
   readonly s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
+  /** The Iceberg REST catalog (its warehouse lives in the s3 service). */
+  readonly icebergUri: string;
 }
 
 const STATE = process.env['DATAPIPE_STATE_DIR'] ?? join(homedir(), '.cache/datapipe/run');
@@ -32,6 +34,7 @@ export async function endpoints(): Promise<Endpoints> {
       secretAccessKey: secret('s3-secret'),
       region: 'us-east-1',
     },
+    icebergUri: process.env['DATAPIPE_ICEBERG_URI'] ?? 'http://127.0.0.1:18181',
   };
   const support = join(REPO_ROOT, 'test/support/services.ts');
   if (!existsSync(support)) return defaults;

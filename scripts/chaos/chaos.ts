@@ -4,11 +4,16 @@
  * faults are injected: SIGKILL of a worker (restarted each time), a broker restart, the sink locked for
  * a while. Then it checks that every record is in the sink or the dead-letter topic exactly once and
  * prints ONE line:
- *   chaos: produced=N delivered=N lost=0 duplicates=0 dead_lettered=M faults=F
+ *   chaos: produced=N delivered=N lost=0 duplicates=0 dead_lettered=M faults=F rewrites=R
+ * Duplicates are counted from the sink's write log (rows inserted per produced record id, see
+ * sink-check.ts), not from its upsert key; rewrites are replays that hit their own row (not duplicates).
+ * `--inject-double` stores one delivered record a second time, under another position, before counting:
+ * the run must then report duplicates=1 and fail (the check proven able to fail).
  * also written as JSON to bench/results/chaos-<date>.json (or --results). Exits 1 if anything was lost
  * or duplicated, or if the dead letters are not exactly the poison records.
  *
  *   npm run chaos -- [--records 20000] [--kills 3] [--duration 30] [--no-broker-restart] [--results FILE]
+ *                    [--inject-double]
  * Needs the broker: npm run services:up -- kafka.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +23,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { createTopics, producePaced, readAll } from './kafka-admin.ts';
-import { lockSink, readSink } from './sink-check.ts';
+import { injectDouble, lockSink, prepareSink, readSink } from './sink-check.ts';
 import { Worker } from './workers.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30' },
     kills: { type: 'string', default: '3' },
     'no-broker-restart': { type: 'boolean', default: false },
+    'inject-double': { type: 'boolean', default: false },
     'sink-lock': { type: 'string', default: '8' },
     timeout: { type: 'string', default: '300' },
     results: { type: 'string' },
@@ -51,6 +57,7 @@ await createTopics(brokers, [
   { name: input, partitions: Number(values.partitions) },
   { name: dlqTopic, partitions: 2 },
 ]);
+await prepareSink(db);
 const pipeline = join(dir, 'pipeline.yaml');
 writeFileSync(
   pipeline,
@@ -188,6 +195,7 @@ const exits = await stopWorkers();
 say(`workers stopped (exit codes ${exits.join(', ')})`);
 for (const crash of workers.flatMap((w) => w.crashes)) say(`CRASH: ${crash}`);
 
+if (values['inject-double']) say(`injected a double of record ${injectDouble(db)}`);
 const sink = readSink(db);
 const deliveredGood = goodKeys.filter((k) => sink.distinctKeys.has(k)).length;
 const dead = await deadLettered();
@@ -196,7 +204,8 @@ const result = {
   produced,
   delivered,
   lost: produced - delivered,
-  duplicates: sink.rows - sink.distinctKeys.size,
+  duplicates: sink.duplicates,
+  rewrites: sink.rewrites,
   dead_lettered: dead,
   faults,
   poison: poisonKeys.size,
@@ -206,7 +215,7 @@ const result = {
   run: id,
   date: new Date().toISOString(),
 };
-const line = `chaos: produced=${result.produced} delivered=${result.delivered} lost=${result.lost} duplicates=${result.duplicates} dead_lettered=${result.dead_lettered} faults=${result.faults}`;
+const line = `chaos: produced=${result.produced} delivered=${result.delivered} lost=${result.lost} duplicates=${result.duplicates} dead_lettered=${result.dead_lettered} faults=${result.faults} rewrites=${result.rewrites}`;
 const resultsFile = values.results ?? join(root, 'bench/results', `chaos-${result.date.slice(0, 10)}.json`);
 mkdirSync(dirname(resultsFile), { recursive: true });
 writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);

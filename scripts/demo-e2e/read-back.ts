@@ -3,6 +3,7 @@ import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/clie
 import { BlobServiceClient } from '@azure/storage-blob';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
+import { readTable } from '../../test/support/iceberg.ts';
 import { services } from '../../test/support/services.ts';
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim().length > 0).length;
@@ -63,4 +64,9 @@ export async function countAzureBlob(container: string, prefix: string): Promise
     total += lines(buffer.toString('utf8'));
   }
   return total;
+}
+
+/** Rows of the Iceberg table, read by PyIceberg; an order stored twice counts twice. */
+export async function countIceberg(namespace: string, table: string): Promise<number> {
+  return (await readTable(namespace, table)).rows;
 }

@@ -72,13 +72,13 @@ ensure_maven() {
   command -v mvn >/dev/null 2>&1 || apt_install maven openjdk-17-jdk-headless
 }
 
-# maven_fetch DEST_DIR [bom:]GROUP:ARTIFACT:VERSION...
+# maven_fetch DEST_DIR [bom:]GROUP:ARTIFACT:VERSION[:CLASSIFIER]...
 # Copies the artifacts and their runtime dependencies from Maven Central into DEST_DIR (atomic).
 # A "bom:" coordinate is imported into dependencyManagement (so an artifact's own pom can pin the
 # versions its build used, instead of Maven's nearest-wins choice).
 # The Maven local repository lives in the cache too, so a fresh clone reuses it.
 maven_fetch() {
-  local dest="$1" tmp deps="" boms="" coord g a v
+  local dest="$1" tmp deps="" boms="" coord g a v c
   shift
   [ -d "$dest" ] && return 0
   ensure_maven
@@ -88,8 +88,8 @@ maven_fetch() {
       boms+="<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version><type>pom</type><scope>import</scope></dependency>"
       continue
     fi
-    IFS=: read -r g a v <<<"$coord"
-    deps+="<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>"
+    IFS=: read -r g a v c <<<"$coord"
+    deps+="<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version>${c:+<classifier>$c</classifier>}</dependency>"
   done
   tmp="$(mktemp -d "${DP_CACHE}/.fetch.XXXXXX")"
   cat >"$tmp/pom.xml" <<EOF
@@ -110,6 +110,19 @@ EOF
   mkdir -p "$(dirname "$dest")"
   mv "$tmp/libs" "$dest"
   rm -rf "$tmp"
+}
+
+# go_bin: the Go toolchain (PATH, then the official tarball's place, then Debian's golang-go).
+go_bin() {
+  local c
+  for c in "${DATAPIPE_GO:-}" "$(command -v go 2>/dev/null)" /usr/local/go/bin/go; do
+    if [ -n "$c" ] && [ -x "$c" ]; then
+      echo "$c"
+      return 0
+    fi
+  done
+  apt_install golang-go
+  command -v go
 }
 
 # node_bin: a Node.js >= 22 (the repo's node_modules/.bin/node is Node 24).

@@ -4,12 +4,12 @@
 #   services.sh up     [SERVICE...]                 install if needed, start what is down, wait until it answers
 #   services.sh status [--output json] [SERVICE...] one line per service; exit 0 only if all answer a real request
 #   services.sh down   [SERVICE...]                 stop the processes `up` started (by recorded pid)
-# SERVICE is one of: kafka mongodb s3 azurite postgres etcd (default: all). See docs/services.md.
+# SERVICE is one of: kafka mongodb s3 iceberg azurite postgres etcd gcs kubernetes (default: all). See docs/services.md.
 set -euo pipefail
 
 DP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DP_SERVICES_DIR="$DP_ROOT/scripts/services"
-ALL_SERVICES=(kafka mongodb s3 azurite postgres etcd)
+ALL_SERVICES=(kafka mongodb s3 iceberg azurite postgres etcd gcs kubernetes)
 
 # shellcheck source=scripts/services/lib.sh
 . "$DP_SERVICES_DIR/lib.sh"

@@ -7,12 +7,16 @@ import { registerPlan } from './plan.ts';
 import { registerRender } from './render.ts';
 import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
+import { registerTest } from './test.ts';
+import { registerTop } from './top.ts';
 import { registerValidate } from './validate.ts';
 import { registerVersion } from './version-command.ts';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
   registerRun,
+  registerTest,
+  registerTop,
   registerSchema,
   registerVersion,
   registerAudit,

@@ -1,13 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadPipelineFile } from '../config/pipeline.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
 import { EXIT, type OutputFormat, parseOutputFormat, printError, printJson } from './output.ts';
+import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
 import { pipelinePlugins } from './plugins.ts';
 
 interface DlqFlags {
   output: OutputFormat;
   limit: number;
+  bindings?: string;
 }
 
 export function registerDlq(program: Command): void {
@@ -20,11 +21,12 @@ export function registerDlq(program: Command): void {
       'List dead-lettered records with their provenance (original position, stage, error), oldest first.',
     )
     .argument('<file>', 'pipeline YAML file')
+    .option(...BINDINGS_OPTION)
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
     .option('-n, --limit <count>', 'show at most this many records', parseLimit, 100)
     .action(async (file: string, flags: DlqFlags) => {
       try {
-        const { config, baseDir } = loadPipelineFile(file, pipelinePlugins);
+        const { config, baseDir } = loadPipeline(file, flags);
         const { formatInspected, inspectDeadLetters } = await import('../dlq/inspect.ts');
         const result = await inspectDeadLetters(config, { pipelineName: config.name, baseDir }, flags.limit);
         if (flags.output === 'json') printJson(result);
@@ -39,11 +41,12 @@ export function registerDlq(program: Command): void {
       'Re-process the dead-lettered records not replayed yet through the transforms and sinks, like fresh records; ones that fail again are dead-lettered again.',
     )
     .argument('<file>', 'pipeline YAML file')
+    .option(...BINDINGS_OPTION)
     .option('-o, --output <format>', 'text or json (the run summary)', parseOutputFormat, 'text')
     .option('-n, --limit <count>', 'replay at most this many records', parseLimit, Number.MAX_SAFE_INTEGER)
     .action(async (file: string, flags: DlqFlags) => {
       try {
-        const loaded = loadPipelineFile(file, pipelinePlugins);
+        const loaded = loadPipeline(file, flags);
         const { replayDeadLetters } = await import('../dlq/replay.ts');
         const logger = createLogger(loaded.config.observability.logLevel);
         const shutdown = new AbortController();
@@ -56,7 +59,16 @@ export function registerDlq(program: Command): void {
           plugins: pipelinePlugins,
           limit: flags.limit,
           signal: shutdown.signal,
+          ...(process.stderr.isTTY
+            ? {
+                onProgress: (p: { read: number; total: number; replayed: number }) =>
+                  process.stderr.write(
+                    `\rdlq replay: ${p.read}/${p.total} dead-letter records read, ${p.replayed} source records re-driven`,
+                  ),
+              }
+            : {}),
         });
+        if (process.stderr.isTTY) process.stderr.write('\n');
         if (flags.output === 'json') printJson(summary);
         else {
           const out = Object.entries(summary.records_out)

@@ -6,6 +6,7 @@
  */
 import type { PipelinePlugins } from '../core/plugin.ts';
 import { httpSink } from '../sinks/http/index.ts';
+import { icebergSink } from '../sinks/iceberg/index.ts';
 import { kafkaSink } from '../sinks/kafka/index.ts';
 import { mongodbSink } from '../sinks/mongodb/index.ts';
 import { nullSink } from '../sinks/null.ts';
@@ -19,7 +20,17 @@ import { kafkaSource } from '../sources/kafka/index.ts';
 
 export const pipelinePlugins: PipelinePlugins = {
   sources: [fileSource, generatorSource, kafkaSource],
-  sinks: [nullSink, stdoutSink, mongodbSink, postgresSink, httpSink, sqliteSink, objectStoreSink, kafkaSink],
+  sinks: [
+    nullSink,
+    stdoutSink,
+    mongodbSink,
+    postgresSink,
+    httpSink,
+    sqliteSink,
+    objectStoreSink,
+    kafkaSink,
+    icebergSink,
+  ],
 };
 
 /**

@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { datapipeBin as bin, runDatapipeSummary } from '../../test/support/datapipe-process.ts';
+import { waitFor } from '../runtime/test-wait.ts';
 
 const execFileAsync = promisify(execFile);
 const env = { ...process.env, DATAPIPE_LOG_FORMAT: 'json' };
@@ -72,9 +75,12 @@ describe('datapipe run', () => {
     });
     const port = await running;
     // Some records read (the counter is published every second), none written yet: they linger.
-    while ((await metric(port, 'datapipe_records_in_total')) === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      'records read',
+      async () => (await metric(port, 'datapipe_records_in_total')) > 0,
+      30_000,
+      50,
+    );
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0, stderr);
@@ -85,5 +91,28 @@ describe('datapipe run', () => {
       summary.committed.map((c: { offset: number }) => c.offset),
       [summary.records_in],
     );
+  });
+  it('says in one line how to fix an observability port that is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const file = await pipeline(
+        'port-taken',
+        `source:\n  type: generator\n  count: 1\nsinks:\n  - type: 'null'\n    name: a\n`,
+        `  host: 127.0.0.1\n  port: ${port}\n`,
+      );
+      const result = await execFileAsync(process.execPath, [bin, 'run', file], { env }).then(
+        () => assert.fail('run must fail when its port is taken'),
+        (err: { code: number; stderr: string }) => err,
+      );
+      assert.equal(result.code, 1);
+      const lines = result.stderr.split('\n').filter((l) => l.startsWith('error'));
+      assert.deepEqual(lines, [
+        `error DP_OBSERVABILITY_PORT_IN_USE: port ${port} for /metrics is taken (another pipeline?): set observability.port to a free port, or to 0 for any free port (or run with --port 0)`,
+      ]);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadPipelineFile } from '../config/pipeline.ts';
+import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { PipelineMetrics } from '../observability/metrics.ts';
@@ -8,11 +8,13 @@ import { pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { restartWithDefaultHeap } from './heap.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
+import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
 import { pipelinePlugins } from './plugins.ts';
 
 interface RunFlags {
   output: 'text' | 'json';
   port?: number;
+  bindings?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -22,6 +24,7 @@ export function registerRun(program: Command): void {
       'Run a pipeline until its source ends or SIGTERM/SIGINT; then flush, commit and print a summary.',
     )
     .argument('<file>', 'pipeline YAML file')
+    .option(...BINDINGS_OPTION)
     .option(
       '-o, --output <format>',
       'text or json (one JSON object on stdout at the end)',
@@ -35,9 +38,9 @@ export function registerRun(program: Command): void {
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  let loaded: ReturnType<typeof loadPipelineFile>;
+  let loaded: ReturnType<typeof loadPipeline>;
   try {
-    loaded = loadPipelineFile(file, pipelinePlugins);
+    loaded = loadPipeline(file, flags);
   } catch (err) {
     return printError(err);
   }
@@ -84,7 +87,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       },
     });
     ready = false;
-    printSummary(summary, flags.output);
+    printSummary(summary, flags.output, { file, config });
     return EXIT.ok;
   } catch (err) {
     live = false;
@@ -98,7 +101,11 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   }
 }
 
-function printSummary(summary: RunSummary, output: 'text' | 'json'): void {
+function printSummary(
+  summary: RunSummary,
+  output: 'text' | 'json',
+  run: { file: string; config: PipelineConfig },
+): void {
   if (output === 'json') {
     printJson(summary);
     return;
@@ -107,9 +114,30 @@ function printSummary(summary: RunSummary, output: 'text' | 'json'): void {
   const out = Object.entries(summary.records_out)
     .map(([name, n]) => `${name}=${n}`)
     .join(' ');
-  process.stderr.write(
-    `records in: ${summary.records_in}, out: ${out || '-'}, dead-lettered: ${summary.dead_lettered}, filtered: ${summary.filtered}, unrouted: ${summary.unrouted}\n`,
-  );
+  const lines = [
+    `records in: ${summary.records_in}, out: ${out || '-'}, dead-lettered: ${summary.dead_lettered}, filtered: ${summary.filtered}, unrouted: ${summary.unrouted}`,
+  ];
+  for (const sink of run.config.sinks) {
+    const where = outputLocation(sink as unknown as Record<string, unknown>);
+    lines.push(
+      `  ${sink.name} (${String(sink.type)}): ${summary.records_out[String(sink.name)] ?? 0} written${where ? ` to ${where}` : ''}`,
+    );
+  }
+  lines.push(`run it again: datapipe run ${run.file} (it resumes where it stopped)`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Where a newcomer finds a sink's output: the fields that name a place, never ones that may hold
+ * credentials (URLs, connection strings). Paths are relative to the pipeline file.
+ */
+function outputLocation(sink: Record<string, unknown>): string | undefined {
+  const parts: string[] = [];
+  for (const field of ['path', 'bucket', 'container', 'database', 'collection', 'table', 'topic']) {
+    const v = sink[field];
+    if (typeof v === 'string' && v.length > 0) parts.push(field === 'path' ? v : `${field} ${v}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 function parsePort(value: string): number {

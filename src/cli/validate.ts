@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadPipelineFile } from '../config/pipeline.ts';
 import { compileSinkConditions } from '../runtime/prepare.ts';
 import { compileTransforms } from '../transforms/chain.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
-import { pipelinePlugins } from './plugins.ts';
+import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -12,10 +11,11 @@ export function registerValidate(program: Command): void {
       'Check a pipeline file against the schema without running it. Exits 0 when valid, 1 when not.',
     )
     .argument('<file>', 'pipeline YAML file')
+    .option(...BINDINGS_OPTION)
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
-    .action(async (file: string, opts: { output: 'text' | 'json' }) => {
+    .action(async (file: string, opts: { output: 'text' | 'json'; bindings?: string }) => {
       try {
-        const loaded = loadPipelineFile(file, pipelinePlugins);
+        const loaded = loadPipeline(file, opts);
         // Expressions and transform modules too: a run must not be the first to find a typo in them.
         await compileTransforms(loaded);
         compileSinkConditions(loaded);

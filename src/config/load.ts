@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, ConfigErrors, formatFieldPath } from './config-error.ts';
+import { describeIssue, describeUnknownField, type IssueInputs } from './issue-text.ts';
 import { resolveReferences, UnresolvedReferenceError } from './references.ts';
 import { readYamlFile, type YamlFile } from './yaml-file.ts';
 
@@ -26,7 +27,7 @@ export function loadConfigFile<S extends z.ZodType>(
   return { file, baseDir, yaml, config: validateYaml(yaml, schema, env, baseDir) };
 }
 
-function validateYaml<S extends z.ZodType>(
+export function validateYaml<S extends z.ZodType>(
   yaml: YamlFile,
   schema: S,
   env: NodeJS.ProcessEnv,
@@ -43,25 +44,21 @@ function validateYaml<S extends z.ZodType>(
   }
   const result = schema.safeParse(resolved);
   if (result.success) return result.data;
-  throw new ConfigErrors(result.error.issues.flatMap((issue) => toConfigErrors(yaml, issue)));
+  const inputs: IssueInputs = { resolved, raw: yaml.data, schema };
+  throw new ConfigErrors(result.error.issues.flatMap((issue) => toConfigErrors(yaml, issue, inputs)));
 }
 
-function toConfigErrors(yaml: YamlFile, issue: z.core.$ZodIssue): ConfigError[] {
+function toConfigErrors(yaml: YamlFile, issue: z.core.$ZodIssue, inputs: IssueInputs): ConfigError[] {
   const path = issue.path as PropertyKey[];
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map(
-      (key) => new ConfigError(yaml.locate(path, { key }), formatFieldPath([...path, key]), 'unknown field'),
+      (key) =>
+        new ConfigError(
+          yaml.locate(path, { key }),
+          formatFieldPath([...path, key]),
+          describeUnknownField(key, path, inputs),
+        ),
     );
   }
-  return [new ConfigError(yaml.locate(path), formatFieldPath(path), describeIssue(issue))];
-}
-
-/** zod's messages, made to read well for a config file. Values are never echoed: they may be secrets. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined)
-    return `required field is missing (${issue.expected})`;
-  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return `unknown value for "${String(issue.discriminator ?? 'type')}"; ${issue.message}`;
-  }
-  return issue.message;
+  return [new ConfigError(yaml.locate(path), formatFieldPath(path), describeIssue(issue, inputs))];
 }

@@ -5,7 +5,7 @@
  * and of docs/configuration.md.
  */
 import { z } from 'zod';
-import type { PipelinePlugins, SinkPlugin, SourcePlugin } from '../core/plugin.ts';
+import type { BindingSpec, PipelinePlugins, SinkPlugin, SourcePlugin } from '../core/plugin.ts';
 import { byteSize, duration } from './units.ts';
 
 const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -73,11 +73,29 @@ export const sourceCommonFields = {
   decode: decodeSchema,
 };
 
+/**
+ * The option naming a platform resource instead of the connection (`store:`, `kafka:`, `connection:`).
+ * Bindings replace it before validation (bindings.ts); it is in the schema for the docs and editors.
+ */
+function bindingField(binding: BindingSpec | undefined) {
+  if (!binding) return {};
+  const supplies = binding.fields.map((f) => `\`${f}\``).join(', ');
+  return {
+    [binding.field]: z
+      .string()
+      .optional()
+      .meta({
+        description: `Names a binding of type \`${binding.type}\` in the \`--bindings\` file, which supplies ${supplies} (docs/bindings.md).`,
+      }),
+  };
+}
+
 function sinkVariants(sinkPlugins: readonly SinkPlugin[]) {
   return sinkPlugins.map((p) =>
     z.strictObject({
       type: z.literal(p.type).meta({ description: p.description }),
       ...sinkCommonFields,
+      ...bindingField(p.binding),
       ...p.options.shape,
     }),
   );
@@ -88,6 +106,7 @@ function sourceVariants(sourcePlugins: readonly SourcePlugin[]) {
     z.strictObject({
       type: z.literal(p.type).meta({ description: p.description }),
       ...sourceCommonFields,
+      ...bindingField(p.binding),
       ...p.options.shape,
     }),
   );

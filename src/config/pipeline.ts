@@ -1,19 +1,31 @@
 /**
- * Loading a pipeline file: schema validation plus the checks a schema cannot express (unique sink
- * names, and each plugin's own cross-field rules), each reported at its line. `validate` and `run`
- * both load through here, so a pipeline `validate` accepts does not fail `run` on its options.
+ * Loading a pipeline file: bindings applied, schema validation plus the checks a schema cannot
+ * express (unique sink names, and each plugin's own cross-field rules), each reported at its line.
+ * `validate` and `run` both load through here, so a pipeline `validate` accepts does not fail `run` on
+ * its options.
  */
+import { dirname, resolve } from 'node:path';
 import type { OptionsProblem, PipelinePlugins } from '../core/plugin.ts';
+import { applyBindings, type Bindings } from './bindings.ts';
 import { ConfigError, ConfigErrors, formatFieldPath } from './config-error.ts';
-import { type LoadedConfig, loadConfigFile } from './load.ts';
+import { type LoadedConfig, validateYaml } from './load.ts';
 import { type PipelineConfig, pipelineSchema } from './pipeline-schema.ts';
+import { readYamlFile } from './yaml-file.ts';
 
+/**
+ * `bindings` resolves the platform resources the pipeline names (`store:`, `kafka:`, `connection:`);
+ * without it, a pipeline that names one is an error at that line.
+ */
 export function loadPipelineFile(
   file: string,
   plugins: PipelinePlugins,
   env: NodeJS.ProcessEnv = process.env,
+  bindings?: Bindings,
 ): LoadedConfig<PipelineConfig> {
-  const loaded = loadConfigFile(file, pipelineSchema(plugins), env);
+  const yaml = readYamlFile(file);
+  const baseDir = dirname(resolve(file));
+  const bound = { ...yaml, data: applyBindings(yaml, plugins, bindings) };
+  const loaded = { file, baseDir, yaml, config: validateYaml(bound, pipelineSchema(plugins), env, baseDir) };
   const problems: ConfigError[] = [];
   const report = (path: ReadonlyArray<string | number>, reason: string) =>
     problems.push(new ConfigError(loaded.yaml.locate(path), formatFieldPath(path), reason));

@@ -44,6 +44,19 @@ export interface OptionsProblem {
   readonly reason: string;
 }
 
+/**
+ * A platform resource a source or sink may name instead of spelling out its connection (`store:
+ * orders-archive`); a bindings file says what the name is in each environment (docs/bindings.md).
+ */
+export interface BindingSpec {
+  /** The option that names the resource, e.g. `store`. */
+  readonly field: string;
+  /** The binding `type` it names, e.g. `object-store`; plugins that share a type share its fields. */
+  readonly type: string;
+  /** The options a binding of this type supplies: where and how to connect, never what to write. */
+  readonly fields: readonly string[];
+}
+
 // ---------- sinks ----------
 
 export interface SinkWriteResult {
@@ -75,6 +88,8 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly options: Options;
   /** The cross-field rules of the options (none when absent); `create` may assume they hold. */
   check?(options: z.output<Options>): readonly OptionsProblem[];
+  /** The platform resource this sink may name (docs/bindings.md); none when absent. */
+  readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
 }
 
@@ -126,6 +141,8 @@ export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly options: Options;
   /** The cross-field rules of the options (none when absent); `create` may assume they hold. */
   check?(options: z.output<Options>): readonly OptionsProblem[];
+  /** The platform resource this source may name (docs/bindings.md); none when absent. */
+  readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Source;
 }
 

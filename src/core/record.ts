@@ -13,6 +13,15 @@ export interface SourcePosition {
   readonly offset: number;
 }
 
+/**
+ * A record's identity: its source position plus, for the records a transform fanned one source record
+ * out to, the index within that expansion. The first (or only) record has index 0, written as absent, so a
+ * record that is not fanned out keeps the identity it always had (docs/decisions/0016-fan-out-identity.md).
+ */
+export interface RecordPosition extends SourcePosition {
+  readonly index?: number;
+}
+
 /** What a source delivers: undecoded bytes plus metadata, exactly as read. */
 export interface SourceMessage extends SourcePosition {
   readonly key: Buffer | null;
@@ -24,7 +33,7 @@ export interface SourceMessage extends SourcePosition {
 
 /** A decoded record as transforms and sinks see it. */
 export interface PipelineRecord {
-  readonly position: SourcePosition;
+  readonly position: RecordPosition;
   /** The record key as a string (UTF-8), or null. */
   key: string | null;
   /** The decoded value: a JSON value for `json`, a string for `string`, a Buffer for `bytes`; null is a tombstone. */

@@ -34,6 +34,10 @@ export class DeadLetterReader {
       groupId,
       autocommit: false,
       maxWaitTime: 200,
+      // Bounded read-ahead: reading waits while the caller works. A fetch is decoded whole, and a dead
+      // letter carries ten provenance headers (two Buffers each): 1 MiB of them is ~20 MiB of heap.
+      maxBytes: 1024 * 1024,
+      highWaterMark: 1024,
     });
   }
 
@@ -64,14 +68,13 @@ export class DeadLetterReader {
     }
   }
 
-  /** The records of `ranges`, at most `limit` of them, in order per partition. */
-  async read(
-    ranges: readonly DeadLetterRange[],
-    limit: number,
-    signal: AbortSignal,
-  ): Promise<DeadLetterEntry[]> {
+  /**
+   * The records of `ranges`, in order per partition, in batches as they arrive: nothing is held beyond the
+   * batch the caller is working on, and reading waits while the caller does (the backpressure).
+   */
+  async *batches(ranges: readonly DeadLetterRange[], signal: AbortSignal): AsyncGenerator<DeadLetterEntry[]> {
     const pending = ranges.filter((r) => r.start < r.end);
-    if (pending.length === 0 || limit <= 0) return [];
+    if (pending.length === 0) return;
     const topic = this.#target.topic;
     const ends = new Map(pending.map((r) => [r.partition, r.end]));
     const next = new Map(pending.map((r) => [r.partition, r.start]));
@@ -86,24 +89,24 @@ export class DeadLetterReader {
         throw classifyKafkaError(err, `reading dead-letter topic ${topic}`);
       });
     stream.on('readable', () => {});
-    const out: DeadLetterEntry[] = [];
     const unfinished = () => [...next].some(([p, offset]) => offset < (ends.get(p) ?? 0));
     try {
-      while (out.length < limit && unfinished()) {
+      while (unfinished()) {
         const batch = await readBatch<Parameters<typeof parseDeadLetter>[0]>(stream, 1000, signal);
         if (batch === null) break;
+        const out: DeadLetterEntry[] = [];
         for (const m of batch) {
           const offset = Number(m.offset);
           const end = ends.get(m.partition);
           if (end === undefined || offset >= end || offset < (next.get(m.partition) ?? 0)) continue;
           next.set(m.partition, offset + 1);
-          if (out.length < limit) out.push(parseDeadLetter(m));
+          out.push(parseDeadLetter(m));
         }
+        if (out.length > 0) yield out;
       }
     } finally {
       await stream.close();
     }
-    return out;
   }
 
   /** Records this group's progress: for each partition, the next offset to read. */

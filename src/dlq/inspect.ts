@@ -1,12 +1,20 @@
-/** `datapipe dlq inspect`: the dead-lettered records of a pipeline with their provenance, oldest first. */
+/**
+ * `datapipe dlq inspect`: the dead-lettered records of a pipeline with their provenance, one line per
+ * SOURCE record (copies of one record, e.g. dead-lettered again after a crash, are collapsed and counted:
+ * docs/decisions/0052-dead-letter-doubles.md), in the order they were first dead-lettered.
+ */
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import type { DeadLetterEntry } from './dead-letter-entry.ts';
 import { DeadLetterReader } from './dead-letter-reader.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
+import { ProvenanceSet } from './provenance-set.ts';
 import { replayGroupId } from './replay-source.ts';
 
 interface InspectedDeadLetter {
+  /** Where the latest copy sits in the dead-letter topic. */
   readonly dlq: DeadLetterEntry['dlq'];
+  /** How many times this source record was dead-lettered (copies in the topic). */
+  readonly deadLettered: number;
   readonly original: {
     readonly topic: string;
     readonly partition: number;
@@ -21,7 +29,7 @@ interface InspectedDeadLetter {
   readonly value: string | null;
   readonly valueEncoding: 'utf8' | 'base64';
   readonly headers: Readonly<Record<string, string>>;
-  /** True when `datapipe dlq replay` has already re-driven it. */
+  /** True when `datapipe dlq replay` has already re-driven it (every copy is behind the replay's progress). */
   readonly replayed: boolean;
 }
 
@@ -29,6 +37,8 @@ export interface InspectResult {
   readonly topic: string;
   /** Records in the topic (within retention). */
   readonly total: number;
+  /** Distinct source records among them (by provenance). */
+  readonly sourceRecords: number;
   readonly records: InspectedDeadLetter[];
 }
 
@@ -47,23 +57,45 @@ export async function inspectDeadLetters(
   try {
     const replayedUpTo = new Map((await progress.ranges('committed')).map((r) => [r.partition, r.start]));
     const ranges = await reader.ranges('earliest');
-    const entries = await reader.read(ranges, limit, AbortSignal.timeout(120_000));
+    const seen = new ProvenanceSet();
+    const shown = new Map<string, { latest: DeadLetterEntry; copies: number }>();
+    for await (const batch of reader.batches(ranges, AbortSignal.timeout(600_000))) {
+      for (const e of batch) {
+        const o = e.original;
+        const key =
+          o === undefined
+            ? `dlq:${e.dlq.partition}@${e.dlq.offset}`
+            : `${o.topic}/${o.partition}@${o.offset}`;
+        const group = shown.get(key);
+        if (group !== undefined) {
+          group.latest = e;
+          group.copies++;
+        } else if ((o === undefined || seen.add(o.topic, o.partition, o.offset)) && shown.size < limit) {
+          shown.set(key, { latest: e, copies: 1 });
+        }
+        if (o === undefined) seen.add('(no provenance)', e.dlq.partition, e.dlq.offset);
+      }
+    }
     return {
       topic: target.topic,
       total: ranges.reduce((sum, r) => sum + Math.max(0, r.end - r.start), 0),
-      records: entries.map((e) => describe(e, e.dlq.offset < (replayedUpTo.get(e.dlq.partition) ?? 0))),
+      sourceRecords: seen.size,
+      records: [...shown.values()].map(({ latest, copies }) =>
+        describe(latest, copies, latest.dlq.offset < (replayedUpTo.get(latest.dlq.partition) ?? 0)),
+      ),
     };
   } finally {
     await Promise.allSettled([reader.close(), progress.close()]);
   }
 }
 
-function describe(e: DeadLetterEntry, replayed: boolean): InspectedDeadLetter {
+function describe(e: DeadLetterEntry, copies: number, replayed: boolean): InspectedDeadLetter {
   const o = e.original;
   const value = o?.value ?? null;
   const text = value === null ? null : utf8(value);
   return {
     dlq: e.dlq,
+    deadLettered: copies,
     original:
       o === undefined
         ? null
@@ -92,10 +124,10 @@ function utf8(bytes: Buffer): string | null {
   }
 }
 
-/** One line per record for people. */
+/** One line per source record for people. */
 export function formatInspected(result: InspectResult): string {
   const lines = [
-    `${result.topic}: ${result.total} dead-lettered record(s), showing ${result.records.length}`,
+    `${result.topic}: ${result.sourceRecords} source record(s) in ${result.total} dead-letter record(s), showing ${result.records.length}`,
   ];
   for (const r of result.records) {
     const from = r.original
@@ -104,7 +136,7 @@ export function formatInspected(result: InspectResult): string {
     const value =
       r.value === null ? 'null' : JSON.stringify(r.value.length > 80 ? `${r.value.slice(0, 80)}…` : r.value);
     lines.push(
-      `${r.dlq.partition}:${r.dlq.offset}  ${from}  stage=${r.stage}  ${r.error.class}/${r.error.code}: ${r.error.message}  attempts=${r.attempts}${r.replayed ? '  (replayed)' : ''}  value=${value}`,
+      `${r.dlq.partition}:${r.dlq.offset}  ${from}  stage=${r.stage}  ${r.error.class}/${r.error.code}: ${r.error.message}  attempts=${r.attempts}  dead-lettered=${r.deadLettered}x${r.replayed ? '  (replayed)' : ''}  value=${value}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -14,7 +14,7 @@ import { type PluginLookup, pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
 import { kafkaSourceOptions } from '../sources/kafka/options.ts';
 import { kafkaDeadLetterTarget } from './dead-letter-target.ts';
-import { DeadLetterReplaySource } from './replay-source.ts';
+import { DeadLetterReplaySource, type ReplayProgress } from './replay-source.ts';
 
 export async function replayDeadLetters(
   loaded: LoadedConfig<PipelineConfig>,
@@ -25,6 +25,7 @@ export async function replayDeadLetters(
     plugins: PipelinePlugins;
     limit: number;
     signal?: AbortSignal;
+    onProgress?: (p: ReplayProgress) => void;
   },
 ): Promise<RunSummary> {
   const target = kafkaDeadLetterTarget(loaded.config);
@@ -32,7 +33,13 @@ export async function replayDeadLetters(
     type: String(loaded.config.source.type),
     description: 'The dead-letter topic, replayed as the original records.',
     options: kafkaSourceOptions,
-    create: (_options, ctx) => new DeadLetterReplaySource(target, ctx, options.limit),
+    create: (_options, ctx) =>
+      new DeadLetterReplaySource(target, ctx, {
+        limit: options.limit,
+        // Half the byte budget: the other half is the engine's for the window in flight.
+        windowBytes: loaded.config.limits.maxInFlightBytes / 2,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
   };
   const plugins: PluginLookup = { source: () => replaySource, sink: pluginLookup(options.plugins).sink };
   return runPipeline(loaded, {

@@ -10,6 +10,7 @@ import type { BaseOptions, SASLMechanismValue } from '@platformatic/kafka';
 import { z } from 'zod';
 import { secretValues } from '../config/references.ts';
 import { FatalError } from '../core/errors.ts';
+import type { BindingSpec } from '../core/plugin.ts';
 
 const BROKER = /^[^\s:/]+:\d{1,5}$/;
 
@@ -71,6 +72,13 @@ export const kafkaConnectionFields = {
 };
 
 export const kafkaConnectionSchema = z.strictObject(kafkaConnectionFields);
+
+/** `kafka: <name>` on a Kafka source, sink or dead-letter destination names a cluster (docs/bindings.md). */
+export const kafkaBinding: BindingSpec = {
+  field: 'kafka',
+  type: 'kafka',
+  fields: Object.keys(kafkaConnectionFields),
+};
 export type KafkaConnection = z.output<typeof kafkaConnectionSchema>;
 
 /** The connection part of @platformatic/kafka's client options. */

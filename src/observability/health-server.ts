@@ -1,10 +1,14 @@
 /**
  * `/metrics` (Prometheus text format), `/healthz` (the process is alive) and `/readyz` (the pipeline is
- * connected and not shutting down), on one small node:http server.
+ * connected and not shutting down), on one small node:http server; `/` is a status page with live
+ * figures and `/status.json` the figures behind it (src/observability/status.ts, sampled every second).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { FatalError } from '../core/errors.ts';
+import { StatusHistory } from './status.ts';
+import { STATUS_PAGE } from './status-page.ts';
 
 export interface HealthState {
   /** False once the pipeline has failed fatally. */
@@ -23,8 +27,25 @@ export async function startHealthServer(
   state: HealthState,
   options: { host: string; port: number },
 ): Promise<HealthServer> {
+  const history = new StatusHistory('local');
+  const sample = () =>
+    registry.metrics().then(
+      (text) => history.add(text, Date.now()),
+      () => {},
+    );
+  void sample();
+  const sampler = setInterval(sample, 1000);
+  sampler.unref();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(STATUS_PAGE);
+      return;
+    }
+    if (path === '/status.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(history.view()));
+      return;
+    }
     if (path === '/metrics') {
       registry.metrics().then(
         (body) => {
@@ -46,12 +67,27 @@ export async function startHealthServer(
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      clearInterval(sampler);
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new FatalError(
+              'DP_OBSERVABILITY_PORT_IN_USE',
+              `port ${options.port} for /metrics is taken (another pipeline?): set observability.port to a free port, or to 0 for any free port (or run with --port 0)`,
+              { cause: err },
+            )
+          : err,
+      );
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   server.unref();
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sampler);
+        server.close(() => resolve());
+      }),
   };
 }

@@ -79,7 +79,7 @@ describe('platform.yaml errors', () => {
 
   test('an unknown field, at its key', () => {
     assert.deepEqual(problems(BASE.replace('      port: 3000\n', '      port: 3000\n      replica: 2\n')), [
-      '14:7: workloads.services[0].replica: unknown field',
+      '14:7: workloads.services[0].replica: unknown field; did you mean "replicas"?',
     ]);
   });
 
@@ -91,6 +91,20 @@ describe('platform.yaml errors', () => {
   test('a missing required field names it', () => {
     const [p] = problems(BASE.replace('      port: 3000\n', ''));
     assert.match(p!, /^11:7: workloads\.services\[0\]\.port: required field is missing/);
+  });
+
+  test('a list where a string belongs is a wrong type, not a missing field', () => {
+    const [p] = problems(BASE.replace('      image: api:1\n', '      image: [api, "1"]\n'));
+    assert.equal(p, '12:14: workloads.services[0].image: expected a string, got a list');
+  });
+
+  test('a number given as text says what it found; a misspelt field suggests the right one', () => {
+    assert.deepEqual(problems(BASE.replace('      port: 3000\n', '      port: three\n')), [
+      '13:13: workloads.services[0].port: expected a number, got the string "three"',
+    ]);
+    assert.deepEqual(problems(BASE.replace('      port: 3000\n', '      port: 3000\n      imagee: x\n')), [
+      '14:7: workloads.services[0].imagee: unknown field; did you mean "image"?',
+    ]);
   });
 
   test('a grant on an unknown bucket, and an action that does not apply', () => {

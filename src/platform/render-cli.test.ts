@@ -63,7 +63,9 @@ test('render --diff aws azure shows only bindings and says the workloads are ide
     files: { path: string }[];
   };
   assert.equal(json.workloadsIdentical, true);
-  assert.ok(json.files.every((f) => /^(kubernetes\/bindings\/|provider\/|RUNBOOK\.md$)/.test(f.path)));
+  assert.ok(
+    json.files.every((f) => /^(kubernetes\/bindings\/|provider\/|scripts\/|RUNBOOK\.md$)/.test(f.path)),
+  );
 });
 
 test('an invalid platform file exits 1 with file:line:col and the field', () => {

@@ -151,14 +151,18 @@ describe('render: across targets', () => {
     }
   });
 
-  test('between any two targets only bindings, provider/ and RUNBOOK.md differ', () => {
+  test('between any two targets only bindings, provider/, scripts/ and RUNBOOK.md differ', () => {
     for (const a of TARGET_NAMES) {
       for (const b of TARGET_NAMES) {
         if (a === b) continue;
         const diffs = diffTrees(renders.get(a)!.files, renders.get(b)!.files);
         assert.deepEqual(workloadChanges(diffs), [], `${a} → ${b}`);
         for (const d of diffs)
-          assert.match(d.path, /^(kubernetes\/bindings\/|provider\/|RUNBOOK\.md$)/, `${a} → ${b}: ${d.path}`);
+          assert.match(
+            d.path,
+            /^(kubernetes\/bindings\/|provider\/|scripts\/|RUNBOOK\.md$)/,
+            `${a} → ${b}: ${d.path}`,
+          );
         assert.ok(
           diffs.some((d) => d.path.startsWith('kubernetes/bindings/')),
           `${a} → ${b} differ in bindings`,

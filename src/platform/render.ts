@@ -87,6 +87,31 @@ function targetConfigMap(model: PlatformModel, env: Record<string, string>): K8s
   };
 }
 
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+/**
+ * Pod Security on every rendered Namespace: `restricted` enforced where the platform renders pods
+ * (they all meet it); in the others, which hold controllers the user installs from their charts
+ * (Prometheus' node-exporter needs the host network, so enforcing would break them), `restricted`
+ * is only warned and audited.
+ */
+function labelPodSecurity(objects: readonly K8sObject[]): void {
+  const withPods = new Set(
+    objects.filter((o) => POD_TEMPLATE_KINDS.has(o.kind)).map((o) => o.metadata.namespace),
+  );
+  for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+    const mode = withPods.has(ns.metadata.name) ? 'enforce' : 'warn';
+    ns.metadata.labels ??= {};
+    const labels = ns.metadata.labels as Record<string, string>;
+    labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+    labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
+    if (mode === 'warn') {
+      labels['pod-security.kubernetes.io/audit'] = 'restricted';
+      labels['pod-security.kubernetes.io/audit-version'] = 'latest';
+    }
+  }
+}
+
 function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetName): RenderResult {
   const target = platformTargets[targetName];
   const model = buildModel(loaded.config, loaded.baseDir, targetName, target.backupIdentity);
@@ -95,12 +120,18 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
   const patches: K8sObject[] = [];
   const terraform = new Map<string, TerraformDoc>([['providers.tf.json', target.providers(model)]]);
   const runbook = {} as Record<Category, RunbookPart>;
+  const extraFiles = new Map<string, string>();
   for (const category of CATEGORIES) {
     const tf = new TerraformBuilder();
     const out = target[methodOf(category)]({ model, tf, workloads });
     bindings.push(...out.objects);
     patches.push(...(out.patches ?? []));
     runbook[category] = out.runbook;
+    for (const [path, text] of Object.entries(out.files ?? {})) {
+      if (!path.startsWith('scripts/'))
+        throw new Error(`${category}: extra file ${path} must be under scripts/`);
+      extraFiles.set(path, text);
+    }
     if (!isEmptyDoc(tf.doc)) terraform.set(`${category}.tf.json`, tf.doc);
   }
 
@@ -109,6 +140,7 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
     if (!workloads.some((o) => patchTargets(o, p)))
       throw new Error(`patch ${p.kind}/${p.metadata.name} matches no workload`);
   }
+  labelPodSecurity([...applied, ...bindings]);
   validateObjects([...applied, ...bindings]);
   const problems = [
     ...rbacWildcards([...workloads, ...bindings]),
@@ -130,6 +162,8 @@ function renderChecked(loaded: LoadedConfig<PlatformConfig>, targetName: TargetN
     kustomization(['../workloads', ...bindingFiles.keys()], sortedPatches.map(patchFileName)),
   );
   for (const [name, doc] of terraform) files.set(`provider/${name}`, terraformFile(doc));
-  files.set('RUNBOOK.md', renderRunbook(model, target, runbook));
+  for (const [path, text] of extraFiles) files.set(path, text);
+  const namespaceFiles = [...files.keys()].filter((f) => f.endsWith('/namespace.yaml'));
+  files.set('RUNBOOK.md', renderRunbook(model, target, runbook, namespaceFiles));
   return { target: targetName, files, workloads, bindings, patches, applied, terraform };
 }

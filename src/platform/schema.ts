@@ -90,6 +90,10 @@ export const bucketSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid bucket name'),
   encrypted: z.boolean().default(true),
   versioning: z.boolean().default(true),
+  noncurrentVersionDays: z.number().int().min(1).default(30).meta({
+    description:
+      'With versioning: days an overwritten or deleted version is kept before the lifecycle rule deletes it.',
+  }),
 });
 
 export const exposureSchema = z.strictObject({

@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataError, FatalError, RetryableError } from '../core/errors.ts';
-import type { PipelineRecord, SourceContext } from '../core/plugin.ts';
+import type { PipelineRecord, SourceContext, SourcePosition } from '../core/plugin.ts';
 import { originalJson } from '../core/record.ts';
 import { DLQ_HEADER } from './dead-letter.ts';
 import { runPipeline } from './engine.ts';
 import { FakeSink, FakeSource, fakePipeline, fakePlugins, message, runOptions } from './test-fakes.ts';
+import { waitFor } from './test-wait.ts';
 
-/** Waits (without asserting any duration) until `cond` holds. */
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((resolve) => setTimeout(resolve, 2));
+/** Waits (without asserting any duration) until `cond` holds; fails after a deadline rather than hang. */
+function until(cond: () => boolean): Promise<void> {
+  return waitFor(String(cond), cond, 10_000, 2);
 }
 
 function range(n: number, from = 0): number[] {
@@ -309,7 +310,7 @@ describe('runPipeline', () => {
     const run = runPipeline(loaded, options);
     await until(() => sink.calls > 0);
     const paused = async () => (await options.metrics.pausedPartitions.get()).values[0]?.value;
-    while ((await paused()) !== 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    await waitFor('one paused partition', async () => (await paused()) === 1, 10_000, 2);
     // Each message costs ~240 bytes: reading stopped after the budget (1000) plus one delivery.
     assert.ok(source.taken < 6, `taken ${source.taken}`);
     gate.resolve();
@@ -386,6 +387,80 @@ describe('runPipeline', () => {
       code: 'DP_TEST_AUTH',
     });
     assert.deepEqual(source.committed(), {});
+    assert.ok(source.closed && sink.closed);
+  });
+
+  it('stops with DP_SOURCE_FAILED when the source throws, committing only what was written', async () => {
+    class BrokenSource extends FakeSource {
+      override async run(ctx: SourceContext): Promise<void> {
+        await super.run(ctx);
+        throw new Error('socket hang up');
+      }
+    }
+    const source = new BrokenSource([range(4).map((o) => message(0, o, o))]);
+    const sink = new FakeSink();
+    const loaded = fakePipeline({ sinks: [{ type: 's', name: 's' }] });
+    await assert.rejects(
+      runPipeline(loaded, runOptions(fakePlugins(source, { s: sink }))),
+      (err: unknown) => {
+        assert.ok(err instanceof FatalError);
+        assert.equal(err.code, 'DP_SOURCE_FAILED');
+        assert.match(err.message, /socket hang up/);
+        return true;
+      },
+    );
+    // Whatever was committed is covered by what the sink wrote (never past it).
+    const committed = source.committed()['t/0'] ?? 0;
+    assert.ok(committed <= sink.offsets().length, `committed ${committed}, written ${sink.offsets().length}`);
+    assert.ok(source.closed && sink.closed);
+  });
+
+  it('a source error that is already classified keeps its code', async () => {
+    class FencedSource extends FakeSource {
+      override async run(): Promise<void> {
+        throw new FatalError('DP_TEST_SASL', 'authentication failed');
+      }
+    }
+    const source = new FencedSource([]);
+    const loaded = fakePipeline({ sinks: [{ type: 's', name: 's' }] });
+    await assert.rejects(runPipeline(loaded, runOptions(fakePlugins(source, { s: new FakeSink() }))), {
+      code: 'DP_TEST_SASL',
+    });
+  });
+
+  it('retries retryable commit failures until the final commit lands', async () => {
+    class FlakyCommits extends FakeSource {
+      failures = 0;
+      override async commit(positions: readonly SourcePosition[]): Promise<void> {
+        if (this.failures < 3) {
+          this.failures++;
+          throw new RetryableError('DP_TEST_COMMIT', 'coordinator moved');
+        }
+        await super.commit(positions);
+      }
+    }
+    const source = new FlakyCommits([range(5).map((o) => message(0, o, o))]);
+    const sink = new FakeSink();
+    const loaded = fakePipeline({ sinks: [{ type: 's', name: 's' }] });
+    const summary = await runPipeline(loaded, runOptions(fakePlugins(source, { s: sink })));
+    assert.equal(source.failures, 3);
+    assert.deepEqual(source.committed(), { 't/0': 5 });
+    assert.deepEqual(summary.committed, [{ topic: 't', partition: 0, offset: 5 }]);
+  });
+
+  it('stops with the error when a commit fails fatally, and reports nothing committed', async () => {
+    class RefusedCommits extends FakeSource {
+      override async commit(): Promise<void> {
+        throw new FatalError('DP_TEST_COMMIT_AUTH', 'not authorized to commit offsets');
+      }
+    }
+    const source = new RefusedCommits([range(5).map((o) => message(0, o, o))]);
+    const sink = new FakeSink();
+    const loaded = fakePipeline({ sinks: [{ type: 's', name: 's' }] });
+    await assert.rejects(runPipeline(loaded, runOptions(fakePlugins(source, { s: sink }))), {
+      code: 'DP_TEST_COMMIT_AUTH',
+    });
+    assert.deepEqual(source.commits, []);
     assert.ok(source.closed && sink.closed);
   });
 

@@ -112,6 +112,36 @@ describe('OffsetTracker', () => {
     assert.equal(tracker.committedOffset({ topic: 't', partition: 0 }), undefined);
   });
 
+  it('forgets a partition with records still open: their bytes are released, waiters resolve, late releases do nothing', async () => {
+    const released: number[] = [];
+    const tracker = new OffsetTracker((bytes) => released.push(bytes));
+    const [a0, a1, a2] = take(tracker, 0, [0, 1, 2]) as [Ticket, Ticket, Ticket];
+    const [b0] = take(tracker, 1, [0]) as [Ticket];
+    tracker.hold(a1); // a sink still owes offset 1
+    tracker.release(a0);
+    assert.deepEqual(released, [10]);
+    assert.equal(tracker.openTickets, 3);
+    let idle = false;
+    const waiting = tracker.whenIdle([{ topic: 't', partition: 0 }]).then(() => {
+      idle = true;
+    });
+    tracker.forget([{ topic: 't', partition: 0 }]);
+    await waiting;
+    assert.equal(idle, true, 'a drain waiting on the partition ends');
+    assert.deepEqual(released, [10, 20], 'the 2 open records (10 bytes each) leave the byte budget');
+    assert.equal(tracker.openTickets, 1, 'only partition 1 is open');
+    // The sink finishes offsets 1 and 2 after the partition went to another consumer: nothing moves.
+    tracker.release(a1);
+    tracker.release(a1);
+    tracker.release(a2);
+    assert.deepEqual(released, [10, 20]);
+    assert.equal(tracker.openTickets, 1);
+    assert.equal(tracker.committedOffset({ topic: 't', partition: 0 }), undefined);
+    assert.deepEqual(tracker.committable(), []);
+    tracker.release(b0);
+    assert.deepEqual(tracker.committable(), [{ topic: 't', partition: 1, offset: 1 }]);
+  });
+
   it('handles a long run without rescanning (compaction keeps the queue small)', () => {
     const tracker = new OffsetTracker();
     const stuck = take(tracker, 0, [0])[0] as Ticket;

@@ -15,7 +15,8 @@ const options = z.object({
 
 export const nullSink: SinkPlugin<typeof options> = {
   type: 'null',
-  description: 'Discards records (after an optional delay): measures the pipeline itself.',
+  description:
+    "Discards records (after an optional delay): measures the pipeline itself. Quote the name (`type: 'null'`): unquoted, YAML reads `null` as no value.",
   options,
   create: (opts): Sink => ({
     connect: async () => {},

@@ -108,6 +108,39 @@ describe('sqlite sink', () => {
     );
   });
 
+  test('stores every record of a fan-out under its own $position row, and a replay rewrites them', async () => {
+    // Offsets 0..2, each fanned out to 2 records (index 0 and 1): 6 rows, ids by hand.
+    const fanned = [0, 1, 2].flatMap((offset) => [
+      record(offset, { n: offset }),
+      {
+        ...record(offset, { n: offset, copy: true }),
+        position: { topic: 'orders', partition: 0, offset, index: 1 },
+      },
+    ]);
+    const open = async () => {
+      const s = sqliteSink.create(sqliteSink.options.parse({ path: 'fanout.db' }), ctx());
+      await s.connect();
+      return s;
+    };
+    const first = await open();
+    await first.write(fanned.slice(0, 3)); // the batch ends inside the expansion of offset 1
+    await first.close();
+    const replay = await open();
+    await replay.write(fanned.slice(1));
+    await replay.close();
+    assert.deepEqual(
+      rows(join(dir, 'fanout.db'), 'records').map((r) => [r['id'], r['offset'], r['value']]),
+      [
+        ['orders/0/0', 0, '{"n":0}'],
+        ['orders/0/0/1', 0, '{"n":0,"copy":true}'],
+        ['orders/0/1', 1, '{"n":1}'],
+        ['orders/0/1/1', 1, '{"n":1,"copy":true}'],
+        ['orders/0/2', 2, '{"n":2}'],
+        ['orders/0/2/1', 2, '{"n":2,"copy":true}'],
+      ],
+    );
+  });
+
   test('keys by the record key with $key, by a nested field path, by position by default', async () => {
     const byKey = sqliteSink.create(
       sqliteSink.options.parse({ path: 'keys.db', table: 'by_key', key: '$key' }),

@@ -9,6 +9,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { DataError, FatalError, RetryableError } from '../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkPlugin, SinkWriteResult } from '../core/plugin.ts';
+import { positionIdentity } from '../core/record-identity.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -24,7 +25,7 @@ const options = z.object({
     .meta({ description: 'The table, created if missing.' }),
   key: z.string().min(1).default('$position').meta({
     description:
-      'The row identity for upserts: a field path of the value (e.g. `orderId`), `$key` (the record key) or `$position` (topic/partition/offset).',
+      'The row identity for upserts: a field path of the value (e.g. `orderId`), `$key` (the record key) or `$position` (topic/partition/offset, plus /index for the second and later records a transform fanned out).',
   }),
 });
 
@@ -32,10 +33,7 @@ type SqliteSinkOptions = z.output<typeof options>;
 
 /** Extracts the row identity of a record; undefined when the record has none. */
 function rowKey(record: PipelineRecord, key: string): string | undefined {
-  if (key === '$position') {
-    const p = record.position;
-    return `${p.topic}/${p.partition}/${p.offset}`;
-  }
+  if (key === '$position') return positionIdentity(record.position, '/');
   if (key === '$key') return record.key ?? undefined;
   let current: unknown = record.value;
   for (const part of key.split('.')) {

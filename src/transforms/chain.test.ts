@@ -44,6 +44,7 @@ async function run(chain: TransformChain, records: PipelineRecord[]) {
   );
   return {
     values: out.records.map((r) => JSON.parse(JSON.stringify(r.value))),
+    positions: out.records.map((r) => ({ ...r.position })),
     tags: out.tags,
     filtered,
     failed,
@@ -115,9 +116,46 @@ export default function enrich(record: { value: { n: number } }) {
     ]);
     assert.deepEqual(r.values, [{ n: 3 }, { n: 2 }, { n: 2, copy: true }]);
     assert.deepEqual(r.tags, [1, 2, 2]);
+    // The copy of offset 2 is told apart by its index; the first of an expansion keeps the plain position.
+    assert.deepEqual(r.positions, [
+      { topic: 'orders', partition: 0, offset: 1 },
+      { topic: 'orders', partition: 0, offset: 2 },
+      { topic: 'orders', partition: 0, offset: 2, index: 1 },
+    ]);
     assert.deepEqual(r.filtered, [0]);
     assert.equal(r.failed[0]?.[0], 3);
     assert.match(r.failed[0]?.[1].message ?? '', /negative/);
+  });
+
+  it('numbers a fan-out across chained modules and after filters, and copies a record returned twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'datapipe-transform-'));
+    // triple: r -> [r, r, r] (the same object three times); half: keeps copies whose value.n is even.
+    writeFileSync(
+      join(dir, 'triple.ts'),
+      'export default (r: { value: { n: number } }) => [r, r, { ...r, value: { n: r.value.n + 1 } }];\n',
+    );
+    writeFileSync(
+      join(dir, 'pair.ts'),
+      'export default (r: { value: { n: number } }) => [r, { ...r, value: { n: r.value.n * 10 } }];\n',
+    );
+    const chain = await compileTransforms(
+      loaded([{ module: './triple.ts' }, { filter: 'n != 5' }, { module: './pair.ts' }], dir),
+    );
+    // offset 7 (n=4): triple → n 4, 4, 5; filter drops 5; pair → 4, 40, 4, 40: indexes 0..3.
+    // offset 8 (n=5): triple → 5, 5, 6; filter keeps 6; pair → 6, 60: indexes 0, 1.
+    const r = await run(chain, [record(7, { n: 4 }), record(8, { n: 5 })]);
+    assert.deepEqual(r.values, [{ n: 4 }, { n: 40 }, { n: 4 }, { n: 40 }, { n: 6 }, { n: 60 }]);
+    assert.deepEqual(
+      r.positions.map((p) => [p.offset, p.index]),
+      [
+        [7, undefined],
+        [7, 1],
+        [7, 2],
+        [7, 3],
+        [8, undefined],
+        [8, 1],
+      ],
+    );
   });
 
   it('reports a module without a default export as a ConfigError', async () => {

@@ -64,7 +64,7 @@ class ChainRun<T> {
 
   step(): Tagged<T> | Promise<Tagged<T>> {
     const pending = this.#advance();
-    return pending === undefined ? this.#in : this.#continue(pending);
+    return pending === undefined ? numberExpansions(this.#in) : this.#continue(pending);
   }
 
   /** After the first promise: await each one, then run on synchronously until the next. */
@@ -79,7 +79,7 @@ class ChainRun<T> {
       this.#recordIndex++;
       pending = this.#advance();
     }
-    return this.#in;
+    return numberExpansions(this.#in);
   }
 
   /** Applies steps until one returns a promise (returned, with `#recordIndex` on its record) or all are done. */
@@ -135,6 +135,29 @@ class ChainRun<T> {
           });
     this.#events.failed(this.#in.tags[this.#recordIndex] as T, error);
   }
+}
+
+/**
+ * Gives each record a source record fanned out to its index within that expansion (records of one source
+ * record are adjacent and share its tag), so that sinks store every copy under its own identity. The first
+ * keeps index 0 (no `index`): a record that was not fanned out keeps exactly the identity it had. A copy
+ * is a new object, so two entries a module returned as the same object get different positions.
+ * See docs/decisions/0016-fan-out-identity.md.
+ */
+export function numberExpansions<T>(tagged: Tagged<T>): Tagged<T> {
+  const { records, tags } = tagged;
+  let start = 0;
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && tags[i] !== tags[i - 1]) start = i;
+    const record = records[i] as PipelineRecord;
+    if (i > start) {
+      records[i] = { ...record, position: { ...record.position, index: i - start } };
+    } else if (record.position.index !== undefined) {
+      const { index: _index, ...position } = record.position;
+      records[i] = { ...record, position };
+    }
+  }
+  return tagged;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<TransformResult> {

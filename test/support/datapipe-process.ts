@@ -76,14 +76,14 @@ export async function runDatapipe(file: string, options: DatapipeRunOptions = {}
  */
 export async function runDatapipeSummary(
   file: string,
-  options: { cwd?: string; args?: string[] } = {},
+  options: { cwd?: string; args?: string[]; env?: Record<string, string> } = {},
 ): Promise<Record<string, unknown>> {
   const { stdout } = await execFileAsync(
     process.execPath,
     [datapipeBin, 'run', file, '--output', 'json', ...(options.args ?? [])],
     {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json' },
+      env: { ...process.env, ...options.env, DATAPIPE_LOG_FORMAT: 'json' },
       maxBuffer: 16 * 1024 * 1024,
     },
   );

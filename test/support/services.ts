@@ -27,6 +27,11 @@ const s3Port = port('DATAPIPE_S3_PORT', 19000);
 const azuritePort = port('DATAPIPE_AZURITE_PORT', 10000);
 const postgresPort = port('DATAPIPE_POSTGRES_PORT', 55432);
 const etcdPort = port('DATAPIPE_ETCD_PORT', 23790);
+const kubernetesPort = port('DATAPIPE_KUBERNETES_PORT', 16443);
+/** Keep in step with KUBERNETES_VERSION in scripts/services/kubernetes.sh. */
+const kubernetesVersion = '1.37.2';
+const icebergPort = port('DATAPIPE_ICEBERG_PORT', 18181);
+const gcsPort = port('DATAPIPE_GCS_PORT', 19443);
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 const azuriteAccount = 'devstoreaccount1';
@@ -66,9 +71,29 @@ export const services = {
     connectionString: `postgres://datapipe@${host}:${postgresPort}/datapipe`,
     password: (): string => readStateSecret('postgres-password'),
   },
+  iceberg: {
+    /** Apache Iceberg REST catalog (no auth); its warehouse is s3://datapipe-iceberg/warehouse in the s3 service. */
+    uri: `http://${host}:${icebergPort}`,
+    bucket: 'datapipe-iceberg',
+    /** The venv with PyIceberg, the independent reader of the tests. */
+    python: join(cacheDir, 'pyiceberg', 'bin', 'python'),
+  },
+  gcs: {
+    /** fake-gcs-server: the GCS JSON API over plain HTTP, no auth (`auth: none` in datapipe). */
+    endpoint: `http://${host}:${gcsPort}`,
+    projectId: 'datapipe',
+  },
   etcd: {
     endpoints: [`http://${host}:${etcdPort}`],
     etcdctl: env.DATAPIPE_ETCDCTL ?? 'etcdctl',
+  },
+  kubernetes: {
+    /** kube-apiserver only (no nodes, no controllers); admin = client certificate in the kubeconfig. */
+    server: `https://${host}:${kubernetesPort}`,
+    version: kubernetesVersion,
+    kubeconfig: join(stateDir, 'kubernetes', 'kubeconfig'),
+    /** kubectl built from the same k8s.io/kubernetes module as the server. */
+    kubectl: join(cacheDir, `kubernetes-${kubernetesVersion}`, 'bin', 'kubectl'),
   },
 } as const;
 

@@ -43,13 +43,20 @@ export function namespace(config: PlatformConfig): K8sObject {
   };
 }
 
-/** One voluntary disruption at a time; maxUnavailable (not minAvailable) so single replicas can drain. */
+/**
+ * One voluntary disruption at a time; maxUnavailable (not minAvailable) so single replicas can drain.
+ * AlwaysAllow: a pod that is not Ready (crash-looping) can still be evicted, so it never blocks a node drain.
+ */
 export function podDisruptionBudget(config: PlatformConfig, name: string, component: string): K8sObject {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: workloadMeta(config, name, component),
-    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name, config.name) } },
+    spec: {
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      selector: { matchLabels: selectorLabels(name, config.name) },
+    },
   };
 }
 

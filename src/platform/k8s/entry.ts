@@ -18,8 +18,44 @@ export function envoyProxyName(config: PlatformConfig): string {
   return `${config.name}-proxy`;
 }
 
-function listenerName(e: Exposure): string {
-  return `${e.tls ? 'https' : 'http'}-${e.host.replaceAll('.', '-')}`.slice(0, 63).replace(/-+$/, '');
+function listenerName(e: Exposure, protocol: 'http' | 'https' = e.tls ? 'https' : 'http'): string {
+  return `${protocol}-${e.host.replaceAll('.', '-')}`.slice(0, 63).replace(/-+$/, '');
+}
+
+function routeName(e: Exposure, listener: string, suffix = ''): string {
+  return `${e.service}-${listener}`.slice(0, 63 - suffix.length).replace(/-+$/, '') + suffix;
+}
+
+/**
+ * A TLS host also gets a plain HTTP listener on :80: cert-manager's HTTP-01 solver attaches its
+ * challenge route there (a longer path, so it wins), and every other request is redirected to HTTPS.
+ */
+function httpRedirect(
+  config: PlatformConfig,
+  e: Exposure,
+): { listener: Record<string, unknown>; route: K8sObject } {
+  const name = listenerName(e, 'http');
+  return {
+    listener: {
+      name,
+      hostname: e.host,
+      protocol: 'HTTP',
+      port: 80,
+      allowedRoutes: { namespaces: { from: 'Same' } },
+    },
+    route: {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: workloadMeta(config, routeName(e, name, '-redirect'), 'route', e.service),
+      spec: {
+        parentRefs: [{ name: gatewayName(config), sectionName: name }],
+        hostnames: [e.host],
+        rules: [
+          { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
+        ],
+      },
+    },
+  };
 }
 
 function entryMeta(config: PlatformConfig, name: string, component: string): K8sObject['metadata'] {
@@ -44,6 +80,8 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
       allowedRoutes: { namespaces: { from: 'Same' } },
     });
   }
+  const redirects = exposures.filter((e) => e.tls).map((e) => httpRedirect(config, e));
+  for (const r of redirects) listeners.set(r.listener['name'] as string, r.listener);
   const issuer = exposures.find((e) => e.tls?.clusterIssuer)?.tls?.clusterIssuer;
   const gatewayMeta = entryMeta(config, gatewayName(config), 'gateway');
   if (issuer) gatewayMeta.annotations = { 'cert-manager.io/cluster-issuer': issuer };
@@ -75,13 +113,14 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
       },
     },
   ];
+  objects.push(...redirects.map((r) => r.route));
   for (const e of exposures) {
     const svc = config.workloads.services.find((s) => s.name === e.service)!;
-    const routeName = `${e.service}-${listenerName(e)}`.slice(0, 63).replace(/-+$/, '');
+    const route = routeName(e, listenerName(e));
     objects.push({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
-      metadata: workloadMeta(config, routeName, 'route', e.service),
+      metadata: workloadMeta(config, route, 'route', e.service),
       spec: {
         parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
         hostnames: [e.host],
@@ -97,9 +136,9 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
       objects.push({
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'SecurityPolicy',
-        metadata: workloadMeta(config, `${routeName}-basic-auth`, 'route', e.service),
+        metadata: workloadMeta(config, `${route}-basic-auth`, 'route', e.service),
         spec: {
-          targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: routeName }],
+          targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: route }],
           basicAuth: { users: { name: e.basicAuth.secretName } },
         },
       });

@@ -4,9 +4,11 @@
  * openssl (AES-256-CBC, PBKDF2) → upload to the S3 server → delete snapshots past retention.
  */
 import { readFileSync } from 'node:fs';
+import { HEADER } from '../layout.ts';
 import type { PlatformModel } from '../model.ts';
 import type { BaremetalFacts } from '../target-facts.ts';
 import { type K8sObject, recommendedLabels } from './object.ts';
+import { ephemeralStorage } from './pod-security.ts';
 
 export const ETCD_BACKUP_NAMESPACE = 'kube-system';
 export const ETCD_BACKUP_SERVICE_ACCOUNT = 'etcd-backup';
@@ -24,6 +26,26 @@ export function etcdBackupScript(): string {
   return readFileSync(new URL('../../../scripts/etcd-backup/etcd-backup.sh', import.meta.url), 'utf8');
 }
 
+/**
+ * The backup script and its image's Dockerfile, shipped in the output (`scripts/etcd-backup/`): the
+ * restore runs the script by hand when the cluster is gone, and the image is built from these files.
+ * The marker goes on the second line (the first is the shebang or the Dockerfile's parser directive).
+ */
+export function etcdBackupFiles(): Record<string, string> {
+  const withMarker = (text: string) => {
+    const [first, ...rest] = text.split('\n');
+    return [first, `${HEADER} (copied from datapipe's scripts/etcd-backup/)`, ...rest].join('\n');
+  };
+  const dockerfile = readFileSync(
+    new URL('../../../scripts/etcd-backup/Dockerfile', import.meta.url),
+    'utf8',
+  );
+  return {
+    'scripts/etcd-backup/etcd-backup.sh': withMarker(etcdBackupScript()),
+    'scripts/etcd-backup/Dockerfile': withMarker(dockerfile),
+  };
+}
+
 export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): K8sObject[] {
   const backup = model.config.backup;
   if (!backup) return [];
@@ -35,6 +57,8 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
     partOf: model.config.name,
   });
   const meta = { name, namespace: ETCD_BACKUP_NAMESPACE, labels };
+  const workVolume = { name: 'work', emptyDir: { sizeLimit: '8Gi' } };
+  const storage = ephemeralStorage([workVolume]);
   const pki = '/etc/etcd-pki';
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'etcd-backup.sh': etcdBackupScript() } },
@@ -44,6 +68,8 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
       metadata: { ...meta, annotations: { 'datapipe.dev/runs-as-root': ETCD_BACKUP_ROOT_REASON } },
       spec: {
         schedule: backup.schedule,
+        // A run missed by more than an hour (controller down) is skipped rather than started late.
+        startingDeadlineSeconds: 3600,
         concurrencyPolicy: 'Forbid',
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
@@ -73,6 +99,7 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
                   {
                     name: 'etcd-backup',
                     image: backup.image,
+                    imagePullPolicy: 'Always',
                     command: ['/bin/bash', '/opt/etcd-backup/etcd-backup.sh', 'backup'],
                     env: [
                       { name: 'ETCDCTL_API', value: '3' },
@@ -102,8 +129,8 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
                       { name: 'TMPDIR', value: '/tmp' },
                     ],
                     resources: {
-                      requests: { cpu: '100m', memory: '128Mi' },
-                      limits: { cpu: '1', memory: '512Mi' },
+                      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': storage.request },
+                      limits: { cpu: '1', memory: '512Mi', 'ephemeral-storage': storage.limit },
                     },
                     securityContext: {
                       allowPrivilegeEscalation: false,
@@ -126,7 +153,7 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
                     name: 'encryption-key',
                     secret: { secretName: backup.encryptionSecret, defaultMode: 0o400 },
                   },
-                  { name: 'work', emptyDir: { sizeLimit: '8Gi' } },
+                  workVolume,
                 ],
               },
             },

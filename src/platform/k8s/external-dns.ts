@@ -5,7 +5,12 @@
  */
 import { PLATFORM_IDENTITY_PLACES, type PlatformModel } from '../model.ts';
 import { type K8sObject, recommendedLabels } from './object.ts';
-import { containerSecurityContext, podSecurityContext } from './pod-security.ts';
+import {
+  containerSecurityContext,
+  ephemeralStorage,
+  type PodVolume,
+  podSecurityContext,
+} from './pod-security.ts';
 
 export const EXTERNAL_DNS_IMAGE = 'registry.k8s.io/external-dns/external-dns:v0.19.0';
 
@@ -29,6 +34,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
     partOf: config.name,
   });
   const meta = { name: 'external-dns', namespace: place.namespace, labels };
+  const storage = ephemeralStorage((p.volumes ?? []).map((v) => v.volume as PodVolume));
   const sources: string[] = [];
   if (config.exposure.some((e) => e.via === 'gateway')) sources.push('--source=gateway-httproute');
   if (config.exposure.some((e) => e.via === 'ingress')) sources.push('--source=ingress');
@@ -86,6 +92,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
               {
                 name: 'external-dns',
                 image: EXTERNAL_DNS_IMAGE,
+                imagePullPolicy: 'Always',
                 args: [
                   ...sources,
                   `--provider=${p.provider}`,
@@ -97,11 +104,20 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
                 ],
                 ...(p.env && p.env.length > 0 ? { env: p.env } : {}),
                 ports: [{ name: 'http', containerPort: 7979, protocol: 'TCP' }],
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+                // external-dns has one health endpoint: liveness waits longer before a restart than readiness.
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'http' },
+                  periodSeconds: 10,
+                  failureThreshold: 6,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/healthz', port: 'http' },
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                },
                 resources: {
-                  requests: { cpu: '50m', memory: '64Mi' },
-                  limits: { cpu: '200m', memory: '128Mi' },
+                  requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': storage.request },
+                  limits: { cpu: '200m', memory: '128Mi', 'ephemeral-storage': storage.limit },
                 },
                 securityContext: containerSecurityContext(),
                 ...(p.volumes && p.volumes.length > 0 ? { volumeMounts: p.volumes.map((v) => v.mount) } : {}),
@@ -113,10 +129,36 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
       },
     },
     {
+      // Nothing connects to external-dns; it reaches DNS (the cluster's, and an RFC 2136 server on
+      // bare metal), the Kubernetes API and the provider's HTTPS API.
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta,
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [
+          {
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+              { protocol: 'TCP', port: 443 },
+              { protocol: 'TCP', port: 6443 },
+            ],
+          },
+        ],
+      },
+    },
+    {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: meta,
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      spec: {
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        selector: { matchLabels: selector },
+      },
     },
   ];
 }

@@ -10,6 +10,7 @@ import {
   containerSecurityContext,
   httpProbe,
   podSecurityContext,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const PIPELINE_HEALTH_PORT = 9464;
@@ -58,6 +59,11 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
     component: PIPELINE_COMPONENT,
     partOf: config.name,
   });
+  const volumes = [
+    { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
+    { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+  ];
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -72,6 +78,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
         spec: {
           serviceAccountName: p.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(p.name, config.name)),
           // The runtime's default grace period is 30s; give it room to flush, commit and leave the group.
           terminationGracePeriodSeconds: 45,
           securityContext: podSecurityContext(RUNTIME_UID),
@@ -83,7 +90,8 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
               env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              resources: containerResources(p.resources),
+              imagePullPolicy: 'Always',
+              resources: containerResources(p.resources, volumes),
               securityContext: containerSecurityContext(),
               livenessProbe: httpProbe('/healthz', 'metrics', 10),
               readinessProbe: httpProbe('/readyz', 'metrics', 5),
@@ -94,11 +102,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               ],
             },
           ],
-          volumes: [
-            { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
-            { name: 'state', emptyDir: {} },
-            { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
-          ],
+          volumes,
         },
       },
     },

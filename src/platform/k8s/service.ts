@@ -13,6 +13,7 @@ import {
   containerSecurityContext,
   httpProbe,
   podSecurityContext,
+  spreadReplicas,
 } from './pod-security.ts';
 
 export const SERVICE_COMPONENT = 'service';
@@ -24,6 +25,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
     component: SERVICE_COMPONENT,
     partOf: config.name,
   });
+  const volumes = [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }];
   const deployment: K8sObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -37,6 +39,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(s.name, config.name)),
           securityContext: podSecurityContext(s.runAsUser),
           containers: [
             {
@@ -45,14 +48,15 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
               ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
               env: envFromSecrets(s.secretEnv),
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              resources: containerResources(s.resources),
+              imagePullPolicy: 'Always',
+              resources: containerResources(s.resources, volumes),
               securityContext: containerSecurityContext(),
               livenessProbe: httpProbe(s.livenessPath, 'http', 10),
               readinessProbe: httpProbe(s.readinessPath, 'http', 5),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }],
+          volumes,
         },
       },
     },

@@ -15,6 +15,7 @@ import {
   containerResources,
   containerSecurityContext,
   podSecurityContext,
+  spreadReplicas,
   tcpProbe,
 } from './pod-security.ts';
 
@@ -32,6 +33,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
     component: STATEFUL_COMPONENT,
     partOf: config.name,
   });
+  const volumes = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
   const statefulSet: K8sObject = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -46,6 +48,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: false,
+          ...spreadReplicas(selectorLabels(s.name, config.name)),
           terminationGracePeriodSeconds: 60,
           securityContext: { ...podSecurityContext(s.runAsUser), fsGroupChangePolicy: 'OnRootMismatch' },
           containers: [
@@ -56,17 +59,18 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
               ports: [{ name: 'tcp', containerPort: s.port, protocol: 'TCP' }],
               env: envFromSecrets(s.secretEnv),
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              resources: containerResources(s.resources),
+              imagePullPolicy: 'Always',
+              resources: containerResources(s.resources, volumes),
               securityContext: containerSecurityContext(),
-              livenessProbe: tcpProbe('tcp', 20),
-              readinessProbe: tcpProbe('tcp', 10),
+              livenessProbe: tcpProbe('tcp', 20, 'liveness'),
+              readinessProbe: tcpProbe('tcp', 10, 'readiness'),
               volumeMounts: [
                 { name: volume.name, mountPath: s.mountPath },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+          volumes,
         },
       },
       volumeClaimTemplates: [

@@ -10,7 +10,7 @@ import { storageClasses } from '../k8s/storage-class.ts';
 import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../k8s/velero.ts';
 import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../model.ts';
 import type { AwsFacts } from '../target-facts.ts';
-import { tfName, tfRef } from '../terraform.ts';
+import { type TerraformBuilder, tfName, tfRef } from '../terraform.ts';
 import {
   ACTIONS_WITHOUT_RESOURCE_SCOPE,
   actionsFor,
@@ -98,6 +98,99 @@ function identityStatements(model: PlatformModel, identity: Identity): PolicySta
   return statements;
 }
 
+const EBS_CSI_ROLE = 'ebs_csi_driver';
+const LB_CONTROLLER_ROLE = 'aws_load_balancer_controller';
+
+/** The IRSA trust policy of role `r`: only the ServiceAccount `namespace/serviceAccount` of this cluster. */
+function irsaTrust(
+  tf: TerraformBuilder,
+  f: AwsFacts,
+  r: string,
+  namespace: string,
+  serviceAccount: string,
+): void {
+  tf.data('aws_iam_policy_document', `${r}_trust`, {
+    statement: [
+      {
+        sid: 'ServiceAccount',
+        effect: 'Allow',
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        principals: [
+          { type: 'Federated', identifiers: [`arn:aws:iam::${f.accountId}:oidc-provider/${f.oidcIssuer}`] },
+        ],
+        condition: [
+          {
+            test: 'StringEquals',
+            variable: `${f.oidcIssuer}:sub`,
+            values: [`system:serviceaccount:${namespace}:${serviceAccount}`],
+          },
+          { test: 'StringEquals', variable: `${f.oidcIssuer}:aud`, values: ['sts.amazonaws.com'] },
+        ],
+      },
+    ],
+  });
+}
+
+/**
+ * IRSA roles of the two controllers the platform needs on EKS, with their outputs for the install
+ * commands. The EBS CSI driver gets AWS's managed policy for it (plus the key policy in encryption);
+ * the Load Balancer Controller's policy is the one its project publishes per release, which the user
+ * creates once under the name its install guide uses (a variable with that default).
+ */
+function controllerRoles(model: PlatformModel, tf: TerraformBuilder): string[] {
+  const f = facts(model);
+  const name = model.config.name;
+  const roles: [string, string, string, string][] = [];
+  const arn = (r: string) => `arn:aws:iam::${f.accountId}:role/${name}-${r.replaceAll('_', '-')}`;
+  if (usesGateway(model.config))
+    roles.push([
+      LB_CONTROLLER_ROLE,
+      'kube-system',
+      'aws-load-balancer-controller',
+      tfRef(`var.${LB_CONTROLLER_ROLE}_policy_arn`),
+    ]);
+  if (model.config.volumes.length > 0)
+    roles.push([
+      EBS_CSI_ROLE,
+      'kube-system',
+      'ebs-csi-controller-sa',
+      'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy',
+    ]);
+  for (const [r, namespace, sa, policyArn] of roles) {
+    irsaTrust(tf, f, r, namespace, sa);
+    tf.resource('aws_iam_role', r, {
+      name: `${name}-${r.replaceAll('_', '-')}`,
+      assume_role_policy: tfRef(`data.aws_iam_policy_document.${r}_trust.json`),
+      tags: { 'app.kubernetes.io/part-of': name },
+    });
+    tf.resource('aws_iam_role_policy_attachment', r, {
+      role: tfRef(`aws_iam_role.${r}.name`),
+      policy_arn: policyArn,
+    });
+    tf.output(`${r}_role_arn`, tfRef(`aws_iam_role.${r}.arn`), `IRSA role of ${namespace}/${sa}`);
+  }
+  const runbook: string[] = [];
+  if (usesGateway(model.config)) {
+    tf.doc.variable = {
+      ...tf.doc.variable,
+      [`${LB_CONTROLLER_ROLE}_policy_arn`]: {
+        type: 'string',
+        default: `arn:aws:iam::${f.accountId}:policy/AWSLoadBalancerControllerIAMPolicy`,
+        description:
+          "The AWS Load Balancer Controller's IAM policy (its project's docs/install/iam_policy.json).",
+      },
+    };
+    runbook.push(
+      `AWS Load Balancer Controller role: before \`provider/\`, create its IAM policy once from the controller release's \`docs/install/iam_policy.json\` (\`aws iam create-policy --policy-name AWSLoadBalancerControllerIAMPolicy --policy-document file://iam_policy.json\`; another name: \`-var aws_load_balancer_controller_policy_arn=ARN\`). Install the chart with the ServiceAccount annotation \`eks.amazonaws.com/role-arn: ${arn(LB_CONTROLLER_ROLE)}\` (\`provider/\` creates the role; also \`tofu output aws_load_balancer_controller_role_arn\`).`,
+    );
+  }
+  if (model.config.volumes.length > 0)
+    runbook.push(
+      `EBS CSI driver role: \`aws eks create-addon --cluster-name ${f.clusterName} --addon-name aws-ebs-csi-driver --service-account-role-arn ${arn(EBS_CSI_ROLE)}\` (\`provider/\` creates the role; also \`tofu output ebs_csi_driver_role_arn\`).`,
+    );
+  return runbook;
+}
+
 export const awsTarget: PlatformTarget = {
   name: 'aws',
   title: 'AWS (EKS)',
@@ -144,7 +237,7 @@ export const awsTarget: PlatformTarget = {
       objects,
       runbook: {
         install: [
-          'AWS Load Balancer Controller (Helm chart `eks/aws-load-balancer-controller`) with its IRSA role: it turns the Envoy Service into an NLB (`loadBalancerClass: service.k8s.aws/nlb`).',
+          'AWS Load Balancer Controller (Helm chart `eks/aws-load-balancer-controller`) with the IRSA role `provider/` renders (section 4): it turns the Envoy Service into an NLB (`loadBalancerClass: service.k8s.aws/nlb`).',
           'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`).',
           'external-dns is rendered here (`bindings/deployment.yaml`); its IAM role is in `provider/workload-authorization.tf.json`.',
         ],
@@ -176,6 +269,22 @@ export const awsTarget: PlatformTarget = {
         bucket: `\${aws_s3_bucket.${r}.id}`,
         versioning_configuration: [{ status: b.versioning ? 'Enabled' : 'Suspended' }],
       });
+      // Old versions would otherwise be kept (and paid for) forever; unfinished uploads too.
+      tf.resource('aws_s3_bucket_lifecycle_configuration', r, {
+        bucket: `\${aws_s3_bucket.${r}.id}`,
+        rule: [
+          {
+            id: 'old-versions-and-unfinished-uploads',
+            status: 'Enabled',
+            filter: [{}],
+            abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+            ...(b.versioning
+              ? { noncurrent_version_expiration: [{ noncurrent_days: b.noncurrentVersionDays }] }
+              : {}),
+          },
+        ],
+        depends_on: [`aws_s3_bucket_versioning.${r}`],
+      });
     }
     return {
       objects: storageClasses(model, {
@@ -189,7 +298,9 @@ export const awsTarget: PlatformTarget = {
         standard: { type: 'gp3', 'csi.storage.k8s.io/fstype': 'ext4' },
       }),
       runbook: {
-        install: ['Amazon EBS CSI driver (EKS add-on `aws-ebs-csi-driver`) with its IRSA role.'],
+        install: [
+          'Amazon EBS CSI driver (EKS add-on `aws-ebs-csi-driver`) with the IRSA role `provider/` renders (section 4).',
+        ],
         verify: [
           '`kubectl get pvc -n NAMESPACE` shows every claim Bound; in EC2, the volume is Encrypted with the platform key.',
         ],
@@ -216,13 +327,6 @@ export const awsTarget: PlatformTarget = {
       });
     }
     if (model.config.volumes.some((v) => v.encrypted)) {
-      tf.doc.variable = {
-        ...tf.doc.variable,
-        ebs_csi_driver_role_name: {
-          type: 'string',
-          description: 'IAM role of the EBS CSI driver, which must use the platform key.',
-        },
-      };
       tf.data('aws_iam_policy_document', 'ebs_csi_kms', {
         statement: [
           { sid: 'UseKey', effect: 'Allow', actions: EBS_CSI_KMS_ACTIONS, resources: [f.kmsKeyArn] },
@@ -237,7 +341,7 @@ export const awsTarget: PlatformTarget = {
       });
       tf.resource('aws_iam_role_policy', 'ebs_csi_kms', {
         name: `${model.config.name}-ebs-csi-kms`,
-        role: tfRef('var.ebs_csi_driver_role_name'),
+        role: tfRef(`aws_iam_role.${EBS_CSI_ROLE}.id`),
         policy: tfRef('data.aws_iam_policy_document.ebs_csi_kms.json'),
       });
     }
@@ -257,29 +361,7 @@ export const awsTarget: PlatformTarget = {
     const f = facts(model);
     for (const identity of grantedIdentities(model)) {
       const r = tfName(identity.name);
-      tf.data('aws_iam_policy_document', `${r}_trust`, {
-        statement: [
-          {
-            sid: 'ServiceAccount',
-            effect: 'Allow',
-            actions: ['sts:AssumeRoleWithWebIdentity'],
-            principals: [
-              {
-                type: 'Federated',
-                identifiers: [`arn:aws:iam::${f.accountId}:oidc-provider/${f.oidcIssuer}`],
-              },
-            ],
-            condition: [
-              {
-                test: 'StringEquals',
-                variable: `${f.oidcIssuer}:sub`,
-                values: [`system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`],
-              },
-              { test: 'StringEquals', variable: `${f.oidcIssuer}:aud`, values: ['sts.amazonaws.com'] },
-            ],
-          },
-        ],
-      });
+      irsaTrust(tf, f, r, identity.namespace, identity.serviceAccount);
       tf.data('aws_iam_policy_document', r, { statement: identityStatements(model, identity) });
       tf.resource('aws_iam_role', r, {
         name: awsRoleName(model, identity),
@@ -292,6 +374,7 @@ export const awsTarget: PlatformTarget = {
         policy: `\${data.aws_iam_policy_document.${r}.json}`,
       });
     }
+    const controllerRunbook = controllerRoles(model, tf);
     const objects = [
       ...identityObjects(model, (i) => ({ 'eks.amazonaws.com/role-arn': roleArn(model, i) })),
       ...grafanaDatasource(model, {
@@ -305,6 +388,7 @@ export const awsTarget: PlatformTarget = {
       runbook: {
         install: [
           `IRSA: the cluster's OIDC provider \`${f.oidcIssuer}\` is registered in IAM (\`eksctl utils associate-iam-oidc-provider\`).`,
+          ...controllerRunbook,
           'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana`, `sidecar.dashboards.enabled=true`, `sidecar.datasources.enabled=true`.',
         ],
         verify: [

@@ -98,7 +98,7 @@ export const azureTarget: PlatformTarget = {
   providers(model) {
     const f = facts(model);
     return {
-      terraform: { required_providers: { azurerm: { source: 'hashicorp/azurerm', version: '~> 4.0' } } },
+      terraform: { required_providers: { azurerm: { source: 'hashicorp/azurerm', version: '~> 5.0' } } },
       provider: {
         azurerm: {
           features: {},

@@ -12,6 +12,7 @@ import {
   ETCD_BACKUP_ROOT_REASON,
   ETCD_BACKUP_S3_SECRET,
   ETCD_BACKUP_SERVICE_ACCOUNT,
+  etcdBackupFiles,
   etcdBackupObjects,
 } from '../k8s/etcd-backup.ts';
 import { externalDnsObjects } from '../k8s/external-dns.ts';
@@ -162,7 +163,10 @@ export const baremetalTarget: PlatformTarget = {
         install: [
           'MetalLB (Helm chart `metallb/metallb`) in namespace `metallb-system`; the rendered IPAddressPool is not auto-assigned, only the gateway asks for it.',
           'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`).',
-          `A TSIG key for \`${f.dns.tsigKeyName}\` allowed to update and transfer (AXFR) the zone \`${model.config.dns.zone}\` on \`${f.dns.server}\` (BIND: \`update-policy { grant ${f.dns.tsigKeyName} zonesub ANY; };\`), stored as Secret \`${f.dns.tsigSecret.name}\` (key \`${f.dns.tsigSecret.key}\`) in namespace \`external-dns\`: \`kubectl create secret generic ${f.dns.tsigSecret.name} -n external-dns --from-literal=${f.dns.tsigSecret.key}=...\`.`,
+          `A TSIG key for \`${f.dns.tsigKeyName}\` allowed to update and transfer (AXFR) the zone \`${model.config.dns.zone}\` on \`${f.dns.server}\` (BIND: \`update-policy { grant ${f.dns.tsigKeyName} zonesub ANY; };\`); its secret goes into the Secret \`${f.dns.tsigSecret.name}\` (see "Secrets you create").`,
+        ],
+        secrets: [
+          `\`${f.dns.tsigSecret.name}\` in \`external-dns\` with key \`${f.dns.tsigSecret.key}\` (the TSIG secret of \`${f.dns.tsigKeyName}\`, from your DNS server's key file): \`kubectl create secret generic ${f.dns.tsigSecret.name} -n external-dns --from-literal=${f.dns.tsigSecret.key}=...\`.`,
         ],
         verify: [
           '`kubectl get svc -n envoy-gateway-system` shows the Envoy Service with an address from the pool.',
@@ -217,6 +221,13 @@ export const baremetalTarget: PlatformTarget = {
             ? 'Longhorn (Helm chart `longhorn/longhorn`) in namespace `longhorn-system`; every node has `dm_crypt` loaded and `cryptsetup` installed (encrypted volumes).'
             : `Ceph CSI RBD (Helm chart \`ceph-csi/ceph-csi-rbd\`) in namespace \`${CEPH_NAMESPACE}\` with the Ceph user Secret \`csi-rbd-secret\`, and a KMS entry \`${model.config.name}-secrets-metadata\` of type \`secrets-metadata\` that reads the passphrase from Secret \`${secret}\`.`,
           `An S3-compatible server (MinIO) at \`${f.s3.endpoint}\` with a KMS (MinIO KES) holding the key \`${f.s3.kmsKeyId}\`.`,
+          // The MinIO Terraform provider's lifecycle resource is not pinned down here (no provider to validate against); mc is MinIO's documented tool.
+          ...model.config.buckets
+            .filter((b) => b.versioning)
+            .map(
+              (b) =>
+                `Old versions of \`${b.name}\` expire after ${b.noncurrentVersionDays} days (once \`provider/\` created the bucket): \`mc ilm rule add --noncurrent-expire-days ${b.noncurrentVersionDays} ALIAS/${b.name}\`.`,
+            ),
         ],
         verify: [
           '`kubectl get pvc -n NAMESPACE` shows every claim Bound; on the node, `lsblk` shows the volume as a `crypt` device.',
@@ -294,6 +305,20 @@ export const baremetalTarget: PlatformTarget = {
         AWS_ACCESS_KEY_ID: `\${minio_iam_user.${r}.id}`,
         AWS_SECRET_ACCESS_KEY: `\${minio_iam_user.${r}.secret}`,
       });
+      if (identity.name === CLUSTER_BACKUP_IDENTITY) {
+        // The restore runs when the cluster (and so the etcd-backup-s3 Secret) is gone.
+        tf.output(
+          'etcd_backup_access_key_id',
+          `\${minio_iam_user.${r}.id}`,
+          'S3 access key of the etcd backup (restore)',
+        );
+        tf.output(
+          'etcd_backup_secret_access_key',
+          `\${minio_iam_user.${r}.secret}`,
+          'S3 secret key of the etcd backup (restore)',
+        );
+        tf.doc.output!['etcd_backup_secret_access_key']!['sensitive'] = true;
+      }
     }
     const names = new Set(withBuckets.map((i) => i.name));
     const patches = workloads
@@ -311,6 +336,7 @@ export const baremetalTarget: PlatformTarget = {
       patches,
       runbook: {
         install: [
+          '`provider/` needs credentials in its environment: `MINIO_USER` and `MINIO_PASSWORD` of an admin of the S3 server (from your MinIO root user or an admin user you created), and `KUBE_CONFIG_PATH` for the `kubernetes` provider (a cluster-admin kubeconfig, e.g. `/etc/kubernetes/admin.conf` from a control-plane node), which writes the Secrets below.',
           'Bare metal has no workload identity federation: each identity with bucket grants gets its own S3 user whose policy names only its buckets and actions; `provider/` writes its keys as Secret `IDENTITY-s3` and the pods read them through `envFrom` (see `bindings/patches/`). Rotate by tainting `minio_iam_user` and re-applying.',
           'DNS updates are authorized by the TSIG key (scoped on the DNS server by `update-policy`); Grafana reads the in-cluster Prometheus, so `readMetrics` needs no credential here.',
           'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana` and the dashboard sidecar.',
@@ -327,10 +353,11 @@ export const baremetalTarget: PlatformTarget = {
     const backup = model.config.backup;
     return {
       objects: etcdBackupObjects(model, f),
+      ...(backup ? { files: etcdBackupFiles() } : {}),
       runbook: {
         install: backup
           ? [
-              `Build and push the backup image from \`scripts/etcd-backup/Dockerfile\` as \`${backup.image}\` (bash, etcdctl/etcdutl, openssl, AWS CLI).`,
+              `Build and push the backup image from \`scripts/etcd-backup/Dockerfile\` of this output as \`${backup.image}\` (bash, etcdctl/etcdutl, openssl, AWS CLI): \`docker build -t ${backup.image} scripts/etcd-backup\`.`,
               `The CronJob \`${model.config.name}-etcd-backup\` in \`kube-system\` runs on a control-plane node with host networking and reads the etcd client certificate from \`${f.etcd.pkiDir}\`. It is the one pod that runs as root: it ${ETCD_BACKUP_ROOT_REASON}; it still drops every capability and has a read-only root filesystem. \`kube-system\` must allow it (Pod Security \`privileged\`, the kubeadm default).`,
               restoreProcedure(model, f),
             ]
@@ -388,8 +415,8 @@ function restoreProcedure(model: PlatformModel, f: BaremetalFacts): string {
   return [
     '**Restore procedure** (tested by `test/integration/etcd-backup.test.ts`):',
     '',
-    '1. On a machine with the backup image tools, export the S3 credentials of the backup identity (`tofu output` / the `etcd-backup-s3` Secret) and the passphrase (`tofu output -raw etcd_backup_passphrase > passphrase`).',
-    `2. \`BACKUP_BUCKET=${b.bucket} BACKUP_PREFIX=${model.config.name}/etcd S3_ENDPOINT=${f.s3.endpoint} BACKUP_PASSPHRASE_FILE=passphrase RESTORE_DATA_DIR=/var/lib/etcd-restored RESTORE_NAME=$(hostname) RESTORE_PEER_URL=https://NODE_IP:2380 bash scripts/etcd-backup/etcd-backup.sh restore [KEY]\` downloads the newest (or the given) snapshot, checks its SHA-256, decrypts it and runs \`etcdutl snapshot restore\` into a new data directory.`,
+    '1. On a machine with the backup image tools (or in the image), from the Terraform state of `provider/`: `export AWS_ACCESS_KEY_ID=$(tofu -chdir=provider output -raw etcd_backup_access_key_id) AWS_SECRET_ACCESS_KEY=$(tofu -chdir=provider output -raw etcd_backup_secret_access_key)` and `tofu -chdir=provider output -raw etcd_backup_passphrase > passphrase`.',
+    `2. \`BACKUP_BUCKET=${b.bucket} BACKUP_PREFIX=${model.config.name}/etcd S3_ENDPOINT=${f.s3.endpoint} BACKUP_PASSPHRASE_FILE=passphrase RESTORE_DATA_DIR=/var/lib/etcd-restored RESTORE_NAME=$(hostname) RESTORE_PEER_URL=https://NODE_IP:2380 bash scripts/etcd-backup/etcd-backup.sh restore [KEY]\` (the script is in this output) downloads the newest (or the given) snapshot, checks its SHA-256, decrypts it and runs \`etcdutl snapshot restore\` into a new data directory.`,
     '3. Stop the kube-apiserver and etcd static pods (move their manifests out of `/etc/kubernetes/manifests`), point etcd at the restored data directory (`--data-dir` and the `hostPath` in `etcd.yaml`), move the manifests back. With several control-plane nodes, restore on each with its own `--name`/peer URL and the same `--initial-cluster`.',
     '4. `kubectl get nodes` and `kubectl get pods -A` answer; restart kubelets if pods look stale.',
   ].join('\n');

@@ -136,6 +136,19 @@ export const gcpTarget: PlatformTarget = {
         public_access_prevention: 'enforced',
         force_destroy: false,
         versioning: [{ enabled: b.versioning }],
+        // Old versions would otherwise be kept (and paid for) forever.
+        ...(b.versioning
+          ? {
+              lifecycle_rule: [
+                {
+                  action: [{ type: 'Delete' }],
+                  condition: [
+                    { days_since_noncurrent_time: b.noncurrentVersionDays, with_state: 'ARCHIVED' },
+                  ],
+                },
+              ],
+            }
+          : {}),
         ...(b.encrypted
           ? {
               encryption: [{ default_kms_key_name: f.kmsKeyId }],

@@ -24,12 +24,16 @@ export interface RunbookPart {
   readonly install: readonly string[];
   /** How to check that it works. */
   readonly verify: readonly string[];
+  /** Secrets the user creates for this category, each a line of "Secrets you create" (`NAME` in `NS` with key `K` ...). */
+  readonly secrets?: readonly string[];
 }
 
 export interface CategoryBindings {
   readonly objects: readonly K8sObject[];
   /** Strategic-merge patches on workload objects (kustomize `patches`). */
   readonly patches?: readonly K8sObject[];
+  /** Other files of the output (path under `scripts/` → content), such as tools the runbook runs. */
+  readonly files?: Readonly<Record<string, string>>;
   readonly runbook: RunbookPart;
 }
 

@@ -39,20 +39,18 @@ function stringifyValue(value: unknown): string | undefined {
 /**
  * Stable for the same batch: the first and last positions and the record count. The engine hands a
  * partition's records in order and re-forms the same batch when it retries, so the key repeats exactly
- * when the content does.
+ * when the content does. A position's fan-out index counts only when it is not 0 (the same text as
+ * before fan-out had an identity, so earlier keys still match: docs/decisions/0016).
  */
 export function idempotencyKey(batch: readonly PipelineRecord[]): string {
-  const first = batch[0]?.position;
-  const last = batch[batch.length - 1]?.position;
-  const text = JSON.stringify([
-    first?.topic,
-    first?.partition,
-    first?.offset,
-    last?.topic,
-    last?.partition,
-    last?.offset,
-    batch.length,
-  ]);
+  const first = batch[0];
+  const last = batch[batch.length - 1];
+  const ends = [first, last].flatMap((r) => {
+    const p = r?.position;
+    const fields: unknown[] = [p?.topic, p?.partition, p?.offset];
+    return p?.index ? [...fields, p.index] : fields;
+  });
+  const text = JSON.stringify([...ends, batch.length]);
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 

@@ -2,12 +2,14 @@
  * Writes records to a Kafka topic with the idempotent producer (acks=all): key, value, headers and
  * timestamp carried over. The idempotent producer removes the duplicates of its own retries; a replay
  * after a crash (the engine re-reading records it had not committed) writes them again — Kafka offers
- * no upsert, so downstream readers that need exactly-once dedupe on the `datapipe.source.*` headers.
+ * no upsert, so downstream readers that need exactly-once dedupe on the `datapipe.source.*` headers
+ * (topic, partition, offset, and index for the copies of a fan-out).
  */
 import { Admin, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { DataError, errorMessage, FatalError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import { subIndex } from '../../core/record-identity.ts';
 import { clientOptions, type KafkaClientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, hasKafkaApiError, isUnknownTopicError } from '../../kafka/errors.ts';
 import { recordToHeaders } from '../../kafka/headers.ts';
@@ -19,6 +21,8 @@ export const SOURCE_HEADER = {
   topic: 'datapipe.source.topic',
   partition: 'datapipe.source.partition',
   offset: 'datapipe.source.offset',
+  /** Only on the second and later records a transform fanned one source record out to (docs/decisions/0016). */
+  index: 'datapipe.source.index',
 } as const;
 
 type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
@@ -93,12 +97,15 @@ export class KafkaSink implements Sink {
   }
 
   #message(record: PipelineRecord): Message {
-    const headers = recordToHeaders({
+    const provenance: Record<string, string> = {
       ...record.headers,
       [SOURCE_HEADER.topic]: record.position.topic,
       [SOURCE_HEADER.partition]: String(record.position.partition),
       [SOURCE_HEADER.offset]: String(record.position.offset),
-    });
+    };
+    const index = subIndex(record.position);
+    if (index > 0) provenance[SOURCE_HEADER.index] = String(index);
+    const headers = recordToHeaders(provenance);
     const key = encodeKey(record);
     const value = encodeRecordValue(record, this.#opts.valueEncoding);
     return {

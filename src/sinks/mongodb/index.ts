@@ -9,6 +9,7 @@ export const mongodbSink: SinkPlugin<typeof mongodbOptions> = {
     'Writes records as documents of a MongoDB collection with unordered bulk writes (upsert by _id).',
   options: mongodbOptions,
   check: mongodbProblems,
+  binding: { field: 'connection', type: 'mongodb', fields: ['uri'] },
   // The `mongodb` driver is loaded only when a pipeline uses this sink.
   create: (options, ctx): Sink => {
     checkMongodbOptions(options, ctx.name);

@@ -24,3 +24,22 @@ export function contentTypeOf(name: string): string {
   if (name.endsWith('.zst')) return 'application/zstd';
   return 'application/x-ndjson';
 }
+
+/** Node's codes for a server certificate it cannot verify: a config problem (a missing `caBundle`), never transient. */
+const TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The TLS verification code of `err` or of one of its causes, if any. */
+export function tlsVerifyCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && TLS_VERIFY_CODES.has(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}

@@ -1,10 +1,13 @@
 /**
  * Object names are derived from the source positions they hold, so a replay produces the same names:
- *   {prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}
+ *   {prefix}{topic}/partition={p}/{firstOffset:010d}[_{index}]-{lastOffset:010d}[_{index}].{ext}
+ * where `_{index}` appears only for the second and later records a transform fanned one source record
+ * out to (docs/decisions/0016-fan-out-identity.md), so names without fan-out are the ones they always were.
  * The prefix is a template whose parts come from each record (time parts from its timestamp, in UTC).
  */
 import { FatalError } from '../../core/errors.ts';
 import type { PipelineRecord } from '../../core/plugin.ts';
+import type { SubPosition } from '../../core/record-identity.ts';
 
 type Part = string | ((record: PipelineRecord) => string);
 
@@ -100,22 +103,34 @@ export function partitionFolder(prefix: string, topic: string, partition: number
   return `${prefix}${topic}/partition=${partition}/`;
 }
 
+function positionPart(p: SubPosition): string {
+  return p.index ? `${pad(p.offset, OFFSET_WIDTH)}_${p.index}` : pad(p.offset, OFFSET_WIDTH);
+}
+
 export function objectName(
   prefix: string,
   topic: string,
   partition: number,
-  firstOffset: number,
-  lastOffset: number,
+  first: SubPosition,
+  last: SubPosition,
   extension: string,
 ): string {
-  const range = `${pad(firstOffset, OFFSET_WIDTH)}-${pad(lastOffset, OFFSET_WIDTH)}`;
+  const range = `${positionPart(first)}-${positionPart(last)}`;
   return `${partitionFolder(prefix, topic, partition)}${range}.${extension}`;
 }
 
-/** The offsets an object in `folder` holds, or undefined for anything else (temp files, other folders). */
-export function offsetsOf(name: string, folder: string): { first: number; last: number } | undefined {
+function subPosition(offset: string, index: string | undefined): SubPosition {
+  return index === undefined || Number(index) === 0
+    ? { offset: Number(offset) }
+    : { offset: Number(offset), index: Number(index) };
+}
+
+/** The positions an object in `folder` holds, or undefined for anything else (temp files, other folders). */
+export function rangeOf(name: string, folder: string): { first: SubPosition; last: SubPosition } | undefined {
   if (!name.startsWith(folder)) return undefined;
-  const match = /^(\d+)-(\d+)\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$/.exec(name.slice(folder.length));
+  const match = /^(\d+)(?:_(\d+))?-(\d+)(?:_(\d+))?\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$/.exec(
+    name.slice(folder.length),
+  );
   if (!match) return undefined;
-  return { first: Number(match[1]), last: Number(match[2]) };
+  return { first: subPosition(match[1]!, match[2]), last: subPosition(match[3]!, match[4]) };
 }

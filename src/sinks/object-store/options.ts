@@ -19,8 +19,13 @@ export const parquetTypes = [
 ] as const;
 
 export const objectStoreOptions = z.object({
-  driver: z.enum(['fs', 's3', 'azure-blob']).meta({
-    description: 'Where objects go: fs (a local folder), s3 (AWS S3 or an S3-compatible server), azure-blob.',
+  driver: z.enum(['fs', 's3', 'azure-blob', 'gcs']).meta({
+    description:
+      'Where objects go: fs (a local folder), s3 (AWS S3 or an S3-compatible server), azure-blob, gcs (Google Cloud Storage).',
+  }),
+  auth: z.enum(['auto', 'workload', 'none']).default('auto').meta({
+    description:
+      "How s3, azure-blob and gcs authenticate: auto (the keys, connection string or SAS given here, else the workload's own identity), workload (only the workload identity: AWS default chain with IRSA / EKS Pod Identity, Azure Workload Identity / DefaultAzureCredential, GCP Application Default Credentials; static keys are an error), none (gcs only: no credentials, for a GCS-API emulator at `endpoint`). See docs/decisions/0047-object-store-identity.md.",
   }),
   prefix: z.string().default('').meta({
     description:
@@ -42,12 +47,15 @@ export const objectStoreOptions = z.object({
 
   path: z.string().optional().meta({ description: 'fs: the folder, relative to the pipeline file.' }),
 
-  bucket: z.string().optional().meta({ description: 's3: the bucket.' }),
+  bucket: z.string().optional().meta({ description: 's3 and gcs: the bucket.' }),
   region: z
     .string()
     .optional()
     .meta({ description: 's3: the region; defaults to AWS_REGION, else us-east-1.' }),
-  endpoint: z.string().optional().meta({ description: 's3: the endpoint of an S3-compatible server.' }),
+  endpoint: z.string().optional().meta({
+    description:
+      's3: the endpoint of an S3-compatible server (MinIO, Ceph RGW, ...); gcs: the endpoint of a GCS-API server.',
+  }),
   forcePathStyle: z
     .boolean()
     .default(false)
@@ -58,6 +66,10 @@ export const objectStoreOptions = z.object({
   }),
   secretAccessKey: z.string().optional().meta({ description: 's3: secret access key (a secret reference).' }),
   sessionToken: z.string().optional().meta({ description: 's3: session token (a secret reference).' }),
+  caBundle: z.string().optional().meta({
+    description:
+      's3: a PEM file of the CA(s) that signed the endpoint certificate (relative to the pipeline file), for S3-compatible stores behind a private CA (replaces the system CAs for this sink).',
+  }),
   sse: z
     .enum(['AES256', 'aws:kms'])
     .optional()
@@ -68,7 +80,7 @@ export const objectStoreOptions = z.object({
     .int()
     .min(5 * 1024 * 1024)
     .default(8 * 1024 * 1024)
-    .meta({ description: 's3 and azure-blob: objects larger than this are uploaded in parts.' }),
+    .meta({ description: 's3, azure-blob and gcs: objects larger than this are uploaded in parts.' }),
 
   container: z.string().optional().meta({ description: 'azure-blob: the container.' }),
   connectionString: z
@@ -92,6 +104,39 @@ export const objectStoreOptions = z.object({
 
 export type ObjectStoreOptions = z.output<typeof objectStoreOptions>;
 
+/** What a binding of `store: <name>` supplies (docs/bindings.md): the store and how to reach it. */
+export const OBJECT_STORE_BINDING_FIELDS = [
+  'driver',
+  'auth',
+  'bucket',
+  'container',
+  'path',
+  'endpoint',
+  'region',
+  'forcePathStyle',
+  'caBundle',
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'accountUrl',
+  'accountName',
+  'accountKey',
+  'sasToken',
+  'connectionString',
+  'sse',
+  'kmsKeyId',
+] as const;
+
+/** Fields that hold static credentials: never needed where the workload has its own identity. */
+const STATIC_CREDENTIALS = [
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'connectionString',
+  'accountKey',
+  'sasToken',
+] as const;
+
 /**
  * The rules across fields a flat schema cannot express, each naming the field to fix: the sink's
  * `check` (run by `datapipe validate` and `run` at load) and `checkDriverOptions` (at create).
@@ -100,19 +145,28 @@ export function objectStoreProblems(opts: ObjectStoreOptions): OptionsProblem[] 
   const problems: OptionsProblem[] = [];
   const missing = (field: string, why: string, path = field) =>
     problems.push({ path: [path], reason: `\`${field}\` is required ${why}` });
+  const rejected = (field: string, why: string) => problems.push({ path: [field], reason: why });
   if (opts.driver === 'fs' && !opts.path) missing('path', 'with driver fs');
   if (opts.driver === 's3') {
     if (!opts.bucket) missing('bucket', 'with driver s3');
     if (opts.accessKeyId && !opts.secretAccessKey) missing('secretAccessKey', 'with accessKeyId');
     if (opts.kmsKeyId && opts.sse !== 'aws:kms') missing('sse: aws:kms', 'with kmsKeyId', 'sse');
   }
+  if (opts.driver === 'gcs') {
+    if (!opts.bucket) missing('bucket', 'with driver gcs');
+    if (opts.auth === 'none' && !opts.endpoint) missing('endpoint', 'with auth none');
+  } else if (opts.auth === 'none') {
+    rejected('auth', '`auth: none` is for a gcs emulator only');
+  }
+  if (opts.auth === 'workload') {
+    for (const field of STATIC_CREDENTIALS) {
+      if (opts[field]) rejected(field, 'static credentials are not allowed with `auth: workload`');
+    }
+  }
   if (opts.driver === 'azure-blob') {
     if (!opts.container) missing('container', 'with driver azure-blob');
     if (!opts.connectionString && !opts.accountUrl)
       missing('connectionString or accountUrl', 'with driver azure-blob', 'connectionString');
-    if (opts.accountUrl && !opts.connectionString && !opts.accountKey && !opts.sasToken) {
-      missing('accountKey or sasToken', 'with accountUrl', 'accountKey');
-    }
   }
   if (opts.compression !== 'none' && opts.format !== 'jsonl')
     missing('format: jsonl', 'for compression', 'format');

@@ -124,6 +124,33 @@ describe('object-store sink (fs driver)', () => {
     ]);
   });
 
+  test('a fan-out stores every copy; a replay that splits an expansion elsewhere stores each once', async () => {
+    // Offsets 0..5, each fanned out to 3 records (index 0, 1, 2): ids `0-<offset>.<index>`.
+    const fanned = range(0, 5).flatMap((r) =>
+      [0, 1, 2].map((index) => ({
+        ...r,
+        position: index === 0 ? r.position : { ...r.position, index },
+        value: { id: `0-${r.position.offset}.${index}`, n: r.position.offset },
+      })),
+    );
+    const first = await sink('fan');
+    await first.write(fanned.slice(0, 4)); // 0.0 0.1 0.2 1.0
+    await first.write(fanned.slice(4, 8)); // 1.1 1.2 2.0 2.1
+    // crash: the replay restarts at offset 1 with other batch boundaries
+    const replay = await sink('fan');
+    await replay.write(fanned.slice(3, 5)); // 1.0 1.1: stored already
+    await replay.write(fanned.slice(5)); // 1.2 ... 5.2: from 2.2 on, new
+    assertExactlyOnce(
+      await storedValues('fan'),
+      fanned.map((r) => (r.value as { id: string }).id),
+    );
+    assert.deepEqual(await names('fan'), [
+      'orders/partition=0/0000000000-0000000001.jsonl',
+      'orders/partition=0/0000000001_1-0000000002_1.jsonl',
+      'orders/partition=0/0000000002_2-0000000005_2.jsonl',
+    ]);
+  });
+
   test('a replay of fully stored records writes nothing', async () => {
     const first = await sink('c');
     await first.write(range(0, 20));

@@ -1,6 +1,8 @@
 /**
  * The object-store sink: each batch becomes one object per (rendered prefix, topic, partition), named after
- * the offsets it holds: `{prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}`.
+ * the positions it holds: `{prefix}{topic}/partition={p}/{firstOffset:010d}-{lastOffset:010d}.{ext}`
+ * (with `_{index}` after an offset whose record is the second or later copy of a fan-out: 0016).
+ * Below, "offset" means the position (offset, index): the copies of one fan-out follow each other in it.
  *
  * Idempotent replays. After a crash the engine replays from the last committed offset, and batch
  * boundaries may differ (batches flush by time), so names alone cannot make a replay rewrite the same
@@ -18,6 +20,7 @@
 import type { Logger } from 'pino';
 import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import { compareSubPositions, type SubPosition } from '../../core/record-identity.ts';
 import type { ObjectStoreDriver } from './driver.ts';
 import { createDriver } from './drivers/index.ts';
 import type { ObjectFormat } from './formats/format.ts';
@@ -32,7 +35,7 @@ interface Group {
   readonly folder: string;
   readonly topic: string;
   readonly partition: number;
-  readonly offsets: number[];
+  readonly positions: SubPosition[];
   readonly prepared: unknown[];
 }
 
@@ -90,23 +93,25 @@ export class ObjectStoreSink implements Sink {
         failed.push({ index, error });
         return;
       }
-      const { topic, partition, offset } = record.position;
+      const { topic, partition } = record.position;
+      const position = record.position;
       const prefix = this.#prefix.render(record);
       const folder = partitionFolder(prefix, topic, partition);
       let group = groups.get(folder);
       if (!group) {
-        group = { prefix, folder, topic, partition, offsets: [], prepared: [] };
+        group = { prefix, folder, topic, partition, positions: [], prepared: [] };
         groups.set(folder, group);
       }
-      const previous = group.offsets.at(-1);
-      if (previous !== undefined && offset <= previous) {
-        if (offset === previous) return; // the same record twice in one batch
+      const previous = group.positions.at(-1);
+      const order = previous === undefined ? 1 : compareSubPositions(position, previous);
+      if (order <= 0) {
+        if (order === 0) return; // the same record twice in one batch
         throw new FatalError(
           'DP_OBJECT_STORE_ORDER',
-          `records of ${topic}/${partition} arrived out of offset order (${offset} after ${previous})`,
+          `records of ${topic}/${partition} arrived out of offset order (${describe(position)} after ${describe(previous as SubPosition)})`,
         );
       }
-      group.offsets.push(offset);
+      group.positions.push(position);
       group.prepared.push(prepared);
     });
     const pending = [...groups.values()];
@@ -128,7 +133,7 @@ export class ObjectStoreSink implements Sink {
   /** Writes the records of one folder that are not stored yet as one object. */
   async #writeGroup(group: Group, driver: ObjectStoreDriver, stored: StoredOffsets): Promise<void> {
     const highest = await stored.highest(group.folder);
-    const start = group.offsets.findIndex((o) => o > highest);
+    const start = group.positions.findIndex((p) => compareSubPositions(p, highest) > 0);
     if (start < 0) return;
     let body: Uint8Array;
     try {
@@ -138,8 +143,8 @@ export class ObjectStoreSink implements Sink {
         cause: err,
       });
     }
-    const first = group.offsets[start]!;
-    const last = group.offsets.at(-1)!;
+    const first = group.positions[start]!;
+    const last = group.positions.at(-1)!;
     const name = objectName(group.prefix, group.topic, group.partition, first, last, this.#format.extension);
     const started = performance.now();
     await driver.put(name, body);
@@ -147,11 +152,15 @@ export class ObjectStoreSink implements Sink {
     this.#logger.debug(
       {
         object: name,
-        records: group.offsets.length - start,
+        records: group.positions.length - start,
         bytes: body.byteLength,
         ms: performance.now() - started,
       },
       'object written',
     );
   }
+}
+
+function describe(p: SubPosition): string {
+  return p.index ? `${p.offset}#${p.index}` : String(p.offset);
 }

@@ -1,33 +1,39 @@
 /**
- * What is already stored, per partition folder (rendered prefix + topic + partition): the highest offset
- * any stored object holds. Learnt by listing the folder the first time a batch touches it, then kept up to
- * date by the sink's own writes. See docs/decisions/0005-object-names-and-replays.md.
+ * What is already stored, per partition folder (rendered prefix + topic + partition): the highest position
+ * (offset, and index within a fan-out) any stored object holds. Learnt by listing the folder the first time
+ * a batch touches it, then kept up to date by the sink's own writes. See
+ * docs/decisions/0005-object-names-and-replays.md and 0016-fan-out-identity.md.
  */
+import { compareSubPositions, type SubPosition } from '../../core/record-identity.ts';
 import type { ObjectStoreDriver } from './driver.ts';
-import { offsetsOf } from './object-name.ts';
+import { rangeOf } from './object-name.ts';
+
+/** Below every real position: nothing stored. */
+export const NOTHING_STORED: SubPosition = { offset: -1 };
 
 export class StoredOffsets {
   readonly #driver: ObjectStoreDriver;
-  /** folder → highest stored offset (-1: nothing stored). */
-  readonly #highest = new Map<string, number>();
+  /** folder → highest stored position. */
+  readonly #highest = new Map<string, SubPosition>();
 
   constructor(driver: ObjectStoreDriver) {
     this.#driver = driver;
   }
 
-  async highest(folder: string): Promise<number> {
+  async highest(folder: string): Promise<SubPosition> {
     const known = this.#highest.get(folder);
     if (known !== undefined) return known;
-    let highest = -1;
+    let highest = NOTHING_STORED;
     for await (const name of this.#driver.list(folder)) {
-      const offsets = offsetsOf(name, folder);
-      if (offsets && offsets.last > highest) highest = offsets.last;
+      const range = rangeOf(name, folder);
+      if (range && compareSubPositions(range.last, highest) > 0) highest = range.last;
     }
     this.#highest.set(folder, highest);
     return highest;
   }
 
-  stored(folder: string, lastOffset: number): void {
-    this.#highest.set(folder, Math.max(lastOffset, this.#highest.get(folder) ?? -1));
+  stored(folder: string, last: SubPosition): void {
+    const known = this.#highest.get(folder) ?? NOTHING_STORED;
+    this.#highest.set(folder, compareSubPositions(last, known) > 0 ? last : known);
   }
 }

@@ -10,6 +10,7 @@ export const postgresSink: SinkPlugin<typeof postgresOptions> = {
     'Writes records as rows of a PostgreSQL table (COPY + INSERT … ON CONFLICT, keyed for replays).',
   options: postgresOptions,
   check: postgresProblems,
+  binding: { field: 'connection', type: 'postgres', fields: ['connectionString'] },
   // The `pg` driver is loaded only when a pipeline uses this sink.
   create: (options, ctx): Sink =>
     lazySink(async () => new (await import('./sink.ts')).PostgresSink(options, ctx)),

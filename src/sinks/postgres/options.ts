@@ -16,7 +16,7 @@ function isRecordPath(path: string): boolean {
 
 const recordPath = z.string().refine(isRecordPath, {
   message:
-    'must be a field path, $key, $value, $timestamp, $position, $position.topic|partition|offset or $headers.<name>',
+    'must be a field path, $key, $value, $timestamp, $position, $position.topic|partition|offset|index or $headers.<name>',
 });
 
 const columnSpec = z.union([
@@ -55,11 +55,11 @@ export const postgresOptions = z.object({
     .default(DEFAULT_COLUMNS)
     .meta({
       description:
-        'Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $headers.<name>; or {from, type}.',
+        "Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $position.index (the index of a record within a transform's fan-out, 0 otherwise), $headers.<name>; or {from, type}.",
     }),
   keyColumns: z.array(z.string().regex(IDENTIFIER)).min(1).optional().meta({
     description:
-      'The columns of the primary key / unique index that identifies a record (ON CONFLICT target). Default: the columns mapped to $position.topic, $position.partition and $position.offset.',
+      'The columns of the primary key / unique index that identifies a record (ON CONFLICT target). Default: the columns mapped to $position.topic, $position.partition and $position.offset (and $position.index when mapped: needed to store every record a transform fans out).',
   }),
   onConflict: z.enum(['upsert', 'ignore']).default('upsert').meta({
     description:

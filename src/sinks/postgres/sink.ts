@@ -10,6 +10,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataError, FatalError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import { subIndex } from '../../core/record-identity.ts';
 import { type ColumnEncoding, copyField, encodingOf } from './copy-text.ts';
 import { classifyPgError, classOfPgError, isBrokenConnection } from './errors.ts';
 import type { PostgresOptions } from './options.ts';
@@ -159,6 +160,10 @@ export class PostgresSink implements Sink {
     const columns = this.#plan.columns;
     const rows: Row[] = [];
     batch.forEach((record, index) => {
+      if (!this.#plan.keysFanOut && subIndex(record.position) > 0) {
+        failed.push({ index, error: fanOutKeyError(this.#plan.targetName) });
+        return;
+      }
       try {
         let line = String(index);
         for (let c = 0; c < columns.length; c++) {
@@ -227,4 +232,12 @@ export class PostgresSink implements Sink {
       client.release(broken);
     }
   }
+}
+
+/** A fanned-out copy whose key columns cannot tell it from the first record of its expansion. */
+function fanOutKeyError(table: string): DataError {
+  return new DataError(
+    'DP_POSTGRES_FANOUT_KEY',
+    `postgres: a transform fanned this record out, and the key of ${table} (topic, partition, offset) cannot tell the copies apart: map a column to $position.index (it joins the default key) or set keyColumns`,
+  );
 }

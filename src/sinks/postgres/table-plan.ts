@@ -24,6 +24,11 @@ export interface TablePlan {
   readonly columns: readonly ColumnPlan[];
   readonly keyColumns: readonly string[];
   readonly onConflict: PostgresOptions['onConflict'];
+  /**
+   * False when the key is only topic, partition and offset: the records a transform fans one source record
+   * out to would share one row, so the sink refuses the second and later ones (docs/decisions/0016).
+   */
+  readonly keysFanOut: boolean;
 }
 
 /** The staging table's extra column: the record's index in the batch, for "last wins" de-duplication. */
@@ -37,6 +42,7 @@ const INFERRED_TYPES: Record<RecordPathKind, string> = {
   topic: 'text',
   partition: 'integer',
   offset: 'bigint',
+  index: 'integer',
   header: 'text',
   field: 'jsonb',
 };
@@ -59,6 +65,10 @@ export function planTable(options: PostgresOptions, sinkName: string): TablePlan
     columns,
     keyColumns,
     onConflict: options.onConflict,
+    keysFanOut: keyColumns.some((key) => {
+      const kind = columns.find((c) => c.name === key)?.path.kind;
+      return kind !== 'topic' && kind !== 'partition' && kind !== 'offset';
+    }),
   };
 }
 
@@ -87,7 +97,10 @@ function keyColumnsOf(columns: readonly ColumnPlan[], options: PostgresOptions):
   }
   const find = (kind: RecordPathKind) => columns.find((c) => c.path.kind === kind)?.name;
   const keys = [find('topic'), find('partition'), find('offset')];
-  if (keys.every((k): k is string => k !== undefined)) return keys;
+  if (keys.every((k): k is string => k !== undefined)) {
+    const index = find('index');
+    return index === undefined ? keys : [...keys, index];
+  }
   const position = find('position');
   if (position !== undefined) return [position];
   return {

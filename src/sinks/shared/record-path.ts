@@ -1,10 +1,11 @@
 /**
  * Addressing a part of a record from config: `$key`, `$value`, `$timestamp`, `$position`
- * (`topic:partition:offset`), `$position.topic|partition|offset`, `$headers.<name>`, or a dotted
+ * (`topic:partition:offset[:index]`), `$position.topic|partition|offset|index` (index: within a fan-out), `$headers.<name>`, or a dotted
  * field path into the value (`customer.id`, `items.0.sku`). Compiled once, applied per record.
  * Shared by the postgres and mongodb sinks.
  */
 import type { PipelineRecord } from '../../core/plugin.ts';
+import { positionIdentity, subIndex } from '../../core/record-identity.ts';
 
 /** `undefined` means "not present" (a missing field), `null` an explicit null. */
 type RecordGetter = (record: PipelineRecord) => unknown;
@@ -17,6 +18,7 @@ export type RecordPathKind =
   | 'topic'
   | 'partition'
   | 'offset'
+  | 'index'
   | 'header'
   | 'field';
 
@@ -26,9 +28,9 @@ export interface RecordPath {
   readonly get: RecordGetter;
 }
 
+/** `topic:partition:offset`, plus `:index` for the second and later records of a fan-out. */
 function positionId(record: PipelineRecord): string {
-  const p = record.position;
-  return `${p.topic}:${p.partition}:${p.offset}`;
+  return positionIdentity(record.position, ':');
 }
 
 /** Throws an Error naming the problem when `path` is not a valid record path. */
@@ -49,6 +51,8 @@ export function compileRecordPath(path: string): RecordPath {
       return make('partition', (r) => r.position.partition);
     case '$position.offset':
       return make('offset', (r) => r.position.offset);
+    case '$position.index':
+      return make('index', (r) => subIndex(r.position));
   }
   if (path.startsWith('$headers.') && path.length > '$headers.'.length) {
     const name = path.slice('$headers.'.length);
@@ -56,7 +60,7 @@ export function compileRecordPath(path: string): RecordPath {
   }
   if (path.startsWith('$')) {
     throw new Error(
-      `unknown record path "${path}" (use $key, $value, $timestamp, $position, $position.topic|partition|offset, $headers.<name> or a field path)`,
+      `unknown record path "${path}" (use $key, $value, $timestamp, $position, $position.topic|partition|offset|index, $headers.<name> or a field path)`,
     );
   }
   const parts = path.split('.');

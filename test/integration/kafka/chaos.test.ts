@@ -14,7 +14,7 @@ import { repoRoot, tempDir } from './support.ts';
 const RECORDS = Number(process.env['DATAPIPE_CHAOS_RECORDS'] ?? 20_000);
 
 describe('chaos', () => {
-  it(`loses and duplicates nothing under faults (${RECORDS} records)`, async () => {
+  it(`loses and duplicates nothing under faults (${RECORDS} records)`, { timeout: 900_000 }, async () => {
     const results = join(tempDir('chaos'), 'chaos.json');
     const { code, stdout, stderr } = await new Promise<{
       code: number | null;
@@ -41,7 +41,7 @@ describe('chaos', () => {
     assert.match(
       line,
       new RegExp(
-        `^chaos: produced=${RECORDS} delivered=${RECORDS} lost=0 duplicates=0 dead_lettered=${poison} faults=\\d+$`,
+        `^chaos: produced=${RECORDS} delivered=${RECORDS} lost=0 duplicates=0 dead_lettered=${poison} faults=\\d+ rewrites=\\d+$`,
       ),
       `${line}\n${stderr}`,
     );

@@ -134,12 +134,18 @@ describe('dead-letter topic, dlq inspect and dlq replay', () => {
       assert.ok(ids.includes(`${r.original!.topic}/${r.original!.partition}/${r.original!.offset}`));
     }
 
-    // Progress is kept: the first ten are marked replayed; only the re-dead-lettered five are left.
+    // Progress is kept: the poison records are replayed; the invalid JSON ones were dead-lettered again,
+    // so each is one source record with two copies, the latest not replayed yet.
     const after = JSON.parse(
       (await datapipe(['dlq', 'inspect', file, '--output', 'json'])).stdout,
     ) as InspectResult;
     assert.equal(after.total, INVALID_JSON + POISON + INVALID_JSON);
-    assert.equal(after.records.filter((r) => r.replayed).length, INVALID_JSON + POISON);
+    assert.equal(after.sourceRecords, INVALID_JSON + POISON);
+    assert.equal(after.records.filter((r) => r.replayed).length, POISON);
+    assert.deepEqual(
+      after.records.filter((r) => r.stage === 'decode').map((r) => [r.deadLettered, r.replayed]),
+      Array.from({ length: INVALID_JSON }, () => [2, false]),
+    );
     const again = await datapipe(['dlq', 'replay', file, '--output', 'json'], { DLQ_TEST_FIXED: '1' });
     assert.equal(again.code, 0, again.stderr);
     assert.equal((JSON.parse(again.stdout) as RunSummary).records_in, INVALID_JSON);

@@ -2,6 +2,8 @@
  * The kafka source against the real broker, driven directly (no engine): every record arrives with its
  * key, headers and timestamp, in offset order per partition; only the offsets passed to commit() are
  * committed; a new instance of the group resumes exactly there (nothing lost, nothing before it re-read).
+ * "Nothing more arrived" is judged once an end marker, produced last to every partition, has arrived from
+ * each: the source has read everything before it, so no later delivery of the records can be pending.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -12,6 +14,10 @@ import { brokers, committedTotal, createTopic, produce, tempDir, uniqueName, wai
 
 const PARTITIONS = 3;
 const RECORDS = 3000;
+const END_MARKER = '{"end":true}';
+const isMarker = (m: SourceMessage) => m.value?.toString() === END_MARKER;
+const markers = (ms: readonly SourceMessage[]) => ms.filter(isMarker).length;
+const records = (ms: readonly SourceMessage[]) => ms.filter((m) => !isMarker(m));
 
 async function startSource(topic: string, groupId: string, received: SourceMessage[]) {
   const dir = tempDir('source');
@@ -71,10 +77,15 @@ describe('kafka source', () => {
         timestamp: 1_700_000_000_000 + i,
       })),
     );
+    await produce(
+      topic,
+      Array.from({ length: PARTITIONS }, (_, p) => ({ value: END_MARKER, partition: p })),
+    );
 
-    const first: SourceMessage[] = [];
-    const a = await startSource(topic, groupId, first);
-    await waitFor(`${RECORDS} records`, () => first.length >= RECORDS);
+    const firstAll: SourceMessage[] = [];
+    const a = await startSource(topic, groupId, firstAll);
+    await waitFor('the end marker of every partition', () => markers(firstAll) === PARTITIONS);
+    const first = records(firstAll);
     assert.equal(first.length, RECORDS, 'no duplicates within a run');
     for (const m of first) {
       const id = (JSON.parse(m.value!.toString()) as { id: number }).id;
@@ -101,11 +112,11 @@ describe('kafka source', () => {
       'committed exactly what was passed',
     );
 
-    const second: SourceMessage[] = [];
-    const b = await startSource(topic, groupId, second);
-    await waitFor('the rest of the records', () => second.length >= RECORDS - committedSum);
-    await new Promise((r) => setTimeout(r, 500));
+    const secondAll: SourceMessage[] = [];
+    const b = await startSource(topic, groupId, secondAll);
+    await waitFor('the end marker of every partition', () => markers(secondAll) === PARTITIONS);
     await b.stop();
+    const second = records(secondAll);
     assert.equal(
       second.length,
       RECORDS - committedSum,

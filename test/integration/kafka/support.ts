@@ -135,10 +135,15 @@ export interface DatapipeProcess {
   logs(): string;
 }
 
-/** Starts `datapipe ARGS...` with stdout+stderr appended to `logFile` (JSON logs). */
-export function startDatapipe(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): DatapipeProcess {
+/** Starts `datapipe ARGS...` with stdout+stderr appended to `logFile` (JSON logs); `nodeArgs` go to Node. */
+export function startDatapipe(
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): DatapipeProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(node, [join(repoRoot, 'bin/datapipe.js'), ...args], {
+  const child = spawn(node, [...nodeArgs, join(repoRoot, 'bin/datapipe.js'), ...args], {
     cwd: repoRoot,
     env: { ...process.env, DATAPIPE_LOG_FORMAT: 'json', NO_COLOR: '1', ...env },
     stdio: ['ignore', fd, fd],
@@ -171,19 +176,7 @@ export function datapipe(
   });
 }
 
-/** Polls `check` every 200 ms until it returns true; throws after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+export { waitFor } from '../../../src/runtime/test-wait.ts';
 
 /** Committed offsets of a group, summed over the partitions of `topic`. */
 export async function committedTotal(groupId: string, topic: string, partitions: number): Promise<number> {

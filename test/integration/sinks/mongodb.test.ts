@@ -13,6 +13,7 @@ import { DataError, FatalError } from '../../../src/core/errors.ts';
 import type { PipelineRecord, Sink } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { mongodbSink } from '../../../src/sinks/mongodb/index.ts';
+import { doublesIn, missingFrom } from '../../support/copies.ts';
 import { repoRoot, runDatapipe, writeAcrossRestart } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 
@@ -225,15 +226,23 @@ stateDir: ${join(dir, 'kill-state')}
     assert.ok(atKill < 1000);
     const second = await runDatapipe(file, { env });
     assert.equal(second.code, 0, second.output);
-    const ids = (
-      await killDocs()
-        .find({}, { projection: { _id: 1 } })
-        .toArray()
-    )
-      .map((d) => d._id)
-      .sort();
+    const allDocs = async () => await killDocs().find({}).toArray();
+    const ids = (await allDocs()).map((d) => d._id).sort();
     const expected = [0, 1].flatMap((p) => Array.from({ length: 500 }, (_, o) => `orders:${p}:${o}`)).sort();
     assert.deepEqual(ids, expected);
+    // Duplicates counted by the order id in each document, not by `_id` (which is the sink's key).
+    const orders = async () => (await allDocs()).map((d) => String((d as { orderId?: unknown }).orderId));
+    const orderIds = Array.from({ length: 1000 }, (_, i) => `ord-${String(i + 1).padStart(8, '0')}`);
+    assert.deepEqual(missingFrom(await orders(), orderIds), [], 'every record stored');
+    assert.deepEqual(doublesIn(await orders()), [], 'no record stored twice');
+    // The check can fail: the store holds one order a second time, under another _id (a lost identity).
+    const { _id, ...value } = (await killDocs().findOne({ _id: 'orders:0:7' })) as Record<string, unknown>;
+    await killDocs().insertOne({ ...value, _id: 'orders:0:1000000' });
+    assert.deepEqual(
+      doublesIn(await orders()),
+      [String(value['orderId'])],
+      'the deliberate double is caught',
+    );
     await client.db(database).dropDatabase();
   });
 

@@ -6,11 +6,14 @@
  * are fatal. Fails when the server is down.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createServer as createTlsServer } from 'node:tls';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -45,8 +48,8 @@ let secret: string;
 let admin: S3Client;
 let dir: string;
 
-function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  const opts = objectStoreSink.options.parse({
+function sinkOptions(): Record<string, unknown> {
+  return {
     driver: 's3',
     bucket,
     endpoint: ENDPOINT,
@@ -54,9 +57,11 @@ function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
     forcePathStyle: true,
     accessKeyId: ACCESS_KEY,
     secretAccessKey: secret,
-    ...extra,
-  });
-  return new ObjectStoreSink(opts, ctx);
+  };
+}
+
+function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
+  return new ObjectStoreSink(objectStoreSink.options.parse({ ...sinkOptions(), ...extra }), ctx);
 }
 
 describe('object-store sink, s3 driver (S3-compatible server)', () => {
@@ -175,6 +180,95 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
       (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_AUTH',
     );
     await s.close();
+  });
+
+  test('bare metal: an HTTPS endpoint behind a private CA is trusted through caBundle, and refused without it', async () => {
+    // A real TLS front (certificate signed by a CA made here) relaying TCP to the S3 server, as a
+    // MinIO or Ceph RGW behind an internal CA would be.
+    const tls = join(dir, 'tls');
+    await mkdir(tls);
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tls, stdio: 'pipe' });
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=test-ca',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+    );
+    openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      'store.key',
+      '-out',
+      'store.csr',
+    );
+    await writeFile(join(tls, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'store.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+      '-out',
+      'store.crt',
+    );
+    const upstream = new URL(ENDPOINT);
+    const front = createTlsServer(
+      { key: await readFile(join(tls, 'store.key')), cert: await readFile(join(tls, 'store.crt')) },
+      (client) => {
+        const server = connect(Number(upstream.port), upstream.hostname);
+        client.on('error', () => server.destroy());
+        server.on('error', () => client.destroy());
+        client.pipe(server).pipe(client);
+      },
+    );
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const endpoint = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    try {
+      const untrusted = sink({ endpoint, prefix: 'tls/' });
+      await assert.rejects(
+        untrusted.connect(),
+        (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_TLS',
+      );
+      await untrusted.close();
+      // caBundle is relative to the pipeline file's folder (ctx.baseDir).
+      const trusted = new ObjectStoreSink(
+        objectStoreSink.options.parse({
+          ...sinkOptions(),
+          endpoint,
+          prefix: 'tls/',
+          caBundle: join(tls, 'ca.crt'),
+        }),
+        ctx,
+      );
+      await trusted.connect();
+      await trusted.write(records(0, 9));
+      assert.deepEqual(await storedIds(trusted.driver, 'tls/'), idsOf(records(0, 9)));
+      await trusted.close();
+    } finally {
+      front.close();
+    }
   });
 
   test('a missing bucket is a FatalError', async () => {

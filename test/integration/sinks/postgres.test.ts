@@ -13,6 +13,7 @@ import { DataError, FatalError } from '../../../src/core/errors.ts';
 import type { PipelineRecord, Sink } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { postgresSink } from '../../../src/sinks/postgres/index.ts';
+import { doublesIn, missingFrom } from '../../support/copies.ts';
 import { repoRoot, runDatapipe, writeAcrossRestart } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 
@@ -108,6 +109,54 @@ describe('postgres sink', () => {
     await sink.write(records(60, 40));
     const [count] = await query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.events`);
     assert.equal(count?.n, '100');
+  });
+
+  it('a fan-out: copies get their own rows when $position.index is mapped, else they are refused, never overwritten', async () => {
+    const [plain, second] = records(2, 500);
+    const copy = {
+      ...(plain as PipelineRecord),
+      position: { ...(plain as PipelineRecord).position, index: 1 },
+    };
+    const fanned = [plain as PipelineRecord, { ...copy, value: { copy: true } }, second as PipelineRecord];
+    const indexed = sinkFor('fanned', {
+      createTable: true,
+      columns: {
+        topic: '$position.topic',
+        partition: '$position.partition',
+        offset: '$position.offset',
+        copy_index: '$position.index',
+        value: '$value',
+      },
+    });
+    await indexed.connect();
+    assert.equal(await indexed.write(fanned), undefined);
+    assert.deepEqual(
+      await query(`SELECT "offset", copy_index, value->>'copy' AS copy FROM ${SCHEMA}.fanned ORDER BY 1, 2`),
+      [
+        { offset: '500', copy_index: 0, copy: null },
+        { offset: '500', copy_index: 1, copy: 'true' },
+        { offset: '501', copy_index: 0, copy: null },
+      ],
+    );
+    const pk = await query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${SCHEMA}.fanned'::regclass AND contype = 'p'`,
+    );
+    assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset", copy_index)' }]);
+    // Default columns: (topic, partition, offset) cannot tell the copy from the first record.
+    const positional = sinkFor('fanned_default', { createTable: true });
+    await positional.connect();
+    const result = await positional.write(fanned);
+    assert.deepEqual(
+      result?.failed?.map((f) => [f.index, f.error.code]),
+      [[1, 'DP_POSTGRES_FANOUT_KEY']],
+    );
+    assert.deepEqual(
+      await query(`SELECT "offset", value->>'copy' AS copy FROM ${SCHEMA}.fanned_default ORDER BY 1`),
+      [
+        { offset: '500', copy: null },
+        { offset: '501', copy: null },
+      ],
+    );
   });
 
   it('maps fields to columns; a key twice in a batch: last wins (upsert), first kept (ignore)', async () => {
@@ -225,7 +274,16 @@ describe('postgres sink, end to end through `datapipe run`', () => {
 
   before(async () => {
     await db.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
-    await db.query(`DROP TABLE IF EXISTS ${SCHEMA}.e2e_kill, ${SCHEMA}.e2e_dlq`);
+    await db.query(`DROP TABLE IF EXISTS ${SCHEMA}.e2e_kill, ${SCHEMA}.e2e_kill_writes, ${SCHEMA}.e2e_dlq`);
+    // The table the sink would create, plus an append-only log of every row it inserts or rewrites, by the
+    // order id of the value: duplicates are counted there, independently of the (topic, partition, offset) key.
+    await db.query(`CREATE TABLE ${SCHEMA}.e2e_kill (topic text, partition integer, "offset" bigint, key text,
+      value jsonb, timestamp timestamptz, PRIMARY KEY (topic, partition, "offset"))`);
+    await db.query(`CREATE TABLE ${SCHEMA}.e2e_kill_writes (order_id text, op text)`);
+    await db.query(`CREATE OR REPLACE FUNCTION ${SCHEMA}.log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO ${SCHEMA}.e2e_kill_writes VALUES (NEW.value->>'orderId', TG_OP); RETURN NULL; END $$`);
+    await db.query(`CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON ${SCHEMA}.e2e_kill
+      FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.log_write()`);
   });
   after(async () => {
     await db.end();
@@ -259,10 +317,16 @@ stateDir: ${join(dir, 'kill-state')}
     const second = await runDatapipe(file, { env });
     assert.equal(second.code, 0, second.output);
     assert.equal(await rows(), 4000);
-    assert.equal(
-      await count(`SELECT count(DISTINCT (topic, partition, "offset")) AS n FROM ${SCHEMA}.e2e_kill`),
-      4000,
-    );
+    // Rows inserted per order id (an upsert that rewrote its own row on replay logs an UPDATE instead).
+    const inserted = async () =>
+      (
+        await db.query<{ order_id: string }>(
+          `SELECT order_id FROM ${SCHEMA}.e2e_kill_writes WHERE op = 'INSERT'`,
+        )
+      ).rows.map((r) => r.order_id);
+    const expected = Array.from({ length: 4000 }, (_, i) => `ord-${String(i + 1).padStart(8, '0')}`);
+    assert.deepEqual(missingFrom(await inserted(), expected), [], 'every record stored');
+    assert.deepEqual(doublesIn(await inserted()), [], 'no record stored twice');
     assert.equal(
       await count(
         `SELECT count(*) AS n FROM (SELECT partition FROM ${SCHEMA}.e2e_kill GROUP BY partition
@@ -271,6 +335,24 @@ stateDir: ${join(dir, 'kill-state')}
       2,
       'each of the 2 partitions holds offsets 0..1999',
     );
+    // The check can fail: the sink stores order 7 again under another offset, as a lost identity would.
+    const double = sinkFor('e2e_kill');
+    await double.connect();
+    const [row] = (
+      await db.query(`SELECT * FROM ${SCHEMA}.e2e_kill WHERE value->>'orderId' = 'ord-00000007'`)
+    ).rows as Array<{ topic: string; partition: number; key: string; value: unknown }>;
+    await double.write([
+      {
+        position: { topic: row!.topic, partition: row!.partition, offset: 1_000_000 },
+        key: row!.key,
+        value: row!.value,
+        headers: {},
+        timestamp: 0,
+        sizeBytes: 10,
+      },
+    ]);
+    assert.deepEqual(doublesIn(await inserted()), ['ord-00000007'], 'the deliberate double is caught');
+    await double.close();
   });
 
   it('rows refused by a CHECK constraint go to dead letter, every other record lands', {

@@ -1,7 +1,7 @@
 /**
  * Azure Blob Storage (and Azurite) through @azure/storage-blob. Block blobs are committed in one step after
- * all blocks are staged, so an object is visible whole or not at all. Credentials: a connection string, or
- * an account URL with an account key or a SAS token, all given as secret references.
+ * all blocks are staged, so an object is visible whole or not at all. Credentials (azure-credentials.ts): a
+ * connection string, or an account URL with an account key, a SAS token or the workload's Entra identity.
  */
 import {
   BlobServiceClient,
@@ -12,19 +12,22 @@ import {
 import { FatalError, RetryableError } from '../../../core/errors.ts';
 import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
+import { type AzureAuth, azureAuth } from './azure-credentials.ts';
 
 export class AzureBlobDriver implements ObjectStoreDriver {
   readonly location: string;
   readonly #container: ContainerClient;
   readonly #partSize: number;
+  /** How the driver authenticates (for logs and tests; never a secret). */
+  readonly authMode: AzureAuth['mode'];
 
   constructor(opts: ObjectStoreOptions) {
     const container = opts.container ?? '';
     // The engine retries with its own backoff; a few quick SDK retries absorb single dropped connections.
     const pipeline: StoragePipelineOptions = { retryOptions: { maxTries: 3, maxRetryDelayInMs: 2000 } };
-    const service = opts.connectionString
-      ? BlobServiceClient.fromConnectionString(opts.connectionString, pipeline)
-      : serviceFromUrl(opts, pipeline);
+    const auth = azureAuth(opts);
+    this.authMode = auth.mode;
+    const service = serviceFor(opts.accountUrl ?? '', opts.accountName, auth, pipeline);
     this.#container = service.getContainerClient(container);
     this.#partSize = opts.partSize;
     this.location = `azure-blob://${service.accountName}/${container}`;
@@ -71,14 +74,28 @@ export class AzureBlobDriver implements ObjectStoreDriver {
   }
 }
 
-function serviceFromUrl(opts: ObjectStoreOptions, pipeline: StoragePipelineOptions): BlobServiceClient {
-  const url = opts.accountUrl ?? '';
-  if (opts.accountKey) {
-    const account = opts.accountName ?? accountNameOf(url);
-    return new BlobServiceClient(url, new StorageSharedKeyCredential(account, opts.accountKey), pipeline);
+function serviceFor(
+  url: string,
+  accountName: string | undefined,
+  auth: AzureAuth,
+  pipeline: StoragePipelineOptions,
+): BlobServiceClient {
+  switch (auth.mode) {
+    case 'connection-string':
+      return BlobServiceClient.fromConnectionString(auth.connectionString, pipeline);
+    case 'account-key': {
+      const account = accountName ?? accountNameOf(url);
+      return new BlobServiceClient(url, new StorageSharedKeyCredential(account, auth.accountKey), pipeline);
+    }
+    case 'sas':
+      return new BlobServiceClient(
+        `${url.replace(/\/$/, '')}?${auth.sasToken.replace(/^\?/, '')}`,
+        undefined,
+        pipeline,
+      );
+    default:
+      return new BlobServiceClient(url, auth.credential, pipeline);
   }
-  const sas = (opts.sasToken ?? '').replace(/^\?/, '');
-  return new BlobServiceClient(`${url.replace(/\/$/, '')}?${sas}`, undefined, pipeline);
 }
 
 /** `https://NAME.blob.core.windows.net` or, for Azurite and other emulators, `http://host:port/NAME`. */

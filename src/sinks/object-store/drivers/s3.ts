@@ -1,9 +1,11 @@
 /**
  * AWS S3 and S3-compatible servers through the AWS SDK v3. Uploads go through @aws-sdk/lib-storage, which
  * switches to a multipart upload above `partSize`; S3 makes an object visible only once it is complete.
- * Credentials come from the options (secret references) or the default AWS provider chain (env, profile,
- * web identity / IRSA, instance metadata).
+ * Credentials: see s3-credentials.ts (static keys from secret references, else the AWS default chain: IRSA,
+ * EKS Pod Identity, instance metadata). S3-compatible servers (MinIO, Ceph RGW): `endpoint`,
+ * `forcePathStyle` and, behind a private CA, `caBundle`.
  */
+import { Agent } from 'node:https';
 import {
   GetObjectCommand,
   HeadBucketCommand,
@@ -13,8 +15,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { FatalError, RetryableError } from '../../../core/errors.ts';
-import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
+import { contentTypeOf, type ObjectStoreDriver, tlsVerifyCode } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
+import { s3Credentials } from './s3-credentials.ts';
 
 export class S3Driver implements ObjectStoreDriver {
   readonly location: string;
@@ -23,7 +26,11 @@ export class S3Driver implements ObjectStoreDriver {
   readonly #bucket: string;
   readonly #opts: ObjectStoreOptions;
 
-  constructor(opts: ObjectStoreOptions) {
+  /** How the driver authenticates (for logs and tests; never a secret). */
+  readonly authMode: string;
+
+  /** `ca`: the PEM bundle of the `caBundle` option, already read. */
+  constructor(opts: ObjectStoreOptions, ca?: Buffer) {
     this.#opts = opts;
     this.#bucket = opts.bucket ?? '';
     this.location = `s3://${this.#bucket}`;
@@ -38,13 +45,10 @@ export class S3Driver implements ObjectStoreDriver {
       config.requestChecksumCalculation = 'WHEN_REQUIRED';
       config.responseChecksumValidation = 'WHEN_REQUIRED';
     }
-    if (opts.accessKeyId && opts.secretAccessKey) {
-      config.credentials = {
-        accessKeyId: opts.accessKeyId,
-        secretAccessKey: opts.secretAccessKey,
-        ...(opts.sessionToken ? { sessionToken: opts.sessionToken } : {}),
-      };
-    }
+    if (ca) config.requestHandler = { httpsAgent: new Agent({ ca, keepAlive: true }) };
+    const credentials = s3Credentials(opts);
+    config.credentials = credentials.credentials;
+    this.authMode = credentials.mode;
     this.client = new S3Client(config);
   }
 
@@ -132,6 +136,17 @@ export function classifyS3Error(err: unknown, what: string): Error {
   const name = e.name ?? e.code ?? 'Error';
   const message = `${what}: ${name}${err instanceof Error && err.message && err.message !== name ? ` (${err.message})` : ''}`;
   const details = { status: status ?? 0, error: name };
+  const tls = tlsVerifyCode(err);
+  if (tls) {
+    return new FatalError(
+      'DP_OBJECT_STORE_TLS',
+      `${what}: ${tls} (set \`caBundle\` to the CA that signed the endpoint)`,
+      {
+        cause: err,
+        details: { status: 0, error: tls },
+      },
+    );
+  }
   if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
     return new FatalError('DP_OBJECT_STORE_AUTH', message, { cause: err, details });
   }

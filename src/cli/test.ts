@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { EXIT, type OutputFormat, parseOutputFormat, printError, printJson } from './output.ts';
+import { pipelinePlugins } from './plugins.ts';
+
+export function registerTest(program: Command): void {
+  program
+    .command('test')
+    .description(
+      "Run pipeline unit tests (*.test.yaml next to a pipeline) through the pipeline's real decode, transforms and routing, in-process: no server needed.",
+    )
+    .argument('[files...]', 'test files, or folders to search for *.test.yaml (default: the current folder)')
+    .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
+    .action(async (files: string[], flags: { output: OutputFormat }) => {
+      try {
+        const { findTestFiles, formatTestRun, runTestFiles } = await import('../pipeline-test/run-files.ts');
+        const run = await runTestFiles(findTestFiles(files), pipelinePlugins);
+        if (flags.output === 'json') printJson(run);
+        else process.stdout.write(formatTestRun(run));
+        process.exitCode = run.failed > 0 || run.files.length === 0 ? EXIT.failure : EXIT.ok;
+      } catch (err) {
+        process.exitCode = printError(err);
+      }
+    });
+}

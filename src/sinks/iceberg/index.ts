@@ -1,0 +1,13 @@
+/** The `iceberg` sink: batches appended to an Apache Iceberg table through a REST catalog, once per offset range. */
+import type { SinkPlugin } from '../../core/plugin.ts';
+import { icebergOptions, icebergProblems } from './options.ts';
+import { IcebergSink } from './sink.ts';
+
+export const icebergSink: SinkPlugin<typeof icebergOptions> = {
+  type: 'iceberg',
+  description:
+    'Appends batches as Parquet data files to an Apache Iceberg table through a REST catalog; the offsets go in the same commit, so no range is appended twice.',
+  options: icebergOptions,
+  check: icebergProblems,
+  create: (opts, ctx) => new IcebergSink(opts, ctx),
+};

@@ -1,0 +1,129 @@
+/**
+ * `datapipe dlq replay` streams (docs/decisions/0052-dead-letter-doubles.md): a dead-letter topic far
+ * larger than the byte budget is replayed in windows, so the replay's RSS stays flat instead of growing
+ * with the topic. Every tenth record is dead-lettered twice (a crash double): each source record must be
+ * re-driven once. The process runs with its V8 old space capped (a replay that held the topic would die);
+ * RSS is sampled from /proc and written to bench/results/dlq-replay-memory-<date>.json.
+ * DATAPIPE_DLQ_MEMORY_RECORDS=1000000 is the issue's figure; CI runs 100,000.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { RunSummary } from '../../../src/runtime/run-summary.ts';
+import { brokers, createTopic, produce, repoRoot, tempDir, uniqueName, writePipeline } from './support.ts';
+
+const RECORDS = Number(process.env['DATAPIPE_DLQ_MEMORY_RECORDS'] ?? 100_000);
+const VALUE_BYTES = 200;
+const BUDGET_MIB = 16;
+const HEAP_MIB = 96;
+
+function rssMiB(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+function deadLetter(source: string, offset: number) {
+  return {
+    key: `k${offset}`,
+    value: `{"id":${offset},"p":"${'x'.repeat(VALUE_BYTES - 30)}"}`,
+    headers: {
+      'datapipe.dlq.topic': source,
+      'datapipe.dlq.partition': String(offset % 3),
+      'datapipe.dlq.offset': String(offset),
+      'datapipe.dlq.timestamp': '1764201600000',
+      'datapipe.dlq.stage': 'transform',
+      'datapipe.dlq.error.class': 'data',
+      'datapipe.dlq.error.code': 'DP_TRANSFORM_FAILED',
+      'datapipe.dlq.error.message': 'poison',
+      'datapipe.dlq.attempts': '1',
+      'datapipe.dlq.pipeline': 'dlqmem',
+    },
+  };
+}
+
+describe('dlq replay memory', () => {
+  it(`re-drives ${RECORDS} dead-lettered records once each with flat RSS`, async () => {
+    const name = uniqueName('dlqmem').toLowerCase();
+    const dlqTopic = await createTopic(`${name}.dlq`, 2);
+    const source = `${name}-in`;
+    for (let i = 0; i < RECORDS; i += 50_000) {
+      const chunk = [];
+      for (let o = i; o < Math.min(RECORDS, i + 50_000); o++) {
+        chunk.push(deadLetter(source, o));
+        if (o % 10 === 0) chunk.push(deadLetter(source, o)); // the crash double
+      }
+      await produce(dlqTopic, chunk);
+    }
+    const dir = tempDir('dlq-memory');
+    const file = writePipeline(dir, {
+      name,
+      source: { type: 'kafka', brokers, topics: [source], groupId: `${name}-group`, decode: 'bytes' },
+      sinks: [{ type: 'null', name: 'out', batch: { maxRecords: 2000 } }],
+      deadLetter: { type: 'kafka', name: 'dlq', brokers, topic: dlqTopic },
+      limits: { maxInFlightBytes: `${BUDGET_MIB}MiB` },
+    });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin/datapipe.js'), 'dlq', 'replay', file, '-o', 'json'],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          DATAPIPE_LOG_FORMAT: 'json',
+          NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB}`,
+        },
+        stdio: ['ignore', 'pipe', openSync(join(dir, 'replay.log'), 'w')],
+      },
+    );
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    const samples: number[] = [];
+    const sampler = setInterval(() => {
+      const rss = rssMiB(child.pid!);
+      if (rss !== undefined) samples.push(Math.round(rss));
+    }, 250);
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
+    const code = await exited;
+    clearInterval(sampler);
+    clearTimeout(deadline);
+    assert.equal(
+      code,
+      0,
+      `the replay survives a capped heap and ends by itself (peak RSS ${Math.max(...samples)} MiB): ${readFileSync(join(dir, 'replay.log'), 'utf8').slice(-3000)}`,
+    );
+    const summary = JSON.parse(stdout) as RunSummary;
+    const third = Math.floor(samples.length / 3);
+    const early = median(samples.slice(0, third));
+    const end = median(samples.slice(2 * third));
+    const peak = Math.max(...samples);
+    const report = {
+      date: new Date().toISOString(),
+      deadLetterRecords: RECORDS + Math.ceil(RECORDS / 10),
+      sourceRecords: RECORDS,
+      budgetMiB: BUDGET_MIB,
+      heapCapMiB: HEAP_MIB,
+      rssMiB: { earlyMedian: early, endMedian: end, peak },
+      samples: samples.length,
+    };
+    writeFileSync(
+      join(repoRoot, 'bench/results', `dlq-replay-memory-${report.date.slice(0, 10)}.json`),
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
+    console.log(`dlq replay memory: ${JSON.stringify(report)}`);
+    assert.equal(summary.records_in, RECORDS, 'each source record once, the doubles collapsed');
+    assert.equal(summary.records_out['out'], RECORDS);
+    assert.ok(samples.length > 8);
+    assert.ok(end <= early + HEAP_MIB / 2, `RSS keeps growing: early ${early} MiB, end ${end} MiB`);
+  });
+});

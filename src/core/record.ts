@@ -63,7 +63,7 @@ const UNREAD: unique symbol = Symbol('unread');
  * (`{ ...record }`) would not carry it, which is why transforms, which may copy, get plain records.
  */
 export class JsonBytesRecord implements PipelineRecord {
-  readonly position: SourcePosition;
+  readonly position: RecordPosition;
   key: string | null;
   headers: Record<string, string>;
   timestamp: number;
@@ -72,7 +72,7 @@ export class JsonBytesRecord implements PipelineRecord {
   #value: unknown = UNREAD;
 
   constructor(
-    position: SourcePosition,
+    position: RecordPosition,
     key: string | null,
     bytes: Buffer,
     headers: Record<string, string>,

@@ -21,9 +21,11 @@ export const mayImport: Readonly<Record<string, readonly string[]>> = {
   // `datapipe test`: the runtime's decode, transforms and routing, in-process.
   'pipeline-test': ['core', 'config', 'transforms', 'runtime'],
   platform: ['core', 'config'],
-  audit: ['core', 'config'],
+  // report: the HTML page and SVG charts the audit and plan reports share; pure functions, no imports.
+  report: [],
+  audit: ['core', 'config', 'report'],
   import: ['core', 'config', 'audit', 'platform'],
-  plan: ['core', 'config', 'audit', 'platform'],
+  plan: ['core', 'config', 'audit', 'platform', 'report'],
   cli: [
     'core',
     'config',
@@ -36,6 +38,7 @@ export const mayImport: Readonly<Record<string, readonly string[]>> = {
     'dlq',
     'pipeline-test',
     'platform',
+    'report',
     'audit',
     'import',
     'plan',

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { type CompiledRule, loadCatalogue } from './catalogue.ts';
-import { effortByTarget, effortPerMatch } from './effort.ts';
+import { effortByTarget, effortPerMatch, round } from './effort.ts';
 import { classifyFile } from './file-kind.ts';
-import { matchFile, type RuleMatch } from './match-file.ts';
+import { matchFile, type RuleMatch, resolveReferences } from './match-file.ts';
 import {
   CATEGORIES,
   type Category,
@@ -44,6 +44,8 @@ export interface AuditSummary {
   readonly byProvider: Record<Provider, number>;
   /** Person-days to move to each target. */
   readonly effortDaysByTarget: Record<Target, number>;
+  /** The same, split by category: what each kind of coupling costs for each target. */
+  readonly effortDaysByCategory: Record<Category, Record<Target, number>>;
 }
 
 export interface AuditVerdict {
@@ -84,7 +86,7 @@ export function runAudit(options: AuditOptions): AuditReport {
       matches.push({ ...m, file: file.path, kind });
   }
   options.onProgress?.(files.length, files.length);
-  return buildReport(matches, scanned, filesByKind, options);
+  return buildReport(resolveReferences(matches), scanned, filesByKind, options);
 }
 
 function buildReport(
@@ -122,9 +124,24 @@ function buildReport(
       byCategory: tally(findings, (f) => f.category, CATEGORIES),
       byProvider: tally(findings, (f) => f.provider, PROVIDERS),
       effortDaysByTarget: byTarget,
+      effortDaysByCategory: effortByCategory(matches),
     },
     verdict: { target, effortDays, budgetDays, fits: effortDays <= budgetDays },
   };
+}
+
+function effortByCategory(matches: readonly LocatedMatch[]): Record<Category, Record<Target, number>> {
+  const out = Object.fromEntries(CATEGORIES.map((c) => [c, countBy(TARGETS)])) as Record<
+    Category,
+    Record<Target, number>
+  >;
+  for (const target of TARGETS) {
+    effortPerMatch(matches, target).forEach((days, i) => {
+      const category = matches[i]!.rule.entry.category;
+      out[category][target] = round(out[category][target] + days);
+    });
+  }
+  return out;
 }
 
 function mostExpensive(byTarget: Record<Target, number>): Target {

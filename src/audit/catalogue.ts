@@ -38,7 +38,16 @@ export function loadCatalogue(dir: string = RULES_DIR): CompiledRule[] {
     }
   }
   const seen = new Set<string>();
+  const ids = new Set(rules.map((r) => r.entry.id));
   for (const rule of rules) {
+    const named = rule.entry.match.valueNamedBy;
+    if (named !== undefined && !ids.has(named)) {
+      throw new ConfigError(
+        { file: rule.source, line: 0, column: 0 },
+        'match.valueNamedBy',
+        `${rule.entry.id} refers to ${named}, which is not a rule`,
+      );
+    }
     if (seen.has(rule.entry.id)) {
       throw new ConfigError(
         { file: rule.source, line: 0, column: 0 },

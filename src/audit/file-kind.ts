@@ -16,6 +16,7 @@ const DEPENDENCY_MANIFESTS = new Set([
   'setup.cfg',
 ]);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?js|[cm]?ts|tsx|jsx|py|go|java|kt|cs)$/;
+const SHELL_EXTENSIONS = /\.(?:sh|bash)$/;
 const ANSIBLE_DIRS =
   /(?:^|\/)(?:roles\/[^/]+\/(?:tasks|handlers|defaults|vars)|playbooks|group_vars|host_vars)\//;
 
@@ -33,6 +34,7 @@ export function isCandidate(path: string): boolean {
     name.endsWith('.tf.json') ||
     /\.ya?ml$/.test(name) ||
     name.endsWith('.tpl') ||
+    SHELL_EXTENSIONS.test(name) ||
     (SOURCE_EXTENSIONS.test(name) && !name.endsWith('.d.ts'))
   );
 }
@@ -51,6 +53,7 @@ export function classifyFile(path: string, text: string, inHelmChart = false): F
   if (DEPENDENCY_MANIFESTS.has(name) || /^requirements.*\.txt$/.test(name)) return 'dependencies';
   if (/\.(?:tf|tfvars|hcl)$/.test(name) || name.endsWith('.tf.json')) return 'terraform';
   if (SOURCE_EXTENSIONS.test(name)) return name.endsWith('.d.ts') ? undefined : 'source';
+  if (SHELL_EXTENSIONS.test(name)) return 'shell';
   if (/^kustomization\.ya?ml$/.test(name) || name === 'Kustomization') return 'kustomize';
   if (name.endsWith('.tpl')) return 'helm';
   if (!/\.ya?ml$/.test(name)) return undefined;
@@ -59,6 +62,8 @@ export function classifyFile(path: string, text: string, inHelmChart = false): F
   if (/^values.*\.ya?ml$/.test(name) && /(?:^|\/)charts?\//.test(p)) return 'helm';
   if (ANSIBLE_DIRS.test(p) || /^-\s+(?:hosts|import_playbook):/m.test(text)) return 'ansible';
   if (/^kind:\s*\S/m.test(text) && /^apiVersion:\s*\S/m.test(text)) return 'kubernetes';
+  // Grafana provisioning: `apiVersion: 1` with data sources (https://grafana.com/docs/grafana/latest/administration/provisioning/).
+  if (/^datasources:/m.test(text) && /^apiVersion:\s*1\s*$/m.test(text)) return 'grafana';
   return undefined;
 }
 

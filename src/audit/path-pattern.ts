@@ -1,6 +1,7 @@
 /**
  * Field path patterns for structured rules: `spec.template.spec.containers.*.args.*`,
- * `**.storageClassName`. Segments are split on `.`; `*` matches one segment, `**` any number.
+ * `**.storageClassName`. Segments are split on `.`; `*` matches one segment, `**` any number,
+ * `a|b` a segment that is one of these names.
  * Keys that contain dots themselves (annotation keys) are matched with a rule's `key` regex instead.
  */
 export type PathPattern = readonly string[];
@@ -21,6 +22,7 @@ function matchFrom(pattern: PathPattern, pi: number, path: readonly string[], si
     return false;
   }
   if (si === path.length) return false;
-  if (seg !== '*' && seg !== path[si]) return false;
+  if (seg !== '*' && seg !== path[si] && !(seg!.includes('|') && seg!.split('|').includes(path[si]!)))
+    return false;
   return matchFrom(pattern, pi + 1, path, si + 1);
 }

@@ -19,8 +19,8 @@ function audit(name: 'aws-origin' | 'azure-shop', to: 'aws' | 'azure' | 'gcp' | 
 
 describe('aws-origin (the 2018 post platform)', () => {
   const expected: Expected[] = [
-    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 1], // sts_assume_role
-    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 7], // iam_policy
+    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 2], // sts_assume_role (the module line, not the task name)
+    ['DP-AWS-IAM-005', 'ansible/roles/iam-initialload/tasks/main.yml', 8], // iam_policy
     ['DP-AWS-IAM-006', 'ansible/roles/iam-initialload/tasks/main.yml', 14], // aws_access_key
     ['DP-AWS-API-003', 'app/package.json', 6], // @aws-sdk/client-s3
     ['DP-AWS-API-001', 'app/src/upload.js', 1],
@@ -46,6 +46,7 @@ describe('aws-origin (the 2018 post platform)', () => {
     ['DP-AWS-ENC-001', 'k8s/storageclass.yaml', 9], // kmsKeyId
     ['DP-AWS-DNS-003', 'terraform/dns.tf', 1],
     ['DP-AWS-DNS-003', 'terraform/dns.tf', 6],
+    ['DP-AWS-DNS-006', 'terraform/dns.tf', 11], // the apex alias names the ELB's host name
     ['DP-AWS-IAM-003', 'terraform/iam.tf', 1],
     ['DP-AWS-IAM-003', 'terraform/iam.tf', 8],
     ['DP-AWS-IAM-003', 'terraform/iam.tf', 13],
@@ -104,6 +105,7 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
     ['DP-AZURE-API-005', 'app/archive.py', 4], // azure.identity
     ['DP-AZURE-API-001', 'app/archive.py', 5], // azure.storage.blob
     ['DP-AZURE-API-001', 'app/archive.py', 7], // BlobServiceClient(...)
+    ['DP-AZURE-STO-006', 'app/archive.py', 7], // ...of the storage account shopdata, by its host name
     ['DP-AZURE-API-003', 'app/requirements.txt', 3],
     ['DP-AZURE-API-003', 'app/requirements.txt', 4],
     ['DP-AZURE-IAM-001', 'charts/orders/templates/deployment.yaml', 16], // workload identity label
@@ -132,6 +134,7 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
     ['DP-AZURE-ENC-002', 'terraform/keyvault.tf', 17],
     ['DP-AZURE-ETCD-005', 'terraform/main.tf', 4],
     ['DP-AZURE-ETCD-003', 'terraform/main.tf', 14],
+    ['DP-AZURE-IAM-006', 'terraform/main.tf', 19], // OIDC issuer and workload identity (once)
     ['DP-AZURE-NET-001', 'terraform/main.tf', 29],
     ['DP-AZURE-STO-004', 'terraform/storage.tf.json', 4],
     ['DP-AZURE-STO-004', 'terraform/storage.tf.json', 13],
@@ -152,6 +155,8 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
       dockerfile: 1,
       dependencies: 1,
       source: 1,
+      shell: 0,
+      grafana: 0,
     });
   });
 

@@ -40,6 +40,17 @@ const matcher = z
     ignoreCase: z.boolean().default(false),
     /** Report only the first match in a file (for things named on many lines, like a CNI's DaemonSet). */
     oncePerFile: z.boolean().default(false),
+    /**
+     * The matched value (a line rule's first capture group, an object rule's value) must be the
+     * `metadata.name` of an object this other rule matched somewhere in the same audit: a claim naming
+     * a StorageClass that is defined elsewhere with a provider provisioner.
+     */
+    valueNamedBy: z.string().optional(),
+    /**
+     * Skip lines inside YAML block scalars (`key: |` or `key: >` text): an annotation or description
+     * that mentions a setting is not the setting. Rules that look into embedded files leave it off.
+     */
+    outsideText: z.boolean().default(false),
   })
   .refine((m) => (m.line === undefined) !== (m.object === undefined), {
     message: 'a matcher has exactly one of "line" or "object"',

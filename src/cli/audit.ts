@@ -11,7 +11,7 @@ import {
 import { EXIT, printError, useColor } from './output.ts';
 import { VERSION } from './version.ts';
 
-const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'sarif', 'html'] as const;
 type AuditFormat = (typeof FORMATS)[number];
 
 interface AuditFlags {
@@ -72,6 +72,8 @@ async function render(report: AuditReport, format: AuditFormat): Promise<string>
       return (await import('../audit/format/sarif.ts')).formatSarif(report, VERSION);
     case 'markdown':
       return (await import('../audit/format/markdown.ts')).formatMarkdown(report);
+    case 'html':
+      return (await import('../audit/format/html.ts')).formatHtml(report);
     default:
       return (await import('../audit/format/table.ts')).formatTable(report, useColor());
   }

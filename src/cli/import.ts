@@ -8,7 +8,7 @@ export function registerImport(program: Command): void {
     .description(
       'Draft a provider-neutral platform.yaml from an existing platform (Kubernetes, Helm, Kustomize, Terraform, ' +
         'Ansible), marking what could not be inferred with "# TODO(datapipe import): ...". Exits 0 when the draft ' +
-        'validates, 1 when it does not (it is written anyway), 2 on error.',
+        'validates, 1 when it does not (it is written anyway), 2 on error. Each placeholder left is printed as a warning.',
     )
     .argument('<paths...>', 'files or folders of the existing platform')
     .option('--out <file>', 'where to write the draft (default: stdout)')
@@ -22,6 +22,10 @@ export function registerImport(program: Command): void {
         process.stderr.write(
           `${where}: drafted from a platform on ${result.provider ?? 'an unknown provider'}; ${result.todos} TODO(datapipe import) to review\n`,
         );
+        for (const p of result.placeholders)
+          process.stderr.write(
+            `${where}: warning: ${p.field} is a placeholder ("${p.value}"); render refuses it\n`,
+          );
         for (const problem of result.problems)
           process.stderr.write(`${where}: does not validate yet: ${problem}\n`);
         process.exitCode = result.problems.length > 0 ? EXIT.failure : EXIT.ok;

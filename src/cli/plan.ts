@@ -7,7 +7,7 @@ interface PlanFlags {
   from: Target;
   to: Target;
   budgetDays: number;
-  format: 'markdown' | 'json';
+  format: 'markdown' | 'json' | 'html';
   audit?: string;
   kafka: 'mirrormaker' | 'stay';
 }
@@ -24,7 +24,12 @@ export function registerPlan(program: Command): void {
     .requiredOption('--from <target>', `where the platform runs now: ${TARGETS.join(', ')}`, oneOf(TARGETS))
     .requiredOption('--to <target>', `where it moves: ${TARGETS.join(', ')}`, oneOf(TARGETS))
     .option('--budget-days <n>', 'person-days available', days, DEFAULT_BUDGET_DAYS)
-    .option('--format <format>', 'markdown or json', oneOf(['markdown', 'json'] as const), 'markdown')
+    .option(
+      '--format <format>',
+      'markdown, json or html',
+      oneOf(['markdown', 'json', 'html'] as const),
+      'markdown',
+    )
     .option(
       '--audit <path>',
       'audit findings to add: a `datapipe audit --format json` report, or files to audit',
@@ -38,7 +43,7 @@ export function registerPlan(program: Command): void {
     .action(async (file: string, flags: PlanFlags) => {
       try {
         const { buildPlan } = await import('../plan/plan.ts');
-        const { formatPlanMarkdown } = await import('../plan/format-markdown.ts');
+
         const plan = buildPlan({
           file,
           pipelines: pipelinePlugins,
@@ -49,7 +54,9 @@ export function registerPlan(program: Command): void {
           kafka: flags.kafka,
         });
         if (flags.format === 'json') printJson(plan);
-        else process.stdout.write(formatPlanMarkdown(plan));
+        else if (flags.format === 'html')
+          process.stdout.write((await import('../plan/format-html.ts')).formatPlanHtml(plan));
+        else process.stdout.write((await import('../plan/format-markdown.ts')).formatPlanMarkdown(plan));
         process.exitCode = plan.fits ? EXIT.ok : EXIT.failure;
       } catch (err) {
         // 1 means "over budget" here, so anything that stops the plan from being made is 2.

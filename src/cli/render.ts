@@ -8,6 +8,7 @@ interface RenderOptions {
   out?: string;
   diff?: string[];
   output: 'text' | 'json';
+  allowPlaceholders?: boolean;
 }
 
 export function registerRender(program: Command): void {
@@ -21,6 +22,10 @@ export function registerRender(program: Command): void {
     .option('--out <dir>', 'folder to write into')
     .option('--diff <targets...>', 'two targets to compare, e.g. --diff aws azure')
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
+    .option(
+      '--allow-placeholders',
+      'render even when the file still holds placeholders left by `datapipe import` (each is printed as a warning)',
+    )
     .action(async (file: string, opts: RenderOptions) => {
       try {
         // Loaded here, not at start-up: the Kubernetes models are large and only `render` needs them.
@@ -29,17 +34,30 @@ export function registerRender(program: Command): void {
           { loadPlatformFile },
           { chooseTarget, renderPlatform },
           { writeRender },
+          { placeholderProblems },
+          { ConfigErrors },
         ] = await Promise.all([
           import('../platform/diff.ts'),
           import('../platform/load.ts'),
           import('../platform/render.ts'),
           import('../platform/write-output.ts'),
+          import('../platform/placeholders.ts'),
+          import('../config/config-error.ts'),
         ]);
         const loaded = loadPlatformFile(file, pipelinePlugins);
+        /** Refuses placeholders a render for these targets would use, or warns with --allow-placeholders. */
+        const checkPlaceholders = (...targets: TargetName[]) => {
+          const problems = targets.flatMap((t) => placeholderProblems(loaded, t));
+          const unique = [...new Map(problems.map((p) => [p.message, p])).values()];
+          if (unique.length === 0) return;
+          if (!opts.allowPlaceholders) throw new ConfigErrors(unique);
+          for (const p of unique) process.stderr.write(`warning: ${p.message}\n`);
+        };
         if (opts.diff) {
           if (opts.diff.length !== 2)
             throw new Error('--diff takes exactly two targets, e.g. --diff aws azure');
           const [a, b] = opts.diff.map((t) => chooseTarget(loaded, t)) as [TargetName, TargetName];
+          checkPlaceholders(a, b);
           const left = renderPlatform(loaded, a);
           const right = renderPlatform(loaded, b);
           const diffs = diffTrees(left.files, right.files);
@@ -56,7 +74,9 @@ export function registerRender(program: Command): void {
           return;
         }
         if (!opts.out) throw new Error('--out <dir> is required (or use --diff A B)');
-        const result = renderPlatform(loaded, chooseTarget(loaded, opts.target));
+        const target = chooseTarget(loaded, opts.target);
+        checkPlaceholders(target);
+        const result = renderPlatform(loaded, target);
         const written = writeRender(result, opts.out);
         if (opts.output === 'json') printJson({ target: result.target, out: opts.out, files: written });
         else

@@ -1,4 +1,7 @@
-/** The DNS zone and the exposed hosts, from Ingresses, external-dns flags and DNS zones in Terraform. */
+/**
+ * The DNS zone and the exposed hosts, from Ingresses, LoadBalancer and NodePort Services,
+ * external-dns flags and DNS zones in Terraform.
+ */
 import { dnsLabel, type Notes } from './draft.ts';
 import { asArray, asObject, attribute, type Inventory, type Json } from './inventory.ts';
 import type { WorkloadsDraft } from './workloads.ts';
@@ -15,23 +18,97 @@ export function inferZone(inv: Inventory, notes: Notes): string {
     }
   }
   for (const r of inv.terraform) {
+    const type = r.type.replace(/^data\./, '');
     const value =
-      r.type === 'aws_route53_zone' || r.type === 'azurerm_dns_zone'
+      type === 'aws_route53_zone' || type === 'azurerm_dns_zone'
         ? attribute(r.block, 'name')
-        : r.type === 'google_dns_managed_zone'
+        : type === 'google_dns_managed_zone'
           ? attribute(r.block, 'dns_name')
           : undefined;
     const zone = value?.replace(/\.$/, '');
     if (zone && FQDN.test(zone)) return zone;
   }
-  const host = ingressHosts(inv)[0];
+  const host = [...ingressHosts(inv), ...serviceHosts(inv)][0];
   if (host) {
     const zone = host.split('.').slice(1).join('.');
     notes.todo(['dns', 'zone'], `guessed from the host ${host}`);
     return FQDN.test(zone) ? zone : host;
   }
   notes.todo(['dns', 'zone'], 'no DNS zone found; set the zone external-dns writes to');
-  return 'example.com';
+  return 'replace-me.example.com';
+}
+
+/** Host names external-dns publishes for Services (`external-dns.alpha.kubernetes.io/hostname`). */
+function serviceHosts(inv: Inventory): string[] {
+  return inv.kube
+    .filter((o) => o.kind === 'Service')
+    .flatMap((o) => hostnameAnnotation(o.data))
+    .filter((h) => FQDN.test(h));
+}
+
+function hostnameAnnotation(data: Json): string[] {
+  const value = asObject(asObject(data['metadata'])['annotations'])[
+    'external-dns.alpha.kubernetes.io/hostname'
+  ];
+  return typeof value === 'string' ? value.split(',').map((h) => h.trim().replace(/\.$/, '')) : [];
+}
+
+/** Annotations that keep a LoadBalancer Service on a private address (AWS, Azure, GCP). */
+const INTERNAL_LB: ReadonlyArray<[string, RegExp]> = [
+  ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(true|0\.0\.0\.0\/0)$/i],
+  ['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i],
+  ['service.beta.kubernetes.io/azure-load-balancer-internal', /^true$/i],
+  ['networking.gke.io/load-balancer-type', /^internal$/i],
+  ['cloud.google.com/load-balancer-type', /^internal$/i],
+];
+
+/**
+ * Services of type LoadBalancer or NodePort expose a workload without an Ingress. Each becomes an
+ * exposure at its external-dns host name (or a guessed `<workload>.<zone>`, marked), unless an
+ * annotation keeps its load balancer internal.
+ */
+function serviceExposure(
+  inv: Inventory,
+  zone: string,
+  workloads: WorkloadsDraft,
+  notes: Notes,
+  exposure: Json[],
+): void {
+  const serviceNames = new Set(workloads.services.map((s) => s['name']));
+  for (const svc of inv.kube.filter((o) => o.kind === 'Service')) {
+    const type = String(asObject(svc.data['spec'])['type'] ?? 'ClusterIP');
+    if (type !== 'LoadBalancer' && type !== 'NodePort') continue;
+    const workload = workloads.serviceToWorkload.get(svc.name);
+    if (!workload || !serviceNames.has(workload)) {
+      notes.todo(
+        ['exposure'],
+        `${svc.file}: ${type} Service "${svc.name}" exposes no service workload here; add it by hand`,
+      );
+      continue;
+    }
+    const annotations = asObject(asObject(svc.data['metadata'])['annotations']);
+    if (INTERNAL_LB.some(([key, value]) => value.test(String(annotations[key] ?? '')))) {
+      notes.todo(
+        ['exposure'],
+        `${svc.file}: ${type} Service "${svc.name}" is internal; not exposed (add it if it must be public)`,
+      );
+      continue;
+    }
+    const ports = asArray(asObject(svc.data['spec'])['ports']).map((p) => asObject(p)['port']);
+    const hosts = hostnameAnnotation(svc.data).filter(
+      (h) => FQDN.test(h) && (h === zone || h.endsWith(`.${zone}`)),
+    );
+    const guessed = hosts.length === 0;
+    for (const host of guessed ? [`${workload}.${zone}`] : hosts) {
+      if (exposure.some((e) => e['host'] === host && e['service'] === workload)) continue;
+      const index = exposure.length;
+      exposure.push({ service: workload, host, path: '/' });
+      notes.todo(
+        ['exposure', index],
+        `${svc.file}: was a ${type} Service (port ${ports.join(', ') || '?'}); exposure is HTTP(S) through the gateway${guessed ? ', and the host is a guess' : ''}`,
+      );
+    }
+  }
 }
 
 function ingressHosts(inv: Inventory): string[] {
@@ -94,5 +171,6 @@ export function inferExposure(inv: Inventory, zone: string, workloads: Workloads
       }
     }
   }
+  serviceExposure(inv, zone, workloads, notes, exposure);
   return exposure;
 }

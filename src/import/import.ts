@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { runAudit } from '../audit/audit.ts';
 import { TARGETS, type Target } from '../audit/model.ts';
 import { CLUSTER_BACKUP_IDENTITY } from '../platform/model.ts';
+import { findPlaceholders } from '../platform/placeholders.ts';
 import { platformSchema } from '../platform/schema.ts';
 import { inferBuckets, inferGrants } from './access.ts';
 import { dnsLabel, Notes } from './draft.ts';
@@ -27,6 +28,8 @@ export interface ImportResult {
   readonly todos: number;
   /** Problems the schema finds in the draft (empty when it validates). */
   readonly problems: readonly string[];
+  /** Every placeholder left in the draft (`targets.aws.accountId`...), which `render` refuses. */
+  readonly placeholders: readonly { readonly field: string; readonly value: string }[];
 }
 
 export function importPlatform(paths: readonly string[]): ImportResult {
@@ -78,6 +81,7 @@ export function importPlatform(paths: readonly string[]): ImportResult {
     provider,
     todos: notes.todos.length,
     problems,
+    placeholders: findPlaceholders(platform).map((p) => ({ field: p.path.join('.'), value: p.value })),
   };
 }
 

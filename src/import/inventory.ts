@@ -22,7 +22,7 @@ export interface KubeObject {
 
 export interface TfResource {
   readonly file: string;
-  /** `aws_s3_bucket`, `azurerm_role_assignment`... (data sources are prefixed `data.`). */
+  /** `aws_s3_bucket`, `azurerm_role_assignment`... (data sources are prefixed `data.`, provider blocks `provider.`). */
   readonly type: string;
   readonly name: string;
   readonly block: HclBlock;
@@ -90,11 +90,15 @@ function kubeObjects(file: string, text: string): KubeObject[] {
 function tfResources(file: string, text: string): TfResource[] {
   const blocks = file.endsWith('.json') ? jsonBlocks(text) : parseHcl(text);
   return blocks
-    .filter((b) => (b.type === 'resource' || b.type === 'data') && b.labels.length >= 2)
+    .filter(
+      (b) =>
+        ((b.type === 'resource' || b.type === 'data') && b.labels.length >= 2) ||
+        (b.type === 'provider' && b.labels.length === 1),
+    )
     .map((b) => ({
       file,
-      type: b.type === 'data' ? `data.${b.labels[0]}` : b.labels[0]!,
-      name: b.labels[1]!,
+      type: b.type === 'resource' ? b.labels[0]! : `${b.type}.${b.labels[0]}`,
+      name: b.labels[1] ?? b.labels[0]!,
       block: b,
     }));
 }

@@ -101,6 +101,11 @@ function observedFacts(inv: Inventory, target: Target, workloads: WorkloadsDraft
     if (account) facts['accountId'] = account;
     const kms = /arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+/.exec(all)?.[0];
     if (kms) facts['kmsKeyArn'] = kms;
+    // A literal hosted zone id: on a zone data source, a record, or an external-dns flag.
+    const zoneId =
+      terraformValues(inv, 'zone_id').find((v) => /^Z[A-Z0-9]{8,32}$/.test(v)) ??
+      /--(?:zone-id-filter|txt-owner-id)=(Z[A-Z0-9]{8,32})\b/.exec(all)?.[1];
+    if (zoneId) facts['hostedZoneId'] = zoneId;
   } else if (target === 'azure') {
     const des =
       /\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/"]+)\/providers\/Microsoft\.Compute\/diskEncryptionSets\/[^/"\s]+/i.exec(
@@ -118,6 +123,9 @@ function observedFacts(inv: Inventory, target: Target, workloads: WorkloadsDraft
     const account = inv.terraform.find((r) => r.type === 'azurerm_storage_account');
     const accountName = account && attribute(account.block, 'name');
     if (accountName && /^[a-z0-9]{3,24}$/.test(accountName)) facts['storageAccount'] = accountName;
+    const zone = inv.terraform.find((r) => r.type.replace(/^data\./, '') === 'azurerm_dns_zone');
+    const zoneGroup = zone && attribute(zone.block, 'resource_group_name');
+    if (zoneGroup && /^[\w.()-]{1,90}$/.test(zoneGroup)) facts['dnsZoneResourceGroup'] = zoneGroup;
     const clientIds: Json = {};
     for (const sa of inv.kube.filter((o) => o.kind === 'ServiceAccount')) {
       const id = asObject(asObject(sa.data['metadata'])['annotations'])['azure.workload.identity/client-id'];
@@ -131,8 +139,16 @@ function observedFacts(inv: Inventory, target: Target, workloads: WorkloadsDraft
       .map((r) => attribute(r.block, 'project'))
       .find((p) => p && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(p));
     if (project) facts['projectId'] = project;
+    const zone = inv.terraform.find((r) => r.type.replace(/^data\./, '') === 'google_dns_managed_zone');
+    const zoneName = zone && attribute(zone.block, 'name');
+    if (zoneName && /^[a-z][a-z0-9-]{0,62}$/.test(zoneName)) facts['dnsManagedZone'] = zoneName;
   }
   return facts;
+}
+
+/** Literal values of an attribute in every Terraform block (references such as `aws_x.y.id` are skipped). */
+function terraformValues(inv: Inventory, name: string): string[] {
+  return inv.terraform.map((r) => attribute(r.block, name)).filter((v): v is string => v !== undefined);
 }
 
 function awsRegion(text: string): string | undefined {

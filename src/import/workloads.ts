@@ -60,6 +60,8 @@ export function inferWorkloads(inv: Inventory, notes: Notes): WorkloadsDraft {
     const replicas = asObject(app.data['spec'])['replicas'];
     if (typeof replicas === 'number') workload['replicas'] = replicas;
     workload['port'] = portOf(container, notes, base);
+    const env = plainEnvOf(app, container, notes, base);
+    if (Object.keys(env).length > 0) workload['env'] = env;
     const secretEnv = secretEnvOf(container);
     if (secretEnv.length > 0) workload['secretEnv'] = secretEnv;
     if (isStateful)
@@ -139,6 +141,39 @@ function portOf(container: Json, notes: Notes, base: DraftPathBase): number {
   if (typeof port === 'number') return port;
   notes.todo([...base, 'port'], 'no containerPort declared; 8080 assumed');
   return 8080;
+}
+
+/** Names that hold secrets by convention: their inline values are not copied into platform.yaml. */
+const SECRET_NAME =
+  /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|CONNECTION_STRING/i;
+
+/**
+ * Plain `value:` environment variables as non-secret settings. A value that looks secret by its name
+ * is not copied (a TODO says to move it to a Secret); a value Helm fills in is marked to be set by hand.
+ */
+function plainEnvOf(app: KubeObject, container: Json, notes: Notes, base: DraftPathBase): Json {
+  const env: Json = {};
+  for (const entry of asArray(container['env']).map(asObject)) {
+    const name = entry['name'];
+    const value = entry['value'];
+    if (typeof name !== 'string' || !/^[A-Z_][A-Z0-9_]*$/.test(name) || 'valueFrom' in entry) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+    const text = String(value);
+    if (SECRET_NAME.test(name)) {
+      notes.todo(
+        [...base, 'secretEnv'],
+        `${app.file}: ${name} has an inline value that looks secret; put it in a Secret and list it here`,
+      );
+      continue;
+    }
+    if (text.includes('TEMPLATED')) {
+      notes.todo([...base, 'env'], `${app.file}: ${name} is filled in by Helm; set its value`);
+      env[name] = '';
+      continue;
+    }
+    env[name] = text;
+  }
+  return env;
 }
 
 function secretEnvOf(container: Json): Json[] {

@@ -83,6 +83,13 @@ function checkReferences(loaded: LoadedConfig<PlatformConfig>, pipelines: Pipeli
       else if ((TRAFFIC_SOURCES as readonly string[]).includes(w.name))
         report(['workloads', kind, i, 'name'], `"${w.name}" is reserved for a traffic source`);
       workloads.set(w.name, kind);
+      const secretNames = new Set(w.secretEnv.map((e) => e.name));
+      for (const name of Object.keys(w.env)) {
+        if (secretNames.has(name))
+          report(['workloads', kind, i, 'env', name], `"${name}" is also in secretEnv; keep it in one place`);
+        else if (kind === 'pipelines' && name === 'NODE_OPTIONS')
+          report(['workloads', kind, i, 'env', name], 'is set from the memory limit; not settable');
+      }
     });
   }
   c.workloads.pipelines.forEach((p, i) => {

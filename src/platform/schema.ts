@@ -22,8 +22,9 @@ export const resourcesSchema = z
   })
   .meta({ description: 'Requests and limits of the main container (every pod gets both).' });
 
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const secretEnvSchema = z.strictObject({
-  name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
+  name: z.string().regex(ENV_NAME, 'must be an environment variable name'),
   secret: name().meta({ description: 'A Secret you create; its value is never rendered.' }),
   key: z.string().min(1),
 });
@@ -32,6 +33,13 @@ const workloadCommon = {
   name: name(),
   replicas: z.number().int().min(1).default(2),
   resources: resourcesSchema.prefault({}),
+  env: z
+    .record(z.string().regex(ENV_NAME, 'must be an environment variable name'), z.string())
+    .default({})
+    .meta({
+      description:
+        'Non-secret settings as environment variables (`LOG_LEVEL: info`); anything secret goes in `secretEnv`.',
+    }),
   secretEnv: z
     .array(secretEnvSchema)
     .default([])

@@ -1,7 +1,7 @@
 /**
  * Fan-out through every sink (issue 11): a TypeScript module returns each record plus two modified copies,
  * and `datapipe run` writes them at once to SQLite, the object store (fs, S3 and Azure Blob), PostgreSQL,
- * MongoDB, an HTTP endpoint and a Kafka topic, all against the real services. Every copy must be stored,
+ * MongoDB, an HTTP endpoint, a Kafka topic and an Iceberg table (REST catalog + S3, read back by PyIceberg), all against the real services. Every copy must be stored,
  * each under its own identity (docs/decisions/0016-fan-out-identity.md), in a plain run and in a run
  * killed with SIGKILL in the middle and run again. Copies are counted by an id carried in the value
  * (`<record>.<copy>`), not by the sink's key, so a copy stored twice under two identities shows.
@@ -20,6 +20,7 @@ import { readAll } from '../../scripts/chaos/kafka-admin.ts';
 import { doublesIn, missingFrom } from '../support/copies.ts';
 import { runDatapipe, runDatapipeSummary } from '../support/datapipe-process.ts';
 import { HttpReceiver } from '../support/http-receiver.ts';
+import { readTable } from '../support/iceberg.ts';
 import { services } from '../support/services.ts';
 
 const COPIES = 3;
@@ -27,6 +28,7 @@ const run = `fan${Date.now().toString(36)}`;
 const BUCKET = 'datapipe-fanout';
 const CONTAINER = 'datapipe-fanout';
 const DATABASE = 'datapipe_fanout';
+const ICEBERG_NAMESPACE = run;
 
 const s3 = new S3Client({
   endpoint: services.s3.endpoint,
@@ -106,6 +108,18 @@ sinks:
     topic: ${run}-${name}
     createTopic: { partitions: 1, replicationFactor: 1 }
     ${batch}
+  - name: iceberg
+    type: iceberg
+    catalogUri: ${services.iceberg.uri}
+    namespace: ${ICEBERG_NAMESPACE}
+    table: ${name}
+    create: true
+    s3:
+      endpoint: ${services.s3.endpoint}
+      forcePathStyle: true
+      accessKeyId: \${S3_ACCESS_KEY_ID}
+      secretAccessKey: \${S3_SECRET_ACCESS_KEY}
+    ${batch}
 observability: { enabled: false }
 `,
   );
@@ -159,6 +173,13 @@ async function stored(name: string): Promise<Record<string, string[]>> {
   const kafka = (await readAll([services.kafka.bootstrap], `${run}-${name}`)).map((m) =>
     idOf(JSON.parse(m.value.toString())),
   );
+  const lake = await readTable(ICEBERG_NAMESPACE, name);
+  const iceberg = (lake.values['id'] ?? []).map((id, i) =>
+    idOf({
+      id: id ?? '',
+      copy: lake.values['copy']?.[i] == null ? undefined : Number(lake.values['copy']?.[i]),
+    }),
+  );
   const http = (receiver.records as Array<{ id: string; copy?: number }>).map(idOf);
   return {
     sqlite,
@@ -169,6 +190,7 @@ async function stored(name: string): Promise<Record<string, string[]>> {
     mongodb: mongoDocs.map((d) => idOf(d as unknown as { id: string; copy?: number })),
     http,
     kafka,
+    iceberg,
   };
 }
 

@@ -81,7 +81,12 @@ export function ansibleObjects(text: string): ScannedObject[] {
     for (const pair of map.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined || TASK_KEYWORDS.has(key)) continue;
-      objects.push({ kind: key, line: nodeLine(map, lineOf), leaves: collectLeaves(pair.value, lineOf) });
+      // The module's line, not the task's first (its `name:`, which only describes it).
+      objects.push({
+        kind: key,
+        line: nodeLine(pair.key, lineOf),
+        leaves: collectLeaves(pair.value, lineOf),
+      });
       return;
     }
   };

@@ -80,11 +80,16 @@ export function workloadService(
   };
 }
 
-export function envFromSecrets(
-  secretEnv: ReadonlyArray<{ name: string; secret: string; key: string }>,
-): Record<string, unknown>[] {
-  return secretEnv.map((e) => ({
-    name: e.name,
-    valueFrom: { secretKeyRef: { name: e.secret, key: e.key } },
-  }));
+/** A workload container's environment: its plain settings, then the variables taken from Secrets. */
+export function workloadEnv(w: {
+  readonly env: Readonly<Record<string, string>>;
+  readonly secretEnv: ReadonlyArray<{ name: string; secret: string; key: string }>;
+}): Record<string, unknown>[] {
+  return [
+    ...Object.entries(w.env).map(([name, value]) => ({ name, value })),
+    ...w.secretEnv.map((e) => ({
+      name: e.name,
+      valueFrom: { secretKeyRef: { name: e.secret, key: e.key } },
+    })),
+  ];
 }

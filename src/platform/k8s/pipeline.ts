@@ -3,7 +3,7 @@
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
-import { envFromSecrets, podDisruptionBudget, targetConfigMapName, workloadMeta } from './common.ts';
+import { podDisruptionBudget, targetConfigMapName, workloadEnv, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
 import {
   containerResources,
@@ -88,7 +88,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
               image: config.image,
               args: ['run', `${CONFIG_DIR}/pipeline.yaml`],
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
-              env: [...envFromSecrets(p.secretEnv), heapLimitEnv(p.resources.memoryLimit)],
+              env: [...workloadEnv(p), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(p.resources, volumes),

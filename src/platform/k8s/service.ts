@@ -1,9 +1,9 @@
 /** An HTTP service: Deployment + ClusterIP Service + PodDisruptionBudget, with HTTP probes. */
 import type { PlatformConfig, ServiceWorkload } from '../schema.ts';
 import {
-  envFromSecrets,
   podDisruptionBudget,
   targetConfigMapName,
+  workloadEnv,
   workloadMeta,
   workloadService,
 } from './common.ts';
@@ -46,7 +46,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
               name: s.name,
               image: s.image,
               ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
-              env: envFromSecrets(s.secretEnv),
+              env: workloadEnv(s),
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(s.resources, volumes),

@@ -4,9 +4,9 @@
  */
 import type { PlatformConfig, StatefulWorkload, Volume } from '../schema.ts';
 import {
-  envFromSecrets,
   podDisruptionBudget,
   targetConfigMapName,
+  workloadEnv,
   workloadMeta,
   workloadService,
 } from './common.ts';
@@ -57,7 +57,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
               image: s.image,
               ...(s.args.length > 0 ? { args: s.args } : {}),
               ports: [{ name: 'tcp', containerPort: s.port, protocol: 'TCP' }],
-              env: envFromSecrets(s.secretEnv),
+              env: workloadEnv(s),
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
               imagePullPolicy: 'Always',
               resources: containerResources(s.resources, volumes),

@@ -1,7 +1,7 @@
 /**
  * The iceberg sink: each batch becomes Parquet data files (one per partition value), a manifest and a
  * manifest list in the table's location, and one snapshot committed through the REST catalog. The same
- * commit stores the highest appended offset of each source partition as a table property, so replays,
+ * commit stores the last appended position (offset, fan-out index) of each source partition as table properties, so replays,
  * lost commit answers and concurrent writers never append a range twice (committed-offsets.ts).
  * A 409 (the table moved on since it was loaded) reloads the table and tries again; files of a lost
  * attempt stay unreferenced (orphans an expire/remove-orphans job cleans), never visible rows.
@@ -20,7 +20,7 @@ import {
 } from './catalog.ts';
 import {
   mergeCommittedOffsets,
-  offsetsProperty,
+  type PartitionPositions,
   pendingRecords,
   readCommittedOffsets,
 } from './committed-offsets.ts';
@@ -216,7 +216,7 @@ export class IcebergSink implements Sink {
       if (reason) fail(p, reason);
       return !reason;
     });
-    let stored: Map<string, number>;
+    let stored: PartitionPositions;
     try {
       stored = readCommittedOffsets(table.properties, this.#pipeline);
     } catch (err) {
@@ -281,7 +281,7 @@ export class IcebergSink implements Sink {
     // Only appended records move the stored offsets: a dead-lettered record above them is reported again
     // by a replay (and one below them by the misfit check against the evolved schema).
     const { highest } = pendingRecords(pending, stored);
-    const offsets = mergeCommittedOffsets(stored, highest);
+    const offsets = mergeCommittedOffsets(stored, highest, this.#pipeline);
     const requirements: TableRequirement[] = [
       { type: 'assert-table-uuid', uuid: table['table-uuid'] },
       { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': parentId ?? null },
@@ -313,12 +313,12 @@ export class IcebergSink implements Sink {
             'added-data-files': String(files.length),
             'added-records': String(records),
             'added-files-size': String(files.reduce((n, f) => n + f.sizeInBytes, 0)),
-            [offsetsProperty(this.#pipeline)]: offsets,
+            ...offsets,
           },
         },
       },
       { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
-      { action: 'set-properties', updates: { [offsetsProperty(this.#pipeline)]: offsets } },
+      { action: 'set-properties', updates: offsets },
     );
     await this.#catalog.commitTable(this.#namespace, this.#opts.table, requirements, updates);
     this.#lastManifests = { snapshotId, entries: [...previous, added] };

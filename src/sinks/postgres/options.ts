@@ -29,14 +29,23 @@ const columnSpec = z.union([
   }),
 ]);
 
-const DEFAULT_COLUMNS = {
+/**
+ * The columns when `columns` is not set: the record's position, its fan-out index, key, value and time
+ * (docs/decisions/0018-postgres-fan-out-default.md). `index` is part of the default key, so the records a
+ * transform fans out each get a row.
+ */
+export const DEFAULT_COLUMNS = {
   topic: '$position.topic',
   partition: '$position.partition',
   offset: '$position.offset',
+  index: '$position.index',
   key: '$key',
   value: '$value',
   timestamp: '$timestamp',
 } as const satisfies Record<string, string>;
+
+/** The column of DEFAULT_COLUMNS that tables created by earlier versions lack. */
+export const DEFAULT_INDEX_COLUMN = 'index';
 
 export const postgresOptions = z.object({
   connectionString: z
@@ -52,10 +61,10 @@ export const postgresOptions = z.object({
     .meta({ description: 'Target table, optionally schema-qualified.' }),
   columns: z
     .record(z.string().regex(IDENTIFIER, 'must be a plain SQL identifier'), columnSpec)
-    .default(DEFAULT_COLUMNS)
+    .optional()
     .meta({
       description:
-        "Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $position.index (the index of a record within a transform's fan-out, 0 otherwise), $headers.<name>; or {from, type}.",
+        "Column name → where its value comes from: a field path of the value (`customer.id`), $key, $value (the whole value, for a json/jsonb column), $timestamp, $position.topic|partition|offset, $position.index (the index of a record within a transform's fan-out, 0 otherwise), $headers.<name>; or {from, type}. Default: topic, partition, offset, index ($position.index), key, value, timestamp; a table created by an earlier version without the index column keeps working, but refuses fanned-out copies (DP_POSTGRES_FANOUT_KEY, with the ALTER TABLE that adds the column).",
     }),
   keyColumns: z.array(z.string().regex(IDENTIFIER)).min(1).optional().meta({
     description:

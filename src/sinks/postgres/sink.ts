@@ -15,12 +15,15 @@ import { type ColumnEncoding, copyField, encodingOf } from './copy-text.ts';
 import { classifyPgError, classOfPgError, isBrokenConnection } from './errors.ts';
 import type { PostgresOptions } from './options.ts';
 import {
+  addIndexColumnSql,
   copySql,
   createStagingSql,
   createTableSql,
   describeColumnsSql,
+  isLegacyDefaultTable,
   mergeSql,
   planTable,
+  primaryKeySql,
   type TablePlan,
 } from './table-plan.ts';
 
@@ -36,9 +39,11 @@ type Failed = Array<{ index: number; error: DataError }>;
 export class PostgresSink implements Sink {
   readonly #options: PostgresOptions;
   readonly #ctx: PluginContext;
-  readonly #plan: TablePlan;
-  readonly #copySql: string;
-  readonly #mergeSql: string;
+  #plan: TablePlan;
+  #copySql: string;
+  #mergeSql: string;
+  /** Set for a table of the earlier default columns: the ALTER TABLE that lets it store fanned-out copies. */
+  #addIndexColumn: string | undefined;
   /** Connections on which the staging table exists (it lives as long as the session). */
   readonly #staged = new WeakSet<pg.PoolClient>();
   #pool: pg.Pool | undefined;
@@ -72,7 +77,9 @@ export class PostgresSink implements Sink {
     }
     await this.#withClient('prepare table', async (client) => {
       if (o.createTable) await client.query(createTableSql(this.#plan));
-      this.#encodings = await this.#describe(client);
+      const types = await this.#tableColumns(client);
+      if (isLegacyDefaultTable(o, new Set(types.keys()))) await this.#useLegacyDefault(client);
+      this.#encodings = this.#encodeTypes(types);
       await this.#ensureStaging(client);
       // Validates the ON CONFLICT target (a unique index on keyColumns must exist) before any data flows.
       await client.query(`EXPLAIN ${this.#mergeSql}`);
@@ -161,7 +168,7 @@ export class PostgresSink implements Sink {
     const rows: Row[] = [];
     batch.forEach((record, index) => {
       if (!this.#plan.keysFanOut && subIndex(record.position) > 0) {
-        failed.push({ index, error: fanOutKeyError(this.#plan.targetName) });
+        failed.push({ index, error: fanOutKeyError(this.#plan.targetName, this.#addIndexColumn) });
         return;
       }
       try {
@@ -183,7 +190,8 @@ export class PostgresSink implements Sink {
     return rows;
   }
 
-  async #describe(client: pg.PoolClient): Promise<ColumnEncoding[]> {
+  /** The table's column names and types. */
+  async #tableColumns(client: pg.PoolClient): Promise<Map<string, string>> {
     const { rows } = await client.query<{ name: string; type: string }>(describeColumnsSql, [
       this.#plan.target,
     ]);
@@ -193,7 +201,27 @@ export class PostgresSink implements Sink {
         `postgres: table ${this.#plan.targetName} does not exist (create it, or set createTable: true)`,
       );
     }
-    const types = new Map(rows.map((r) => [r.name, r.type]));
+    return new Map(rows.map((r) => [r.name, r.type]));
+  }
+
+  /**
+   * The default columns against a table an earlier version created without the index column: write it as
+   * before (the data stays where it is), refuse fanned-out copies, and say how to add the column
+   * (docs/decisions/0018-postgres-fan-out-default.md).
+   */
+  async #useLegacyDefault(client: pg.PoolClient): Promise<void> {
+    this.#plan = planTable(this.#options, this.#ctx.name, true);
+    this.#copySql = copySql(this.#plan);
+    this.#mergeSql = mergeSql(this.#plan);
+    const { rows } = await client.query<{ conname: string }>(primaryKeySql, [this.#plan.target]);
+    this.#addIndexColumn = addIndexColumnSql(this.#plan, rows[0]?.conname);
+    this.#ctx.logger.warn(
+      { table: this.#plan.targetName, statement: this.#addIndexColumn },
+      'postgres: the table has no fan-out index column; records a transform fans out beyond the first will be dead-lettered until it is added',
+    );
+  }
+
+  #encodeTypes(types: ReadonlyMap<string, string>): ColumnEncoding[] {
     return this.#plan.columns.map((c) => {
       const type = types.get(c.name);
       if (type === undefined) {
@@ -235,9 +263,13 @@ export class PostgresSink implements Sink {
 }
 
 /** A fanned-out copy whose key columns cannot tell it from the first record of its expansion. */
-function fanOutKeyError(table: string): DataError {
+function fanOutKeyError(table: string, addIndexColumn: string | undefined): DataError {
+  const remedy =
+    addIndexColumn === undefined
+      ? 'map a column to $position.index (it joins the default key) or set keyColumns'
+      : `the table was created without the index column of the default columns; add it with: ${addIndexColumn} (then restart the pipeline)`;
   return new DataError(
     'DP_POSTGRES_FANOUT_KEY',
-    `postgres: a transform fanned this record out, and the key of ${table} (topic, partition, offset) cannot tell the copies apart: map a column to $position.index (it joins the default key) or set keyColumns`,
+    `postgres: a transform fanned this record out, and the key of ${table} (topic, partition, offset) cannot tell the copies apart: ${remedy}`,
   );
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { FatalError } from '../../core/errors.ts';
 import type { OptionsProblem } from '../../core/plugin.ts';
 import { compileRecordPath, type RecordPath, type RecordPathKind } from '../shared/record-path.ts';
-import type { PostgresOptions } from './options.ts';
+import { DEFAULT_COLUMNS, DEFAULT_INDEX_COLUMN, type PostgresOptions } from './options.ts';
 
 interface ColumnPlan {
   readonly name: string;
@@ -51,8 +51,12 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-export function planTable(options: PostgresOptions, sinkName: string): TablePlan {
-  const columns = columnPlans(options);
+/**
+ * The plan of the sink's statements. `legacyDefault`: `columns` is not set and the table was created by an
+ * earlier version, whose default columns had no fan-out index column (docs/decisions/0018).
+ */
+export function planTable(options: PostgresOptions, sinkName: string, legacyDefault = false): TablePlan {
+  const columns = columnPlans(options, legacyDefault);
   const keyColumns = keyColumnsOf(columns, options);
   if (!Array.isArray(keyColumns)) {
     throw new FatalError('DP_POSTGRES_CONFIG', `sink ${sinkName}: ${keyColumns.reason}`);
@@ -74,12 +78,14 @@ export function planTable(options: PostgresOptions, sinkName: string): TablePlan
 
 /** The rules across options the schema cannot express (the sink's `check`); `planTable` throws the same. */
 export function postgresProblems(options: PostgresOptions): OptionsProblem[] {
-  const keyColumns = keyColumnsOf(columnPlans(options), options);
+  const keyColumns = keyColumnsOf(columnPlans(options, false), options);
   return Array.isArray(keyColumns) ? [] : [keyColumns];
 }
 
-function columnPlans(options: PostgresOptions): ColumnPlan[] {
-  return Object.entries(options.columns).map(([name, spec]): ColumnPlan => {
+function columnPlans(options: PostgresOptions, legacyDefault: boolean): ColumnPlan[] {
+  const columns: NonNullable<PostgresOptions['columns']> = options.columns ?? { ...DEFAULT_COLUMNS };
+  if (options.columns === undefined && legacyDefault) delete columns[DEFAULT_INDEX_COLUMN];
+  return Object.entries(columns).map(([name, spec]): ColumnPlan => {
     const from = typeof spec === 'string' ? spec : spec.from;
     const path = compileRecordPath(from);
     const type = typeof spec === 'string' ? undefined : spec.type;
@@ -146,3 +152,23 @@ export function mergeSql(plan: TablePlan): string {
 
 export const describeColumnsSql = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
   FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`;
+
+/** Whether the sink uses the default columns against a table created without the fan-out index column. */
+export function isLegacyDefaultTable(options: PostgresOptions, tableColumns: ReadonlySet<string>): boolean {
+  return options.columns === undefined && tableColumns.size > 0 && !tableColumns.has(DEFAULT_INDEX_COLUMN);
+}
+
+/** The name of the table's primary key constraint. */
+export const primaryKeySql = `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'`;
+
+/**
+ * The statement that brings a table of the earlier default columns to the current ones: the index column
+ * (0 for the rows already there, which were all first records) joins the primary key.
+ */
+export function addIndexColumnSql(plan: TablePlan, primaryKey: string | undefined): string {
+  const column = quoteIdent(DEFAULT_INDEX_COLUMN);
+  const add = `ALTER TABLE ${plan.target} ADD COLUMN ${column} integer NOT NULL DEFAULT 0`;
+  if (primaryKey === undefined) return add;
+  const keys = [...plan.keyColumns, DEFAULT_INDEX_COLUMN].map(quoteIdent).join(', ');
+  return `${add}, DROP CONSTRAINT ${quoteIdent(primaryKey)}, ADD PRIMARY KEY (${keys})`;
+}

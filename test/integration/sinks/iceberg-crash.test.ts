@@ -87,7 +87,7 @@ const catalog = new RestCatalog({ uri: services.iceberg.uri });
 async function storedOffset(): Promise<number> {
   await catalog.connect();
   const table = await catalog.loadTable([namespace], 'orders');
-  return readCommittedOffsets(table?.properties, 'lake').get('orders/0') ?? -1;
+  return readCommittedOffsets(table?.properties, 'lake').get('orders/0')?.offset ?? -1;
 }
 /** The same, asked at most every 300 ms (the kill check polls every 20 ms). */
 let lastAsked = 0;

@@ -100,7 +100,8 @@ describe('postgres sink', () => {
     const pk = await query<{ def: string }>(
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${SCHEMA}.events'::regclass AND contype = 'p'`,
     );
-    assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset")' }]);
+    // The default key includes the fan-out index (docs/decisions/0018-postgres-fan-out-default.md).
+    assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset", index)' }]);
   });
 
   it('replaying a batch rewrites the same rows: no duplicates', async () => {
@@ -142,8 +143,16 @@ describe('postgres sink', () => {
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${SCHEMA}.fanned'::regclass AND contype = 'p'`,
     );
     assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset", copy_index)' }]);
-    // Default columns: (topic, partition, offset) cannot tell the copy from the first record.
-    const positional = sinkFor('fanned_default', { createTable: true });
+    // Keyed by (topic, partition, offset) only: the copy cannot be told from the first record.
+    const positional = sinkFor('fanned_positional', {
+      createTable: true,
+      columns: {
+        topic: '$position.topic',
+        partition: '$position.partition',
+        offset: '$position.offset',
+        value: '$value',
+      },
+    });
     await positional.connect();
     const result = await positional.write(fanned);
     assert.deepEqual(
@@ -151,10 +160,90 @@ describe('postgres sink', () => {
       [[1, 'DP_POSTGRES_FANOUT_KEY']],
     );
     assert.deepEqual(
-      await query(`SELECT "offset", value->>'copy' AS copy FROM ${SCHEMA}.fanned_default ORDER BY 1`),
+      await query(`SELECT "offset", value->>'copy' AS copy FROM ${SCHEMA}.fanned_positional ORDER BY 1`),
       [
         { offset: '500', copy: null },
         { offset: '501', copy: null },
+      ],
+    );
+  });
+
+  it('default columns: a table datapipe creates has the index column in its key, so every copy lands', async () => {
+    const [plain, second] = records(2, 700);
+    const fanned = [
+      plain as PipelineRecord,
+      {
+        ...(plain as PipelineRecord),
+        position: { ...(plain as PipelineRecord).position, index: 1 },
+        value: { copy: 1 },
+      },
+      second as PipelineRecord,
+    ];
+    const sink = sinkFor('fanned_default', { createTable: true });
+    await sink.connect();
+    assert.equal(await sink.write(fanned), undefined);
+    assert.equal(await sink.write(fanned), undefined, 'a replay rewrites the same rows');
+    assert.deepEqual(
+      await query(
+        `SELECT "offset", "index", value->>'copy' AS copy FROM ${SCHEMA}.fanned_default ORDER BY 1, 2`,
+      ),
+      [
+        { offset: '700', index: 0, copy: null },
+        { offset: '700', index: 1, copy: '1' },
+        { offset: '701', index: 0, copy: null },
+      ],
+    );
+    const pk = await query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${SCHEMA}.fanned_default'::regclass AND contype = 'p'`,
+    );
+    assert.deepEqual(pk, [{ def: 'PRIMARY KEY (topic, partition, "offset", index)' }]);
+  });
+
+  it('default columns on a table of the earlier defaults: plain records land, copies are refused with the ALTER TABLE that fixes it', async () => {
+    // The DDL earlier versions ran for createTable with the default columns (no index column).
+    await query(`DROP TABLE IF EXISTS ${SCHEMA}.legacy_default`);
+    await query(
+      `CREATE TABLE ${SCHEMA}.legacy_default ("topic" text, "partition" integer, "offset" bigint, "key" text, "value" jsonb, "timestamp" timestamptz, PRIMARY KEY ("topic", "partition", "offset"))`,
+    );
+    const [plain, second] = records(2, 800);
+    const copy = {
+      ...(plain as PipelineRecord),
+      position: { ...(plain as PipelineRecord).position, index: 1 },
+      value: { copy: 1 },
+    };
+    const fanned = [plain as PipelineRecord, copy, second as PipelineRecord];
+    const legacy = sinkFor('legacy_default', { createTable: true });
+    await legacy.connect();
+    const result = await legacy.write(fanned);
+    assert.deepEqual(
+      result?.failed?.map((f) => [f.index, f.error.code]),
+      [[1, 'DP_POSTGRES_FANOUT_KEY']],
+    );
+    const statement = `ALTER TABLE "${SCHEMA}"."legacy_default" ADD COLUMN "index" integer NOT NULL DEFAULT 0, DROP CONSTRAINT "legacy_default_pkey", ADD PRIMARY KEY ("topic", "partition", "offset", "index")`;
+    assert.ok(
+      result?.failed?.[0]?.error.message.includes(statement),
+      `the message carries the statement: ${result?.failed?.[0]?.error.message}`,
+    );
+    assert.deepEqual(
+      await query(`SELECT "offset", value->>'copy' AS copy FROM ${SCHEMA}.legacy_default ORDER BY 1`),
+      [
+        { offset: '800', copy: null },
+        { offset: '801', copy: null },
+      ],
+    );
+    // The statement of the message, run as the user would, makes the table take every copy.
+    await query(statement);
+    const migrated = sinkFor('legacy_default', { createTable: true });
+    await migrated.connect();
+    assert.equal(await migrated.write(fanned), undefined);
+    assert.deepEqual(
+      await query(
+        `SELECT "offset", "index", value->>'copy' AS copy FROM ${SCHEMA}.legacy_default ORDER BY 1, 2`,
+      ),
+      [
+        { offset: '800', index: 0, copy: null },
+        { offset: '800', index: 1, copy: '1' },
+        { offset: '801', index: 0, copy: null },
       ],
     );
   });

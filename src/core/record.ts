@@ -59,32 +59,42 @@ const UNREAD: unique symbol = Symbol('unread');
  * and as long as nothing assigns a new value, it keeps the value's original bytes, and sinks that write
  * JSON text write those bytes as they are (`originalJson`). The engine uses it only when no transform
  * and no routing condition reads values, and it has already checked that the bytes are valid UTF-8 and
- * valid JSON (so reading `value` cannot fail). `value` lives on the prototype: a spread copy
- * (`{ ...record }`) would not carry it, which is why transforms, which may copy, get plain records.
+ * valid JSON (so reading `value` cannot fail). `key` and `value` live on the prototype: a spread copy
+ * (`{ ...record }`) would not carry them, which is why transforms, which may copy, get plain records.
  */
 export class JsonBytesRecord implements PipelineRecord {
   readonly position: RecordPosition;
-  key: string | null;
   headers: Record<string, string>;
   timestamp: number;
   readonly sizeBytes: number;
   #bytes: Buffer | undefined;
   #value: unknown = UNREAD;
+  /** The key, or its UTF-8 bytes until something reads it (like the value, most sinks never do). */
+  #key: string | Buffer | null;
 
   constructor(
     position: RecordPosition,
-    key: string | null,
+    key: string | Buffer | null,
     bytes: Buffer,
     headers: Record<string, string>,
     timestamp: number,
     sizeBytes: number,
   ) {
     this.position = position;
-    this.key = key;
+    this.#key = key;
     this.#bytes = bytes;
     this.headers = headers;
     this.timestamp = timestamp;
     this.sizeBytes = sizeBytes;
+  }
+
+  get key(): string | null {
+    if (Buffer.isBuffer(this.#key)) this.#key = this.#key.toString('utf8');
+    return this.#key;
+  }
+
+  set key(key: string | null) {
+    this.#key = key;
   }
 
   get value(): unknown {

@@ -55,6 +55,7 @@ describe('decoders', () => {
       assert.ok(r instanceof JsonBytesRecord);
       assert.equal(originalJson(r), spelled.value, 'the very same bytes, not a copy');
       assert.equal(originalJson(r)?.toString('utf8'), text);
+      assert.equal(r.key, 'k3', 'the key, decoded when read');
       assert.deepEqual(r.value, { b: 1, a: ['é', 2000] });
       assert.deepEqual(JSON.parse(JSON.stringify(r)).value, { b: 1, a: ['é', 2000] });
     });

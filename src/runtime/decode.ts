@@ -37,14 +37,15 @@ const RECORD_OVERHEAD_BYTES = 128;
 export function createDecoder(kind: DecodeKind, options: { keepBytes?: boolean } = {}): Decoder {
   if (kind === 'json' && options.keepBytes === true) {
     return (message, bytes, copyHeaders) => {
-      const key = message.key === null ? null : message.key.toString('utf8');
       const headers = copyHeaders ? { ...message.headers } : (message.headers as Record<string, string>);
       const position = { topic: message.topic, partition: message.partition, offset: message.offset };
       if (message.value === null) {
+        const key = message.key === null ? null : message.key.toString('utf8');
         return { position, key, value: null, headers, timestamp: message.timestamp, sizeBytes: bytes };
       }
       checkJson(message.value);
-      return new JsonBytesRecord(position, key, message.value, headers, message.timestamp, bytes);
+      // the key's bytes too are decoded only if read
+      return new JsonBytesRecord(position, message.key, message.value, headers, message.timestamp, bytes);
     };
   }
   const decodeValue = VALUE_DECODERS[kind];

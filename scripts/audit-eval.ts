@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateDir, summaryLine } from '../src/audit/eval/evaluate.ts';
+import { platformTargets } from '../src/cli/plugins.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -17,7 +18,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: `${root}.datapipe/audit-eval.json` },
   },
 });
-const evaluation = evaluateDir(values.dir);
+const evaluation = evaluateDir(values.dir, platformTargets);
 const lines = [summaryLine(evaluation)];
 for (const [kind, [missed, total]] of Object.entries(evaluation.byKind).sort()) {
   lines.push(`  ${kind}: missed ${missed}/${total}`);

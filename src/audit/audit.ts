@@ -3,6 +3,7 @@
  * for the target and say whether the move fits the budget.
  */
 import { readFileSync } from 'node:fs';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { type CompiledRule, loadCatalogue } from './catalogue.ts';
 import { effortByTarget, effortPerMatch, round } from './effort.ts';
 import { classifyFile } from './file-kind.ts';
@@ -14,11 +15,10 @@ import {
   FILE_KINDS,
   type FileKind,
   type Finding,
-  PROVIDERS,
   type Provider,
+  providersOf,
   SEVERITIES,
   type Severity,
-  TARGETS,
   type Target,
 } from './model.ts';
 import { listAuditFiles } from './walk.ts';
@@ -28,6 +28,8 @@ const MAX_FILE_BYTES = 1024 * 1024;
 
 export interface AuditOptions {
   readonly paths: readonly string[];
+  /** The targets a move can go to (and whose rules apply). */
+  readonly targets: TargetRegistry;
   /** The target to price the move for; without it, the most expensive target is priced. */
   readonly to?: Target | undefined;
   readonly budgetDays?: number | undefined;
@@ -67,7 +69,7 @@ interface LocatedMatch extends RuleMatch {
 }
 
 export function runAudit(options: AuditOptions): AuditReport {
-  const rules = options.rules ?? loadCatalogue();
+  const rules = options.rules ?? loadCatalogue(options.targets);
   const files = listAuditFiles(options.paths);
   const rulesByKind = new Map(FILE_KINDS.map((k) => [k, rules.filter((r) => r.kinds.has(k))]));
   const matches: LocatedMatch[] = [];
@@ -95,8 +97,8 @@ function buildReport(
   filesByKind: Record<FileKind, number>,
   options: AuditOptions,
 ): AuditReport {
-  const byTarget = effortByTarget(matches);
-  const target = options.to ?? mostExpensive(byTarget);
+  const byTarget = effortByTarget(matches, options.targets.names);
+  const target = options.to ?? mostExpensive(byTarget, options.targets.names);
   const budgetDays = options.budgetDays ?? DEFAULT_BUDGET_DAYS;
   const prices = effortPerMatch(matches, target);
   const findings: Finding[] = matches.map((m, i) => ({
@@ -113,7 +115,7 @@ function buildReport(
     suggestion: m.rule.entry.suggestion.trim(),
     effortDays: prices[i] ?? 0,
   }));
-  const effortDays = byTarget[target];
+  const effortDays = byTarget[target] ?? 0;
   return {
     findings,
     summary: {
@@ -122,30 +124,33 @@ function buildReport(
       findings: findings.length,
       bySeverity: tally(findings, (f) => f.severity, SEVERITIES),
       byCategory: tally(findings, (f) => f.category, CATEGORIES),
-      byProvider: tally(findings, (f) => f.provider, PROVIDERS),
+      byProvider: tally(findings, (f) => f.provider, providersOf(options.targets)),
       effortDaysByTarget: byTarget,
-      effortDaysByCategory: effortByCategory(matches),
+      effortDaysByCategory: effortByCategory(matches, options.targets.names),
     },
     verdict: { target, effortDays, budgetDays, fits: effortDays <= budgetDays },
   };
 }
 
-function effortByCategory(matches: readonly LocatedMatch[]): Record<Category, Record<Target, number>> {
-  const out = Object.fromEntries(CATEGORIES.map((c) => [c, countBy(TARGETS)])) as Record<
+function effortByCategory(
+  matches: readonly LocatedMatch[],
+  names: readonly Target[],
+): Record<Category, Record<Target, number>> {
+  const out = Object.fromEntries(CATEGORIES.map((c) => [c, countBy(names)])) as Record<
     Category,
     Record<Target, number>
   >;
-  for (const target of TARGETS) {
+  for (const target of names) {
     effortPerMatch(matches, target).forEach((days, i) => {
       const category = matches[i]!.rule.entry.category;
-      out[category][target] = round(out[category][target] + days);
+      out[category][target] = round((out[category][target] ?? 0) + days);
     });
   }
   return out;
 }
 
-function mostExpensive(byTarget: Record<Target, number>): Target {
-  return TARGETS.reduce((worst, t) => (byTarget[t] > byTarget[worst] ? t : worst), TARGETS[0]);
+function mostExpensive(byTarget: Record<Target, number>, names: readonly Target[]): Target {
+  return names.reduce((worst, t) => ((byTarget[t] ?? 0) > (byTarget[worst] ?? 0) ? t : worst));
 }
 
 function countBy<K extends string>(keys: readonly K[]): Record<K, number> {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { basename, dirname, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { platformTargets } from '../cli/plugins.ts';
 import {
   type CompiledRule,
   compileRule,
@@ -16,11 +17,14 @@ import {
 } from './catalogue.ts';
 import { classifyFile } from './file-kind.ts';
 import { matchFile, resolveReferences } from './match-file.ts';
-import { type FileKind, TARGETS } from './model.ts';
-import { CATEGORY_ID, PROVIDER_ID } from './rule-schema.ts';
+import type { FileKind } from './model.ts';
+import { CATEGORY_ID, effortFor, providerIds } from './rule-schema.ts';
+
+const PROVIDER_ID = providerIds(platformTargets);
+const TARGETS = platformTargets.names;
 
 const files = listRuleFiles();
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue(platformTargets);
 
 /** The rule and the rules it refers to (a claim's rule needs the StorageClass rule it names). */
 function withReferences(rule: CompiledRule): CompiledRule[] {
@@ -35,13 +39,13 @@ function findIn(file: string, kind: FileKind, text: string, rule: CompiledRule) 
 
 describe('rule catalogue', () => {
   it('loads, with unique ids', () => {
-    const rules = loadCatalogue();
+    const rules = loadCatalogue(platformTargets);
     assert.ok(rules.length >= 60, `only ${rules.length} rules`);
     assert.equal(new Set(rules.map((r) => r.entry.id)).size, rules.length);
   });
 
   it('covers every category and every provider', () => {
-    const rules = loadCatalogue();
+    const rules = loadCatalogue(platformTargets);
     for (const category of Object.keys(CATEGORY_ID)) {
       assert.ok(
         rules.some((r) => r.entry.category === category),
@@ -59,7 +63,7 @@ describe('rule catalogue', () => {
   for (const file of files) {
     const where = relative(RULES_DIR, file);
     describe(where, () => {
-      const entries = readRuleFile(file);
+      const entries = readRuleFile(file, platformTargets);
       it('is named rules/<provider>/<category>.yaml', () => {
         for (const entry of entries) {
           assert.equal(basename(dirname(file)), entry.provider, `${entry.id}: provider`);
@@ -74,18 +78,18 @@ describe('rule catalogue', () => {
               entry.id.startsWith(`DP-${PROVIDER_ID[entry.provider]}-${CATEGORY_ID[entry.category]}-`),
             );
           });
-          if ((TARGETS as readonly string[]).includes(entry.provider)) {
+          if (TARGETS.includes(entry.provider)) {
             it('costs nothing to keep on its own provider, something to move elsewhere', () => {
-              const own = entry.provider as (typeof TARGETS)[number];
-              assert.equal(entry.effort[own], 0);
+              const own = entry.provider;
+              assert.equal(effortFor(entry, own), 0);
               for (const target of TARGETS.filter((t) => t !== own))
-                assert.ok(entry.effort[target] > 0, `moving to ${target} is free`);
+                assert.ok(effortFor(entry, target) > 0, `moving to ${target} is free`);
             });
           } else {
             it('costs the same, and more than nothing, on every target (a component, not a cloud)', () => {
               // A generic coupling (a retired ingress controller, flannel, self-managed etcd
               // snapshots) has to be replaced wherever the platform goes, and no target does it for you.
-              const efforts = TARGETS.map((t) => entry.effort[t]);
+              const efforts = TARGETS.map((t) => effortFor(entry, t));
               assert.ok(efforts[0]! > 0, `${entry.id} costs nothing to replace`);
               assert.deepEqual(new Set(efforts).size, 1, `${entry.id}: ${efforts.join(', ')}`);
             });

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ConfigErrors, formatFieldPath } from '../config/config-error.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import type { FileKind } from './model.ts';
 import { compilePathPattern, type PathPattern } from './path-pattern.ts';
 import { type RuleEntry, ruleFileSchema } from './rule-schema.ts';
@@ -30,10 +31,10 @@ export interface CompiledRule {
   readonly fileContains: RegExp | undefined;
 }
 
-export function loadCatalogue(dir: string = RULES_DIR): CompiledRule[] {
+export function loadCatalogue(targets: TargetRegistry, dir: string = RULES_DIR): CompiledRule[] {
   const rules: CompiledRule[] = [];
   for (const file of listRuleFiles(dir)) {
-    for (const entry of readRuleFile(file)) {
+    for (const entry of readRuleFile(file, targets)) {
       rules.push(compileRule(entry, relative(dir, file)));
     }
   }
@@ -67,9 +68,9 @@ export function listRuleFiles(dir: string = RULES_DIR): string[] {
     .sort();
 }
 
-export function readRuleFile(file: string): RuleEntry[] {
+export function readRuleFile(file: string, targets: TargetRegistry): RuleEntry[] {
   const yaml = parseYamlText(readFileSync(file, 'utf8'), file);
-  const result = ruleFileSchema.safeParse(yaml.data);
+  const result = ruleFileSchema(targets).safeParse(yaml.data);
   if (result.success) return result.data;
   throw new ConfigErrors(
     result.error.issues.map((issue) => {

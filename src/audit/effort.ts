@@ -4,7 +4,8 @@
  * provider's way; the next PVC on gp3 is a one-line change). Totals are rounded to 0.01 day.
  */
 import type { CompiledRule } from './catalogue.ts';
-import { TARGETS, type Target } from './model.ts';
+import type { Target } from './model.ts';
+import { effortFor } from './rule-schema.ts';
 
 export interface EffortInput {
   readonly rule: CompiledRule;
@@ -14,7 +15,7 @@ export interface EffortInput {
 export function effortPerMatch(matches: readonly EffortInput[], target: Target): number[] {
   const seen = new Set<string>();
   return matches.map(({ rule }) => {
-    const base = rule.entry.effort[target];
+    const base = effortFor(rule.entry, target);
     const first = !seen.has(rule.entry.id);
     seen.add(rule.entry.id);
     return round(first ? base : base * rule.entry.repeatEffort);
@@ -25,8 +26,11 @@ export function totalEffort(matches: readonly EffortInput[], target: Target): nu
   return round(effortPerMatch(matches, target).reduce((a, b) => a + b, 0));
 }
 
-export function effortByTarget(matches: readonly EffortInput[]): Record<Target, number> {
-  return Object.fromEntries(TARGETS.map((t) => [t, totalEffort(matches, t)])) as Record<Target, number>;
+export function effortByTarget(
+  matches: readonly EffortInput[],
+  targets: readonly Target[],
+): Record<Target, number> {
+  return Object.fromEntries(targets.map((t) => [t, totalEffort(matches, t)]));
 }
 
 export function round(days: number): number {

@@ -11,3 +11,8 @@ export function platformDir(name: 'aws-origin' | 'azure-shop'): string {
 export const SMALL_AWS_PLATFORM = fileURLToPath(
   new URL('../../test/fixtures/small-aws-platform', import.meta.url),
 );
+
+/** Two files of a platform on Scaleway (test/fixtures/small-scaleway-platform), for import. */
+export const SMALL_SCALEWAY_PLATFORM = fileURLToPath(
+  new URL('../../test/fixtures/small-scaleway-platform', import.meta.url),
+);

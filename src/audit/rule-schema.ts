@@ -4,7 +4,16 @@
  * meta-test (catalogue.test.ts) holds every entry to it and runs its fixtures.
  */
 import { z } from 'zod';
-import { CATEGORIES, FILE_KINDS, PROVIDERS, SEVERITIES } from './model.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
+import {
+  CATEGORIES,
+  FILE_KINDS,
+  GENERIC_PROVIDER,
+  type Provider,
+  providersOf,
+  SEVERITIES,
+  type Target,
+} from './model.ts';
 
 const regex = z.string().refine(
   (source) => {
@@ -64,58 +73,75 @@ const fixture = z.strictObject({
   line: z.number().int().positive().optional(),
 });
 
-const effort = z.strictObject({
-  aws: z.number().min(0),
-  azure: z.number().min(0),
-  gcp: z.number().min(0),
-  baremetal: z.number().min(0),
-});
+/**
+ * Person-days to move the first occurrence: `default` for every target not named, and the targets
+ * that differ from it. Moving to the rule's own provider costs 0 unless it says otherwise.
+ */
+function effortSchema(targets: TargetRegistry) {
+  return z.strictObject({
+    default: z.number().min(0),
+    ...Object.fromEntries(targets.names.map((t) => [t, z.number().min(0).optional()])),
+  }) as unknown as z.ZodType<EffortDays>;
+}
 
-export const ruleSchema = z.strictObject({
-  /** Stable forever: `DP-<PROVIDER>-<CATEGORY>-<NNN>`, e.g. `DP-AWS-DNS-001`. Never reused. */
-  id: z.string().regex(/^DP-(AWS|AZURE|GCP|BM|GEN)-(DNS|STO|ENC|IAM|ETCD|NET|API)-\d{3}$/),
-  title: z.string().min(1),
-  severity: z.enum(SEVERITIES),
-  category: z.enum(CATEGORIES),
-  provider: z.enum(PROVIDERS),
-  /** The kinds of file the rule is tried on. */
-  files: z.array(z.enum(FILE_KINDS)).min(1),
-  match: matcher,
-  /** Why this ties the platform to the provider. */
-  message: z.string().min(1),
-  /** The neutral alternative, in platform.yaml words. */
-  suggestion: z.string().min(1),
-  /** Person-days to move the first occurrence to each target. */
-  effort,
-  /** Share of the effort each further occurrence of the rule costs (the first one pays the learning). */
-  repeatEffort: z.number().min(0).max(1).default(0.25),
-  references: z.array(z.url()).default([]),
-  fixtures: z.strictObject({
-    match: z.array(fixture).min(1),
-    noMatch: z.array(fixture).min(1),
-  }),
-});
+type EffortDays = { readonly default: number } & Readonly<Record<Target, number | undefined>>;
 
-export type RuleEntry = z.output<typeof ruleSchema>;
+/** What moving the first occurrence of a rule to `target` costs. */
+export function effortFor(entry: { effort: EffortDays; provider: Provider }, target: Target): number {
+  return entry.effort[target] ?? (target === entry.provider ? 0 : entry.effort.default);
+}
+
+/** The id segment of each provider: the targets' own (their descriptor's `audit.ruleId`) and `GEN`. */
+export function providerIds(targets: TargetRegistry): Record<Provider, string> {
+  return {
+    ...Object.fromEntries(targets.list.map((t) => [t.name, t.audit.ruleId])),
+    [GENERIC_PROVIDER]: 'GEN',
+  };
+}
+
+export function ruleSchema(targets: TargetRegistry) {
+  const [first, ...rest] = providersOf(targets) as [string, ...string[]];
+  const ids = Object.values(providerIds(targets)).join('|');
+  return z.strictObject({
+    /** Stable forever: `DP-<PROVIDER>-<CATEGORY>-<NNN>`, e.g. `DP-AWS-DNS-001`. Never reused. */
+    id: z.string().regex(new RegExp(`^DP-(${ids})-(${Object.values(CATEGORY_ID).join('|')})-\\d{3}$`)),
+    title: z.string().min(1),
+    severity: z.enum(SEVERITIES),
+    category: z.enum(CATEGORIES),
+    provider: z.enum([first, ...rest]),
+    /** The kinds of file the rule is tried on. */
+    files: z.array(z.enum(FILE_KINDS)).min(1),
+    match: matcher,
+    /** Why this ties the platform to the provider. */
+    message: z.string().min(1),
+    /** The neutral alternative, in platform.yaml words. */
+    suggestion: z.string().min(1),
+    /** Person-days to move the first occurrence to each target. */
+    effort: effortSchema(targets),
+    /** Share of the effort each further occurrence of the rule costs (the first one pays the learning). */
+    repeatEffort: z.number().min(0).max(1).default(0.25),
+    references: z.array(z.url()).default([]),
+    fixtures: z.strictObject({
+      match: z.array(fixture).min(1),
+      noMatch: z.array(fixture).min(1),
+    }),
+  });
+}
+
+export type RuleEntry = z.output<ReturnType<typeof ruleSchema>>;
 export type RuleFixture = RuleEntry['fixtures']['match'][number];
 
-export const ruleFileSchema = z.array(ruleSchema);
+export function ruleFileSchema(targets: TargetRegistry) {
+  return z.array(ruleSchema(targets));
+}
 
 /** The id segment each category uses; the meta-test checks ids agree with their entry. */
-export const CATEGORY_ID: Readonly<Record<RuleEntry['category'], string>> = {
-  'dns-lb': 'DNS',
+export const CATEGORY_ID: Readonly<Record<(typeof CATEGORIES)[number], string>> = {
+  'dns-and-load-balancing': 'DNS',
   persistence: 'STO',
   encryption: 'ENC',
-  identity: 'IAM',
+  'workload-authorization': 'IAM',
   'cluster-state': 'ETCD',
   network: 'NET',
   'provider-api': 'API',
-};
-
-export const PROVIDER_ID: Readonly<Record<RuleEntry['provider'], string>> = {
-  aws: 'AWS',
-  azure: 'AZURE',
-  gcp: 'GCP',
-  baremetal: 'BM',
-  generic: 'GEN',
 };

@@ -1,13 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AuditReport } from '../audit/audit.ts';
-import {
-  DEFAULT_BUDGET_DAYS,
-  SEVERITIES,
-  type Severity,
-  severityRank,
-  TARGETS,
-  type Target,
-} from '../audit/model.ts';
+import { DEFAULT_BUDGET_DAYS, SEVERITIES, type Severity, severityRank, type Target } from '../audit/model.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, printError, useColor } from './output.ts';
 import { VERSION } from './version.ts';
 
@@ -21,7 +15,7 @@ interface AuditFlags {
   failOn?: Severity;
 }
 
-export function registerAudit(program: Command): void {
+export function registerAudit(program: Command, targets: TargetRegistry): void {
   program
     .command('audit')
     .description(
@@ -32,8 +26,8 @@ export function registerAudit(program: Command): void {
     .argument('<paths...>', 'files or folders to scan')
     .option(
       '--to <target>',
-      `target to price the move for: ${TARGETS.join(', ')} (default: the most expensive)`,
-      oneOf('--to', TARGETS),
+      `target to price the move for: ${targets.names.join(', ')} (default: the most expensive)`,
+      oneOf('--to', targets.names),
     )
     .option('--budget-days <n>', 'person-days available for the move', positiveNumber, DEFAULT_BUDGET_DAYS)
     .option('--format <format>', FORMATS.join(', '), oneOf('--format', FORMATS), 'table')
@@ -49,6 +43,7 @@ export function registerAudit(program: Command): void {
         const { progressReporter } = await import('../audit/progress.ts');
         const report = runAudit({
           paths,
+          targets,
           to: flags.to,
           budgetDays: flags.budgetDays,
           onProgress: progressReporter(),

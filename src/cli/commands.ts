@@ -1,9 +1,13 @@
-/** Every CLI command, one file each; adding a command is one file and one line here. */
+/**
+ * Every CLI command, one file each; adding a command is one file and one line here. The commands that
+ * know targets receive the registry from here (the built-in targets).
+ */
 import type { Command } from 'commander';
 import { registerAudit } from './audit.ts';
 import { registerDlq } from './dlq.ts';
 import { registerImport } from './import.ts';
 import { registerPlan } from './plan.ts';
+import { platformTargets } from './plugins.ts';
 import { registerRender } from './render.ts';
 import { registerRun } from './run.ts';
 import { registerSchema } from './schema.ts';
@@ -19,9 +23,9 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerTop,
   registerSchema,
   registerVersion,
-  registerAudit,
-  registerImport,
-  registerPlan,
-  registerRender,
+  (program) => registerAudit(program, platformTargets),
+  (program) => registerImport(program, platformTargets),
+  (program) => registerPlan(program, platformTargets),
+  (program) => registerRender(program, platformTargets),
   registerDlq,
 ];

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, printError } from './output.ts';
 
-export function registerImport(program: Command): void {
+export function registerImport(program: Command, targets: TargetRegistry): void {
   program
     .command('import')
     .description(
@@ -15,7 +16,7 @@ export function registerImport(program: Command): void {
     .action(async (paths: string[], opts: { out?: string }) => {
       try {
         const { importPlatform } = await import('../import/import.ts');
-        const result = importPlatform(paths);
+        const result = importPlatform(paths, targets);
         if (opts.out) writeFileSync(opts.out, result.yaml);
         else process.stdout.write(result.yaml);
         const where = opts.out ?? 'stdout';

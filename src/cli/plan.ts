@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_BUDGET_DAYS, TARGETS, type Target } from '../audit/model.ts';
+import { DEFAULT_BUDGET_DAYS, type Target } from '../audit/model.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, printError, printJson } from './output.ts';
 import { pipelinePlugins } from './plugins.ts';
 
@@ -12,7 +13,7 @@ interface PlanFlags {
   kafka: 'mirrormaker' | 'stay';
 }
 
-export function registerPlan(program: Command): void {
+export function registerPlan(program: Command, targets: TargetRegistry): void {
   program
     .command('plan')
     .description(
@@ -21,8 +22,12 @@ export function registerPlan(program: Command): void {
         'the budget, 1 when not, 2 on error.',
     )
     .argument('<file>', 'platform YAML file')
-    .requiredOption('--from <target>', `where the platform runs now: ${TARGETS.join(', ')}`, oneOf(TARGETS))
-    .requiredOption('--to <target>', `where it moves: ${TARGETS.join(', ')}`, oneOf(TARGETS))
+    .requiredOption(
+      '--from <target>',
+      `where the platform runs now: ${targets.names.join(', ')}`,
+      oneOf(targets.names),
+    )
+    .requiredOption('--to <target>', `where it moves: ${targets.names.join(', ')}`, oneOf(targets.names))
     .option('--budget-days <n>', 'person-days available', days, DEFAULT_BUDGET_DAYS)
     .option(
       '--format <format>',
@@ -52,6 +57,7 @@ export function registerPlan(program: Command): void {
           budgetDays: flags.budgetDays,
           audit: flags.audit,
           kafka: flags.kafka,
+          targets,
         });
         if (flags.format === 'json') printJson(plan);
         else if (flags.format === 'html')

@@ -5,6 +5,12 @@
  * below. No lower layer imports this file (docs/architecture.md; the layer test enforces it).
  */
 import type { PipelinePlugins } from '../core/plugin.ts';
+import { aws } from '../platform/targets/aws/index.ts';
+import { azure } from '../platform/targets/azure/index.ts';
+import { baremetal } from '../platform/targets/baremetal/index.ts';
+import { type TargetRegistry, targetRegistry } from '../platform/targets/descriptor.ts';
+import { gcp } from '../platform/targets/gcp/index.ts';
+import { scaleway } from '../platform/targets/scaleway/index.ts';
 import { httpSink } from '../sinks/http/index.ts';
 import { icebergSink } from '../sinks/iceberg/index.ts';
 import { kafkaSink } from '../sinks/kafka/index.ts';
@@ -34,12 +40,7 @@ export const pipelinePlugins: PipelinePlugins = {
 };
 
 /**
- * The platform targets `render`, `audit`, `import` and `plan` know, loaded on first use (the Kubernetes
- * models behind them are large, and most commands never need them). Today `platform/render.ts` still
- * reads `platform/targets/index.ts` itself; the one-module-per-target work (issue 12, points 5-7) passes
- * this registry down instead.
- * @public (nothing calls it yet: knip would report it)
+ * The platform targets `render`, `audit`, `import` and `plan` know: one descriptor module per target
+ * (src/platform/targets/<name>/index.ts). Adding a target is its module and one line here.
  */
-export async function loadTargets() {
-  return (await import('../platform/targets/index.ts')).platformTargets;
-}
+export const platformTargets: TargetRegistry = targetRegistry([aws, azure, gcp, baremetal, scaleway]);

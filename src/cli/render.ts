@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TargetName } from '../platform/target-facts.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 import { pipelinePlugins } from './plugins.ts';
 
@@ -11,14 +11,14 @@ interface RenderOptions {
   allowPlaceholders?: boolean;
 }
 
-export function registerRender(program: Command): void {
+export function registerRender(program: Command, targets: TargetRegistry): void {
   program
     .command('render')
     .description(
       'Render a platform file for one target: kustomize-ready manifests (kubernetes/), Terraform JSON (provider/) and RUNBOOK.md. With --diff A B, show what changes between two targets.',
     )
     .argument('<file>', 'platform YAML file')
-    .option('-t, --target <target>', 'aws, azure, gcp or baremetal (default: targets.default)')
+    .option('-t, --target <target>', `${targets.names.join(', ')} (default: targets.default)`)
     .option('--out <dir>', 'folder to write into')
     .option('--diff <targets...>', 'two targets to compare, e.g. --diff aws azure')
     .option('-o, --output <format>', 'text or json', parseOutputFormat, 'text')
@@ -44,10 +44,10 @@ export function registerRender(program: Command): void {
           import('../platform/placeholders.ts'),
           import('../config/config-error.ts'),
         ]);
-        const loaded = loadPlatformFile(file, pipelinePlugins);
+        const loaded = loadPlatformFile(file, pipelinePlugins, targets);
         /** Refuses placeholders a render for these targets would use, or warns with --allow-placeholders. */
-        const checkPlaceholders = (...targets: TargetName[]) => {
-          const problems = targets.flatMap((t) => placeholderProblems(loaded, t));
+        const checkPlaceholders = (...names: string[]) => {
+          const problems = names.flatMap((t) => placeholderProblems(loaded, t));
           const unique = [...new Map(problems.map((p) => [p.message, p])).values()];
           if (unique.length === 0) return;
           if (!opts.allowPlaceholders) throw new ConfigErrors(unique);
@@ -56,10 +56,10 @@ export function registerRender(program: Command): void {
         if (opts.diff) {
           if (opts.diff.length !== 2)
             throw new Error('--diff takes exactly two targets, e.g. --diff aws azure');
-          const [a, b] = opts.diff.map((t) => chooseTarget(loaded, t)) as [TargetName, TargetName];
+          const [a, b] = opts.diff.map((t) => chooseTarget(loaded, t, targets)) as [string, string];
           checkPlaceholders(a, b);
-          const left = renderPlatform(loaded, a);
-          const right = renderPlatform(loaded, b);
+          const left = renderPlatform(loaded, a, targets);
+          const right = renderPlatform(loaded, b, targets);
           const diffs = diffTrees(left.files, right.files);
           const leaked = workloadChanges(diffs);
           if (opts.output === 'json')
@@ -74,9 +74,9 @@ export function registerRender(program: Command): void {
           return;
         }
         if (!opts.out) throw new Error('--out <dir> is required (or use --diff A B)');
-        const target = chooseTarget(loaded, opts.target);
+        const target = chooseTarget(loaded, opts.target, targets);
         checkPlaceholders(target);
-        const result = renderPlatform(loaded, target);
+        const result = renderPlatform(loaded, target, targets);
         const written = writeRender(result, opts.out);
         if (opts.output === 'json') printJson({ target: result.target, out: opts.out, files: written });
         else

@@ -2,13 +2,14 @@
  * The DNS zone and the exposed hosts, from Ingresses, LoadBalancer and NodePort Services,
  * external-dns flags and DNS zones in Terraform.
  */
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { dnsLabel, type Notes } from './draft.ts';
 import { asArray, asObject, attribute, type Inventory, type Json } from './inventory.ts';
 import type { WorkloadsDraft } from './workloads.ts';
 
 const FQDN = /^([a-z0-9-]+\.)+[a-z]{2,}$/;
 
-export function inferZone(inv: Inventory, notes: Notes): string {
+export function inferZone(inv: Inventory, notes: Notes, targets: TargetRegistry): string {
   for (const o of inv.kube) {
     for (const c of asArray(asObject(asObject(asObject(o.data['spec'])['template'])['spec'])['containers'])) {
       for (const arg of asArray(asObject(c)['args'])) {
@@ -19,12 +20,13 @@ export function inferZone(inv: Inventory, notes: Notes): string {
   }
   for (const r of inv.terraform) {
     const type = r.type.replace(/^data\./, '');
-    const value =
-      type === 'aws_route53_zone' || type === 'azurerm_dns_zone'
-        ? attribute(r.block, 'name')
-        : type === 'google_dns_managed_zone'
-          ? attribute(r.block, 'dns_name')
-          : undefined;
+    const value = targets.list
+      .map((t) =>
+        t.import.dnsZone?.(type, r.block, (block, name) =>
+          attribute(block as Parameters<typeof attribute>[0], name),
+        ),
+      )
+      .find((v) => v !== undefined);
     const zone = value?.replace(/\.$/, '');
     if (zone && FQDN.test(zone)) return zone;
   }
@@ -53,19 +55,10 @@ function hostnameAnnotation(data: Json): string[] {
   return typeof value === 'string' ? value.split(',').map((h) => h.trim().replace(/\.$/, '')) : [];
 }
 
-/** Annotations that keep a LoadBalancer Service on a private address (AWS, Azure, GCP). */
-const INTERNAL_LB: ReadonlyArray<[string, RegExp]> = [
-  ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(true|0\.0\.0\.0\/0)$/i],
-  ['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i],
-  ['service.beta.kubernetes.io/azure-load-balancer-internal', /^true$/i],
-  ['networking.gke.io/load-balancer-type', /^internal$/i],
-  ['cloud.google.com/load-balancer-type', /^internal$/i],
-];
-
 /**
  * Services of type LoadBalancer or NodePort expose a workload without an Ingress. Each becomes an
  * exposure at its external-dns host name (or a guessed `<workload>.<zone>`, marked), unless an
- * annotation keeps its load balancer internal.
+ * annotation keeps its load balancer internal (each target says which: `import.internalLoadBalancer`).
  */
 function serviceExposure(
   inv: Inventory,
@@ -73,7 +66,9 @@ function serviceExposure(
   workloads: WorkloadsDraft,
   notes: Notes,
   exposure: Json[],
+  targets: TargetRegistry,
 ): void {
+  const internal = targets.list.flatMap((t) => t.import.internalLoadBalancer ?? []);
   const serviceNames = new Set(workloads.services.map((s) => s['name']));
   for (const svc of inv.kube.filter((o) => o.kind === 'Service')) {
     const type = String(asObject(svc.data['spec'])['type'] ?? 'ClusterIP');
@@ -87,7 +82,7 @@ function serviceExposure(
       continue;
     }
     const annotations = asObject(asObject(svc.data['metadata'])['annotations']);
-    if (INTERNAL_LB.some(([key, value]) => value.test(String(annotations[key] ?? '')))) {
+    if (internal.some(([key, value]) => value.test(String(annotations[key] ?? '')))) {
       notes.todo(
         ['exposure'],
         `${svc.file}: ${type} Service "${svc.name}" is internal; not exposed (add it if it must be public)`,
@@ -118,7 +113,13 @@ function ingressHosts(inv: Inventory): string[] {
     .filter((h) => FQDN.test(h));
 }
 
-export function inferExposure(inv: Inventory, zone: string, workloads: WorkloadsDraft, notes: Notes): Json[] {
+export function inferExposure(
+  inv: Inventory,
+  zone: string,
+  workloads: WorkloadsDraft,
+  notes: Notes,
+  targets: TargetRegistry,
+): Json[] {
   const exposure: Json[] = [];
   const serviceNames = new Set(workloads.services.map((s) => s['name']));
   for (const ing of inv.kube.filter((o) => o.kind === 'Ingress')) {
@@ -171,6 +172,6 @@ export function inferExposure(inv: Inventory, zone: string, workloads: Workloads
       }
     }
   }
-  serviceExposure(inv, zone, workloads, notes, exposure);
+  serviceExposure(inv, zone, workloads, notes, exposure, targets);
   return exposure;
 }

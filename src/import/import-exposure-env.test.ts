@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { platformTargets } from '../cli/plugins.ts';
 import { importPlatform } from './import.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/import/lb-shop', import.meta.url));
@@ -25,7 +26,7 @@ function datapipe(...args: string[]) {
 }
 
 describe('import lb-shop', () => {
-  const result = importPlatform([FIXTURE]);
+  const result = importPlatform([FIXTURE], platformTargets);
   const p = result.platform as {
     dns: { zone: string };
     exposure: unknown[];
@@ -68,6 +69,8 @@ describe('import lb-shop', () => {
       'targets.azure.subscriptionId',
       'targets.gcp.projectId',
       'targets.baremetal.ipPool.0',
+      'targets.scaleway.projectId',
+      'targets.scaleway.keyManagerKeyId',
     ])
       assert.ok(fields.includes(expected), `${expected} not warned: ${fields.join(', ')}`);
     for (const read of ['targets.aws.hostedZoneId', 'targets.aws.region', 'dns.zone'])
@@ -101,6 +104,16 @@ describe('import, then render with placeholders', () => {
     );
   });
 
+  it('render for Scaleway refuses its own placeholders, not the current provider’s facts', () => {
+    const r = datapipe('render', file, '--target', 'scaleway', '--out', join(work, 'scaleway'));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /platform\.yaml:\d+:\d+: targets\.scaleway\.projectId: "00000000-0000-0000-0000-000000000000" is a placeholder/,
+    );
+    assert.doesNotMatch(r.stderr, /targets\.aws\./);
+  });
+
   it('renders with --allow-placeholders, warning about each', () => {
     const r = datapipe('render', file, '--target', 'aws', '--out', join(work, 'aws'), '--allow-placeholders');
     assert.equal(r.code, 0, r.stderr);
@@ -126,5 +139,60 @@ describe('import, then render with placeholders', () => {
     const r = datapipe('render', filled, '--out', join(work, 'filled'));
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /placeholder/);
+  });
+});
+
+describe('import on Scaleway: the zone from scaleway_domain_zone, a private load balancer kept private', () => {
+  // Written here by hand: a Kapsule platform with one public and one private LoadBalancer Service.
+  // Zone = subdomain.domain (Scaleway provider docs, resources/domain_zone); `scw-loadbalancer-private:
+  // "true"` makes the load balancer private (scaleway-cloud-controller-manager,
+  // docs/loadbalancer-annotations.md).
+  const dir = join(work, 'scw-shop');
+  mkdirSync(join(dir, 'k8s'), { recursive: true });
+  mkdirSync(join(dir, 'terraform'), { recursive: true });
+  writeFileSync(
+    join(dir, 'terraform/dns.tf'),
+    'resource "scaleway_domain_zone" "shop" {\n  domain    = "example.net"\n  subdomain = "shop"\n}\n',
+  );
+  const workload = (name: string, annotations: string) =>
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+        - name: ${name}
+          image: rg.fr-par.scw.cloud/shop/${name}:1.0.0
+          ports: [{ containerPort: 8080 }]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+  annotations: {${annotations}}
+spec:
+  type: LoadBalancer
+  selector: { app: ${name} }
+  ports: [{ port: 80, targetPort: 8080 }]
+`;
+  writeFileSync(join(dir, 'k8s/web.yaml'), workload('web', ''));
+  writeFileSync(
+    join(dir, 'k8s/backoffice.yaml'),
+    workload('backoffice', ' service.beta.kubernetes.io/scw-loadbalancer-private: "true" '),
+  );
+  const result = importPlatform([dir], platformTargets);
+  const p = result.platform as { dns: { zone: string }; exposure: unknown[] };
+
+  it('reads the zone as subdomain.domain', () => {
+    assert.equal(p.dns.zone, 'shop.example.net');
+  });
+
+  it('exposes the public load balancer only', () => {
+    assert.deepEqual(p.exposure, [{ service: 'web', host: 'web.shop.example.net', path: '/' }]);
+    assert.match(result.yaml, /LoadBalancer Service "backoffice" is internal; not exposed/);
   });
 });

@@ -2,6 +2,7 @@
  * `datapipe import` on the fixture platforms: the draft says what the manifests say, marks what
  * they do not, validates, and renders for every other target (the round trip into datapipe).
  */
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { platformDir } from '../audit/fixture-platforms.ts';
+import { platformDir, SMALL_SCALEWAY_PLATFORM } from '../audit/fixture-platforms.ts';
+import { platformTargets } from '../cli/plugins.ts';
 import { importPlatform } from './import.ts';
 import { TODO_PREFIX } from './write-yaml.ts';
 
@@ -24,7 +26,7 @@ function datapipe(...args: string[]) {
 }
 
 describe('import aws-origin', () => {
-  const result = importPlatform([platformDir('aws-origin')]);
+  const result = importPlatform([platformDir('aws-origin')], platformTargets);
   const p = result.platform as Record<string, unknown>;
 
   it('recognises an AWS platform and drafts a valid platform.yaml', () => {
@@ -102,7 +104,7 @@ describe('import aws-origin', () => {
     );
   });
 
-  it('marks what it could not infer: 17 TODOs, each for a gap in the fixture', () => {
+  it('marks what it could not infer: 18 TODOs, each for a gap in the fixture', () => {
     // Counted by hand from test/fixtures/platforms/aws-origin, in the order of the draft:
     //   workloads: no pipeline inferred (image + pipeline files) 2, collector reads Kafka 1,
     //              no containerPort 1, no image user 1                                      = 5
@@ -110,8 +112,9 @@ describe('import aws-origin', () => {
     //   volumes:   claim mongodb-backup outside a StatefulSet 1, class gp2 not scanned 1      = 2
     //   network:   default deny to review 1, flannel did not enforce 1, initialload→Kafka 1   = 3
     //   backup:    retention not in the job                                                   1
-    //   targets:   aws facts read/placeholders 1, azure 2 (facts, client ids), gcp 1, bm 1    = 5
-    //   5 + 1 + 2 + 3 + 1 + 5 = 17
+    //   targets:   aws facts read/placeholders 1, azure 2 (facts, client ids), gcp 1, bm 1,
+    //              scaleway 1                                                                 = 6
+    //   5 + 1 + 2 + 3 + 1 + 6 = 18
     const todos = result.yaml
       .split('\n')
       .filter((l) => l.includes(TODO_PREFIX))
@@ -134,15 +137,16 @@ describe('import aws-origin', () => {
       /^placeholders for initialload, external-dns, cluster-backup: after applying provider\//,
       /^placeholders: fill in before rendering for gcp$/,
       /^placeholders: fill in before rendering for baremetal$/,
+      /^placeholders: fill in before rendering for scaleway$/,
     ];
-    assert.equal(todos.length, 17, todos.join('\n'));
-    assert.equal(result.todos, 17, 'the count reported to the user');
+    assert.equal(todos.length, 18, todos.join('\n'));
+    assert.equal(result.todos, 18, 'the count reported to the user');
     for (const [i, pattern] of expected.entries()) assert.match(todos[i]!, pattern, `TODO ${i + 1}`);
   });
 });
 
 describe('import azure-shop', () => {
-  const result = importPlatform([platformDir('azure-shop')]);
+  const result = importPlatform([platformDir('azure-shop')], platformTargets);
   const p = result.platform as Record<string, unknown>;
 
   it('recognises Azure, reads the Helm chart and ties the role assignment to the chart workload', () => {
@@ -199,5 +203,18 @@ describe('import, then render for another target', () => {
 
   it('exits 2 for a path that does not exist', () => {
     assert.equal(datapipe('import', join(work, 'nope')).code, 2);
+  });
+});
+
+describe('import small-scaleway-platform', () => {
+  // Values from the fixture's files (see its README): region nl-ams and the bucket's project id.
+  const result = importPlatform([SMALL_SCALEWAY_PLATFORM], platformTargets);
+  const targets = (result.platform as { targets: Record<string, Record<string, unknown>> }).targets;
+
+  it('recognises Scaleway and reads its facts from the files', () => {
+    assert.equal(result.provider, 'scaleway');
+    assert.equal(targets['default'] as unknown, 'scaleway');
+    assert.equal(targets['scaleway']!['region'], 'nl-ams');
+    assert.equal(targets['scaleway']!['projectId'], '7a0c3e1d-2b4f-4c6a-9e8d-1f2a3b4c5d6e');
   });
 });

@@ -5,10 +5,11 @@
  */
 import { basename, resolve } from 'node:path';
 import { runAudit } from '../audit/audit.ts';
-import { TARGETS, type Target } from '../audit/model.ts';
+import type { Target } from '../audit/model.ts';
 import { CLUSTER_BACKUP_IDENTITY } from '../platform/model.ts';
 import { findPlaceholders } from '../platform/placeholders.ts';
 import { platformSchema } from '../platform/schema.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { inferBuckets, inferGrants } from './access.ts';
 import { dnsLabel, Notes } from './draft.ts';
 import { inferExposure, inferZone } from './exposure.ts';
@@ -32,21 +33,21 @@ export interface ImportResult {
   readonly placeholders: readonly { readonly field: string; readonly value: string }[];
 }
 
-export function importPlatform(paths: readonly string[]): ImportResult {
+export function importPlatform(paths: readonly string[], targets: TargetRegistry): ImportResult {
   const inv = readInventory(paths);
   const notes = new Notes();
-  const provider = currentProvider(paths);
+  const provider = currentProvider(paths, targets);
 
   const workloads = inferWorkloads(inv, notes);
-  const zone = inferZone(inv, notes);
-  const exposure = inferExposure(inv, zone, workloads, notes);
+  const zone = inferZone(inv, notes, targets);
+  const exposure = inferExposure(inv, zone, workloads, notes, targets);
   const buckets = inferBuckets(inv);
   const backup = inferBackup(inv, buckets, notes);
   const grants = inferGrants(inv, new Set(buckets.keys()), zone, workloads, notes);
   const network = inferNetwork(inv, workloads, notes);
   const identities = [...new Set(grants.map((g) => String(g['identity'])))];
   if (backup) identities.push(CLUSTER_BACKUP_IDENTITY);
-  const targets = inferTargets(inv, provider, workloads, identities, notes);
+  const targetFacts = inferTargets(inv, provider, workloads, identities, notes, targets);
 
   notes.todo(['image'], 'the datapipe runtime image that runs pipelines; no pipelines were inferred');
   notes.todo(
@@ -65,15 +66,15 @@ export function importPlatform(paths: readonly string[]): ImportResult {
     grants,
     network,
     ...(backup ? { backup } : {}),
-    targets,
+    targets: targetFacts,
   };
-  const parsed = platformSchema.safeParse(platform);
+  const parsed = platformSchema(targets).safeParse(platform);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   const header = [
     'Drafted by `datapipe import` from:',
     ...paths.map((p) => `  ${p}`),
     `The platform runs on ${provider ?? 'an unknown provider'} today. Review every TODO(datapipe import) below,`,
-    'then `datapipe render platform.yaml --target <aws|azure|gcp|baremetal> --out DIR`.',
+    `then \`datapipe render platform.yaml --target <${targets.names.join('|')}> --out DIR\`.`,
   ];
   return {
     yaml: writeDraftYaml(platform, notes.todos, header),
@@ -85,8 +86,9 @@ export function importPlatform(paths: readonly string[]): ImportResult {
   };
 }
 
-function currentProvider(paths: readonly string[]): Target | undefined {
-  const { summary } = runAudit({ paths });
-  const best = TARGETS.reduce((a, b) => (summary.byProvider[b] > summary.byProvider[a] ? b : a));
-  return summary.byProvider[best] > 0 ? best : undefined;
+function currentProvider(paths: readonly string[], targets: TargetRegistry): Target | undefined {
+  const { summary } = runAudit({ paths, targets });
+  const count = (t: Target) => summary.byProvider[t] ?? 0;
+  const best = targets.names.reduce((a, b) => (count(b) > count(a) ? b : a));
+  return count(best) > 0 ? best : undefined;
 }

@@ -1,30 +1,4 @@
-/** The provider-specific commands a plan prints: copying buckets, changing DNS TTLs. */
-import type { Target } from '../audit/model.ts';
-
-/** rclone remote types (https://rclone.org/overview/), configured once per side. */
-const RCLONE_REMOTE: Record<Target, string> = {
-  aws: 's3 (provider AWS)',
-  azure: 'azureblob',
-  gcp: 'google cloud storage',
-  baremetal: 's3 (provider Minio/Ceph)',
-};
-
-export function rcloneRemote(target: Target): string {
-  return RCLONE_REMOTE[target];
-}
-
-export function lowerTtlCommand(from: Target, zone: string, host: string): string {
-  switch (from) {
-    case 'aws':
-      return `aws route53 change-resource-record-sets --hosted-zone-id <zone-id> --change-batch file://ttl-${host}.json  # UPSERT ${host} TTL 60`;
-    case 'azure':
-      return `az network dns record-set cname update -g <dns-resource-group> -z ${zone} -n ${host.replace(`.${zone}`, '')} --set ttl=60`;
-    case 'gcp':
-      return `gcloud dns record-sets update ${host}. --zone=<managed-zone> --type=A --ttl=60 --rrdatas=<current>`;
-    default:
-      return `nsupdate -k <tsig.key> <<< "update add ${host}. 60 A <current>"`;
-  }
-}
+/** The provider-neutral commands a plan prints (each target's own are in its descriptor's `plan`). */
 
 /** How a stateful service's data is copied: the database's own tools when the image says which. */
 export function volumeCopyCommands(image: string, name: string, namespace: string): string[] {

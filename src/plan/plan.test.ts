@@ -3,6 +3,7 @@
  * is carried out, the totals add up, audit findings add their effort, and the exit code answers
  * "does it fit the budget?".
  */
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../audit/audit.ts';
 import { SMALL_AWS_PLATFORM } from '../audit/fixture-platforms.ts';
 import { formatJson } from '../audit/format/json.ts';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { loadPlatformFile } from '../platform/load.ts';
 import { formatPlanMarkdown } from './format-markdown.ts';
 import { PHASES } from './model.ts';
@@ -30,10 +31,11 @@ function datapipe(...args: string[]) {
 }
 
 describe('buildPlan', () => {
-  const config = loadPlatformFile(EXAMPLE, pipelinePlugins).config;
+  const config = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets).config;
   const plan = buildPlan({
     file: EXAMPLE,
     pipelines: pipelinePlugins,
+    targets: platformTargets,
     from: 'aws',
     to: 'azure',
     budgetDays: 30,
@@ -120,6 +122,7 @@ describe('buildPlan', () => {
     const bm = buildPlan({
       file: EXAMPLE,
       pipelines: pipelinePlugins,
+      targets: platformTargets,
       from: 'aws',
       to: 'baremetal',
       budgetDays: 30,
@@ -129,17 +132,49 @@ describe('buildPlan', () => {
     assert.equal(bm.effortDays, 18.3);
   });
 
+  it('plans a move to and from Scaleway with its own commands', () => {
+    // Scaleway provisions a managed cluster like azure (2 days + 0.25 × 4 workloads), so the steps
+    // cost the same 12.25 days; its Object Storage is rclone's s3 backend with provider Scaleway
+    // (https://rclone.org/s3/#scaleway) and its DNS is changed with the scw CLI.
+    const to = buildPlan({
+      targets: platformTargets,
+      file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      from: 'aws',
+      to: 'scaleway',
+      budgetDays: 30,
+    });
+    assert.deepEqual(to.blockers, []);
+    assert.equal(to.stepsEffortDays, 12.25);
+    const copy = to.steps.find((s) => s.phase === 'move-data' && s.title.startsWith('Copy 2 bucket'));
+    assert.match(copy?.notes[0] ?? '', /target = s3 \(provider Scaleway\)/);
+    const back = buildPlan({
+      targets: platformTargets,
+      file: EXAMPLE,
+      pipelines: pipelinePlugins,
+      from: 'scaleway',
+      to: 'aws',
+      budgetDays: 30,
+    });
+    const ttl = back.steps.find((s) => s.phase === 'lower-dns-ttl')!;
+    assert.ok(
+      ttl.commands.length > 0 &&
+        ttl.commands.every((c) => c.startsWith('scw dns record set shop.example.com ')),
+    );
+  });
+
   it('adds the effort of audit findings, from a saved report or a fresh scan', () => {
     // test/fixtures/small-aws-platform costs 2.63 days to move to azure (hand calculation in its
     // README and in src/audit/cli.test.ts). Steps 12.25 + remediate 2.63 = 14.88;
     // contingency 14.88 × 0.2 = 2.976 → 2.98; total 14.88 + 2.98 = 17.86.
-    const report = runAudit({ paths: [SMALL_AWS_PLATFORM], to: 'azure' });
+    const report = runAudit({ targets: platformTargets, paths: [SMALL_AWS_PLATFORM], to: 'azure' });
     const saved = join(work, 'audit.json');
     writeFileSync(saved, formatJson(report));
     for (const source of [saved, SMALL_AWS_PLATFORM]) {
       const withAudit = buildPlan({
         file: EXAMPLE,
         pipelines: pipelinePlugins,
+        targets: platformTargets,
         from: 'aws',
         to: 'azure',
         budgetDays: 30,
@@ -161,6 +196,7 @@ describe('buildPlan', () => {
     const stay = buildPlan({
       file: EXAMPLE,
       pipelines: pipelinePlugins,
+      targets: platformTargets,
       from: 'aws',
       to: 'gcp',
       budgetDays: 30,

@@ -8,6 +8,7 @@ import type { Target } from '../audit/model.ts';
 import type { PipelinePlugins } from '../core/plugin.ts';
 import { loadPlatformFile } from '../platform/load.ts';
 import { renderPlatform } from '../platform/render.ts';
+import type { TargetRegistry } from '../platform/targets/descriptor.ts';
 import { CONTINGENCY, type MigrationPlan } from './model.ts';
 import { planSteps } from './steps.ts';
 
@@ -21,6 +22,7 @@ export interface PlanOptions {
   readonly kafka?: 'mirrormaker' | 'stay';
   /** An audit JSON report, or files/folders to audit for the target. */
   readonly audit?: string | undefined;
+  readonly targets: TargetRegistry;
 }
 
 export class PlanInputError extends Error {
@@ -30,21 +32,21 @@ export class PlanInputError extends Error {
 export function buildPlan(options: PlanOptions): MigrationPlan {
   const { from, to } = options;
   if (from === to) throw new PlanInputError(`--from and --to are both ${from}: nothing to move`);
-  const loaded = loadPlatformFile(options.file, options.pipelines);
+  const loaded = loadPlatformFile(options.file, options.pipelines, options.targets);
   let render: { files: string[] } | { error: string };
   try {
-    render = { files: [...renderPlatform(loaded, to).files.keys()].sort() };
+    render = { files: [...renderPlatform(loaded, to, options.targets).files.keys()].sort() };
   } catch (err) {
     render = { error: err instanceof Error ? err.message : String(err) };
   }
   const steps = planSteps({
     file: options.file,
     config: loaded.config,
-    from,
-    to,
+    from: options.targets.get(from),
+    to: options.targets.get(to),
     kafka: options.kafka ?? 'mirrormaker',
     render,
-    audit: options.audit === undefined ? undefined : auditEffort(options.audit, to),
+    audit: options.audit === undefined ? undefined : auditEffort(options.audit, to, options.targets),
   });
   const stepsEffortDays = round(steps.reduce((a, s) => a + s.effortDays, 0));
   const contingencyDays = round(stepsEffortDays * CONTINGENCY);
@@ -65,7 +67,11 @@ export function buildPlan(options: PlanOptions): MigrationPlan {
 }
 
 /** The audit's effort for the target: from a saved JSON report (`datapipe audit --format json`) or a fresh scan. */
-function auditEffort(source: string, to: Target): { source: string; effortDays: number; findings: number } {
+function auditEffort(
+  source: string,
+  to: Target,
+  targets: TargetRegistry,
+): { source: string; effortDays: number; findings: number } {
   if (!existsSync(source)) throw new PlanInputError(`--audit ${source}: no such file or directory`);
   if (statSync(source).isFile() && source.endsWith('.json')) {
     const report = JSON.parse(readFileSync(source, 'utf8')) as {
@@ -77,7 +83,7 @@ function auditEffort(source: string, to: Target): { source: string; effortDays: 
       throw new PlanInputError(`--audit ${source}: not a report of \`datapipe audit --format json\``);
     return { source, effortDays: days, findings: report.findings.length };
   }
-  const report = runAudit({ paths: [source], to });
+  const report = runAudit({ paths: [source], to, targets });
   return { source, effortDays: report.verdict.effortDays, findings: report.findings.length };
 }
 

@@ -3,21 +3,20 @@
  * declares. The figures are estimates with their reasons written next to them, not measurements:
  * docs/audit.md lists them so a team can argue with each one.
  */
-import type { Target } from '../audit/model.ts';
 import type { PlatformConfig } from '../platform/schema.ts';
-import { lowerTtlCommand, rcloneRemote, volumeCopyCommands } from './commands.ts';
+import type { TargetDescriptor } from '../platform/targets/descriptor.ts';
+import { volumeCopyCommands } from './commands.ts';
 import type { PlanStep } from './model.ts';
 
-/** Building the cluster itself: managed Kubernetes takes days, a bare-metal one a week. */
-const CLUSTER_DAYS: Record<Target, number> = { aws: 2, azure: 2, gcp: 2, baremetal: 5 };
 /** Final copy speed of a volume while writes are frozen (dump/restore over the internet). */
 const MIB_PER_SECOND = 50;
 
 export interface PlanInput {
   readonly file: string;
   readonly config: PlatformConfig;
-  readonly from: Target;
-  readonly to: Target;
+  /** Where the platform runs now and where it moves: each target's plan knowledge is in its descriptor. */
+  readonly from: TargetDescriptor;
+  readonly to: TargetDescriptor;
   readonly kafka: 'mirrormaker' | 'stay';
   /** Rendered files for the target, or why it does not render yet. */
   readonly render: { readonly files: readonly string[] } | { readonly error: string };
@@ -50,22 +49,22 @@ function workloadCount(c: PlatformConfig): number {
 }
 
 function provision({ file, config, to, render }: PlanInput): PlanStep {
-  const out = `out/${to}`;
+  const out = `out/${to.name}`;
   const rendered = 'files' in render;
   return step({
     phase: 'provision',
-    title: `Provision ${to}: cluster, provider resources and the workloads, from platform.yaml`,
-    effortDays: CLUSTER_DAYS[to] + 0.25 * workloadCount(config),
+    title: `Provision ${to.name}: cluster, provider resources and the workloads, from platform.yaml`,
+    effortDays: to.plan.clusterDays + 0.25 * workloadCount(config),
     downtimeMinutes: 0,
     commands: [
-      `datapipe render ${file} --target ${to} --out ${out}`,
+      `datapipe render ${file} --target ${to.name} --out ${out}`,
       `tofu -chdir=${out}/provider init && tofu -chdir=${out}/provider apply`,
       `kubectl --context target apply -k ${out}/kubernetes`,
     ],
     manifests: rendered ? render.files.map((f) => `${out}/${f}`) : [],
     notes: [
-      `${CLUSTER_DAYS[to]} days to stand up ${to === 'baremetal' ? 'a self-managed cluster (kubeadm or k3s, MetalLB, storage, an S3-compatible store)' : 'a managed cluster'}, 0.25 per workload to bring up and check.`,
-      ...(rendered ? [] : [`platform.yaml does not render for ${to} yet: ${render.error}`]),
+      `${to.plan.clusterDays} days to stand up ${to.plan.cluster}, 0.25 per workload to bring up and check.`,
+      ...(rendered ? [] : [`platform.yaml does not render for ${to.name} yet: ${render.error}`]),
     ],
   });
 }
@@ -77,7 +76,7 @@ function remediate({ audit, to }: PlanInput): PlanStep {
     title: `Remove the provider couplings the audit found (${a.findings} findings)`,
     effortDays: a.effortDays,
     downtimeMinutes: 0,
-    commands: [`datapipe audit ${a.source} --to ${to} --format markdown`],
+    commands: [`datapipe audit ${a.source} --to ${to.name} --format markdown`],
     notes: [
       'Each finding names the platform.yaml way of saying the same thing; the effort is the audit verdict for this target.',
     ],
@@ -90,14 +89,14 @@ function moveData({ config, from, to }: PlanInput): PlanStep[] {
     steps.push(
       step({
         phase: 'move-data',
-        title: `Copy ${config.buckets.length} bucket(s) to ${to} (initial copy; the delta is copied at cut-over)`,
+        title: `Copy ${config.buckets.length} bucket(s) to ${to.name} (initial copy; the delta is copied at cut-over)`,
         effortDays: 0.5 + 0.5 * config.buckets.length,
         downtimeMinutes: 0,
         commands: config.buckets.map(
           (b) => `rclone sync --checksum --transfers 32 source:${b.name} target:${b.name}`,
         ),
         notes: [
-          `rclone remotes: source = ${rcloneRemote(from)}, target = ${rcloneRemote(to)}, each with the identity of a grant on the bucket.`,
+          `rclone remotes: source = ${from.plan.rcloneRemote}, target = ${to.plan.rcloneRemote}, each with the identity of a grant on the bucket.`,
           'Buckets are encrypted at the target by the rendered provider resources; objects are re-encrypted as they are written.',
         ],
       }),
@@ -161,16 +160,16 @@ function moveKafka({ config, kafka }: PlanInput): PlanStep {
 function swapIdentities({ config, from, to }: PlanInput): PlanStep {
   return step({
     phase: 'swap-identities',
-    title: `Swap identities: ${config.grants.length} grant(s) move from ${from} to ${to} identities`,
+    title: `Swap identities: ${config.grants.length} grant(s) move from ${from.name} to ${to.name} identities`,
     effortDays: 0.5 + 0.25 * config.grants.length,
     downtimeMinutes: 0,
     commands: [
-      'tofu -chdir=out/' + to + '/provider output -json',
+      `tofu -chdir=out/${to.name}/provider output -json`,
       'kubectl --context target get serviceaccounts -A',
     ],
     notes: [
       'The target identities come from the rendered provider resources; check each grant works (read, write, list, manageRecords) before cut-over.',
-      `Revoke the ${from} credentials after the roll-back window.`,
+      `Revoke the ${from.name} credentials after the roll-back window.`,
     ],
   });
 }
@@ -182,7 +181,7 @@ function lowerTtl({ config, from }: PlanInput): PlanStep {
     title: `Lower the TTL of ${hosts.length} DNS record(s) to 60 s, at least one old TTL before cut-over`,
     effortDays: 0.25,
     downtimeMinutes: 0,
-    commands: hosts.map((h) => lowerTtlCommand(from, config.dns.zone, h)),
+    commands: hosts.map((h) => from.plan.lowerTtlCommand(config.dns.zone, h)),
     notes: [
       'Wait out the old TTL (often 300 s to 48 h for delegations) so that clients re-resolve within a minute at cut-over.',
     ],
@@ -197,7 +196,7 @@ function cutOver({ config, to }: PlanInput): PlanStep {
   const ns = config.namespace;
   return step({
     phase: 'cut-over',
-    title: `Cut over to ${to}: freeze writes, final copies, switch consumers and DNS`,
+    title: `Cut over to ${to.name}: freeze writes, final copies, switch consumers and DNS`,
     effortDays: 1,
     downtimeMinutes: 15 + finalCopy,
     commands: [
@@ -233,7 +232,7 @@ function verify({ config }: PlanInput): PlanStep {
 function rollBack({ config, from }: PlanInput): PlanStep {
   return step({
     phase: 'roll-back',
-    title: `Roll back to ${from} if verification fails (prepared, not planned)`,
+    title: `Roll back to ${from.name} if verification fails (prepared, not planned)`,
     effortDays: 0.5,
     downtimeMinutes: 15,
     conditional: true,
@@ -244,7 +243,7 @@ function rollBack({ config, from }: PlanInput): PlanStep {
       'point DNS back (TTL is still 60 s)',
     ],
     notes: [
-      `Keep ${from} read-only and its data for the roll-back window (e.g. 14 days) before deleting anything.`,
+      `Keep ${from.name} read-only and its data for the roll-back window (e.g. 14 days) before deleting anything.`,
     ],
   });
 }

@@ -2,11 +2,11 @@
  * Shared by the platform tests and `npm run golden:update`: the flagship example rendered for every
  * target, and where its golden files live.
  */
+
 import { fileURLToPath } from 'node:url';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { loadPlatformFile } from './load.ts';
 import { type RenderResult, renderPlatform } from './render.ts';
-import { TARGET_NAMES, type TargetName } from './target-facts.ts';
 
 export const EXAMPLE = fileURLToPath(new URL('../../examples/platform/platform.yaml', import.meta.url));
 
@@ -14,15 +14,15 @@ export const EXAMPLE = fileURLToPath(new URL('../../examples/platform/platform.y
 export const GOLDEN_DIR = fileURLToPath(new URL('../../test/platform/golden/', import.meta.url));
 
 /** A fresh render of the example for every target: nothing shared with an earlier call. */
-export function renderExampleUncached(): Map<TargetName, RenderResult> {
-  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
-  return new Map(TARGET_NAMES.map((t) => [t, renderPlatform(loaded, t)] as const));
+export function renderExampleUncached(): Map<string, RenderResult> {
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets, {});
+  return new Map(platformTargets.names.map((t) => [t, renderPlatform(loaded, t, platformTargets)] as const));
 }
 
-let cache: Map<TargetName, RenderResult> | undefined;
+let cache: Map<string, RenderResult> | undefined;
 
 /** The example rendered once per test process (rendering is the slow part of the platform tests). */
-export function renderExample(): Map<TargetName, RenderResult> {
+export function renderExample(): Map<string, RenderResult> {
   cache ??= renderExampleUncached();
   return cache;
 }

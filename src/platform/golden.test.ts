@@ -5,12 +5,13 @@
  * (scripts/golden-update.ts). Whether the goldens are right is checked independently, against the
  * providers' documentation, in provider-facts.test.ts.
  */
+
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
+import { platformTargets } from '../cli/plugins.ts';
 import { GOLDEN_DIR, renderExample } from './example.test-support.ts';
-import { TARGET_NAMES } from './target-facts.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -21,7 +22,7 @@ function filesUnder(dir: string): string[] {
 
 describe('golden files of the flagship example', () => {
   const renders = renderExample();
-  for (const target of TARGET_NAMES) {
+  for (const target of platformTargets.names) {
     test(target, () => {
       const dir = join(GOLDEN_DIR, target);
       const files = renders.get(target)!.files;

@@ -1,10 +1,11 @@
 /** Config errors in platform.yaml: reported at file:line:column with the field path, like pipeline files. */
+
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { ConfigError, ConfigErrors } from '../config/config-error.ts';
 import { loadPlatformFile } from './load.ts';
 import { chooseTarget, renderPlatform } from './render.ts';
@@ -60,7 +61,7 @@ function file(text: string): string {
 function problems(text: string): string[] {
   const path = file(text);
   try {
-    loadPlatformFile(path, pipelinePlugins, {});
+    loadPlatformFile(path, pipelinePlugins, platformTargets, {});
   } catch (err) {
     const list = err instanceof ConfigErrors ? err.problems : err instanceof ConfigError ? [err] : [];
     if (list.length === 0) throw err;
@@ -72,9 +73,9 @@ function problems(text: string): string[] {
 describe('platform.yaml errors', () => {
   test('the base file is valid and renders for aws', () => {
     assert.deepEqual(problems(BASE), []);
-    const loaded = loadPlatformFile(file(BASE), pipelinePlugins, {});
-    assert.equal(chooseTarget(loaded, undefined), 'aws');
-    assert.ok(renderPlatform(loaded, 'aws').files.size > 10);
+    const loaded = loadPlatformFile(file(BASE), pipelinePlugins, platformTargets, {});
+    assert.equal(chooseTarget(loaded, undefined, platformTargets), 'aws');
+    assert.ok(renderPlatform(loaded, 'aws', platformTargets).files.size > 10);
   });
 
   test('an unknown field, at its key', () => {
@@ -158,9 +159,9 @@ describe('platform.yaml errors', () => {
 
   test('rendering for a target without facts names the targets field', () => {
     const path = file(BASE);
-    const loaded = loadPlatformFile(path, pipelinePlugins, {});
+    const loaded = loadPlatformFile(path, pipelinePlugins, platformTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'gcp'),
+      () => renderPlatform(loaded, 'gcp', platformTargets),
       (err: unknown) =>
         err instanceof ConfigError &&
         err.field === 'targets.gcp' &&
@@ -182,9 +183,9 @@ describe('platform.yaml errors', () => {
     diskEncryptionSetId: /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des
     clientIds: {}
 `;
-    const loaded = loadPlatformFile(file(text), pipelinePlugins, {});
+    const loaded = loadPlatformFile(file(text), pipelinePlugins, platformTargets, {});
     assert.throws(
-      () => renderPlatform(loaded, 'azure'),
+      () => renderPlatform(loaded, 'azure', platformTargets),
       (err: unknown) =>
         err instanceof ConfigError && err.field === 'targets.azure.clientIds.p' && err.location.line === 41,
     );

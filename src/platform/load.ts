@@ -10,7 +10,7 @@ import { loadPipelineFile } from '../config/pipeline.ts';
 import { readYamlFile } from '../config/yaml-file.ts';
 import type { PipelinePlugins } from '../core/plugin.ts';
 import { type GrantAction, type PlatformConfig, platformSchema } from './schema.ts';
-import { TARGET_NAMES } from './target-facts.ts';
+import type { TargetRegistry } from './targets/descriptor.ts';
 
 /** Identities the platform itself runs (installed controllers), besides its workloads. */
 export const PLATFORM_IDENTITIES = ['external-dns', 'grafana'] as const;
@@ -27,10 +27,11 @@ const ACTIONS_BY_RESOURCE: Record<string, readonly GrantAction[]> = {
 export function loadPlatformFile(
   file: string,
   pipelines: PipelinePlugins,
+  targets: TargetRegistry,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig<PlatformConfig> {
-  const loaded = loadConfigFile(file, platformSchema, env);
-  const problems = checkReferences(loaded, pipelines);
+  const loaded = loadConfigFile(file, platformSchema(targets), env);
+  const problems = checkReferences(loaded, pipelines, targets);
   if (problems.length > 0) throw new ConfigErrors(problems);
   return loaded;
 }
@@ -68,7 +69,11 @@ function pipelineName(path: string): unknown {
   return (readYamlFile(path).data as { name?: unknown } | null)?.name;
 }
 
-function checkReferences(loaded: LoadedConfig<PlatformConfig>, pipelines: PipelinePlugins): ConfigError[] {
+function checkReferences(
+  loaded: LoadedConfig<PlatformConfig>,
+  pipelines: PipelinePlugins,
+  targets: TargetRegistry,
+): ConfigError[] {
   const { config: c, yaml, baseDir } = loaded;
   const problems: ConfigError[] = [];
   const report = (path: PropertyKey[], reason: string) =>
@@ -163,9 +168,9 @@ function checkReferences(loaded: LoadedConfig<PlatformConfig>, pipelines: Pipeli
   if (c.backup && !buckets.has(c.backup.bucket))
     report(['backup', 'bucket'], `no bucket "${c.backup.bucket}" in buckets`);
 
-  const declared = TARGET_NAMES.filter((t) => c.targets[t] !== undefined);
+  const declared = targets.names.filter((t) => c.targets[t] !== undefined);
   if (declared.length === 0)
-    report(['targets'], `declare the facts of at least one target (${TARGET_NAMES.join(', ')})`);
+    report(['targets'], `declare the facts of at least one target (${targets.names.join(', ')})`);
   if (c.targets.default && !c.targets[c.targets.default])
     report(['targets', 'default'], `no "${c.targets.default}" block under targets`);
   return problems;

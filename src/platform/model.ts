@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GrantAction, PlatformConfig } from './schema.ts';
-import type { TargetName } from './target-facts.ts';
 
 export interface Identity {
   /** The name grants use. */
@@ -30,7 +29,8 @@ export interface ResolvedGrant {
 
 export interface PlatformModel {
   readonly config: PlatformConfig;
-  readonly target: TargetName;
+  /** The target's name (`--target`). */
+  readonly target: string;
   /** Pipeline name → the pipeline file's text, shipped in a ConfigMap. */
   readonly pipelineFiles: ReadonlyMap<string, string>;
   readonly identities: readonly Identity[];
@@ -53,7 +53,7 @@ export const CLUSTER_BACKUP_IDENTITY = 'cluster-backup';
 export function buildModel(
   config: PlatformConfig,
   baseDir: string,
-  target: TargetName,
+  target: string,
   backup: BackupIdentity,
 ): PlatformModel {
   const identities: Identity[] = [];

@@ -43,6 +43,21 @@ test('S3 server, Azure, GCP: wildcards and broad roles are found', () => {
     },
   };
   assert.equal(terraformPolicyWildcards(minio).length, 1);
+  // Scaleway bucket policies name the bucket without an ARN: `b/*` (the objects of one bucket) is
+  // scoped, `*` and a wildcard action are not.
+  const scaleway: TerraformDoc = {
+    resource: {
+      scaleway_object_bucket_policy: {
+        ok: { policy: JSON.stringify({ Statement: [{ Action: ['s3:GetObject'], Resource: ['b/*'] }] }) },
+        bad: { policy: JSON.stringify({ Statement: [{ Action: ['s3:*'], Resource: ['*'] }] }) },
+        ref: { policy: '${data.x.json}' },
+      },
+    },
+  };
+  assert.deepEqual(terraformPolicyWildcards(scaleway, 'f'), [
+    'f: scaleway_object_bucket_policy.bad.Statement[0]: wildcard action "s3:*"',
+    'f: scaleway_object_bucket_policy.bad.Statement[0]: wildcard resource "*"',
+  ]);
   const azure: TerraformDoc = {
     resource: {
       azurerm_role_definition: {

@@ -9,7 +9,7 @@ import type { K8sObject } from './k8s/object.ts';
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from './targets/aws-iam.ts';
 import type { TerraformDoc } from './terraform.ts';
 
-const S3_OBJECTS_OF_ONE_BUCKET = /^arn:aws:s3:::[a-z0-9][a-z0-9.-]*\/\*$/;
+const S3_OBJECTS_OF_ONE_BUCKET = /^(arn:aws:s3:::)?[a-z0-9][a-z0-9.-]*\/\*$/;
 const BROAD_GCP_ROLES = new Set(['roles/owner', 'roles/editor', 'roles/viewer']);
 
 type Rec = Record<string, unknown>;
@@ -38,17 +38,21 @@ export function terraformPolicyWildcards(doc: TerraformDoc, file = 'terraform'):
       );
     });
   }
-  for (const [name, body] of entries(doc.resource?.['minio_iam_policy'])) {
-    const policy = JSON.parse(String(body['policy'])) as { Statement: Rec[] };
-    policy.Statement.forEach((st, i) => {
-      checkStatement(
-        `${file}: minio_iam_policy.${name}.Statement[${i}]`,
-        asList(st['Action']),
-        asList(st['Resource']),
-        out,
-      );
-    });
+  // S3-style policy documents inline in any resource: MinIO user policies, Scaleway bucket policies.
+  for (const [type, resources] of Object.entries(doc.resource ?? {})) {
+    for (const [name, body] of entries(resources)) {
+      const policy = inlinePolicy(body['policy']);
+      policy?.Statement.forEach((st, i) => {
+        checkStatement(
+          `${file}: ${type}.${name}.Statement[${i}]`,
+          asList(st['Action']),
+          asList(st['Resource']),
+          out,
+        );
+      });
+    }
   }
+
   for (const [name, body] of entries(doc.resource?.['azurerm_role_definition'])) {
     for (const p of asList(body['permissions']) as Rec[]) {
       for (const a of [...asList(p['actions']), ...asList(p['data_actions'])])
@@ -90,4 +94,11 @@ export function rbacWildcards(objects: readonly K8sObject[]): string[] {
     }
   }
   return out;
+}
+
+/** A policy written inline as JSON text with a `Statement` list (a Terraform reference is not one). */
+function inlinePolicy(value: unknown): { Statement: Rec[] } | undefined {
+  if (typeof value !== 'string' || !value.trimStart().startsWith('{')) return undefined;
+  const parsed = JSON.parse(value) as { Statement?: unknown };
+  return Array.isArray(parsed.Statement) ? (parsed as { Statement: Rec[] }) : undefined;
 }

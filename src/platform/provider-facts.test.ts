@@ -4,18 +4,18 @@
  * expected value as the page gives it, and the page; a reader can check every row against its page
  * without reading the renderer.
  *
- * One table per target (`FACTS`), typed by TargetName so that a new target does not compile until it
- * has a table of its own; COMMON holds what every target shares (the workload API versions).
+ * One table per target (`FACTS`); the first test fails for a registered target without a table of its
+ * own; COMMON holds what every target shares (the workload API versions).
  *
  * The example's own facts (account 123456789012, project shop-prod-4711, ...) come from
  * examples/platform/platform.yaml; everything else is the providers' vocabulary.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { platformTargets } from '../cli/plugins.ts';
 import { renderExample } from './example.test-support.ts';
 import type { K8sObject } from './k8s/object.ts';
 import type { RenderResult } from './render.ts';
-import { TARGET_NAMES, type TargetName } from './target-facts.ts';
 
 type Path = readonly (string | number)[];
 
@@ -84,6 +84,12 @@ const GKE_CMEK = 'https://cloud.google.com/kubernetes-engine/docs/how-to/using-c
 const GKE_WORKLOAD_IDENTITY = 'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity';
 const LONGHORN_ENCRYPTION = 'https://longhorn.io/docs/latest/advanced-resources/security/volume-encryption/';
 const METALLB_CONFIGURATION = 'https://metallb.io/configuration/';
+const SCW_CSI = 'https://github.com/scaleway/scaleway-csi/blob/master/examples/kubernetes/README.md';
+const SCW_CCM_ANNOTATIONS =
+  'https://github.com/scaleway/scaleway-cloud-controller-manager/blob/master/docs/loadbalancer-annotations.md';
+const SCW_EXTERNAL_DNS =
+  'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/scaleway.md';
+const SCW_BUCKET_POLICY = 'https://www.scaleway.com/en/docs/object-storage/api-cli/bucket-policy/';
 const TF = (provider: string, kind: 'resources' | 'data-sources', type: string) =>
   `https://registry.terraform.io/providers/${provider}/latest/docs/${kind}/${type.replace(/^[a-z]+_/, '')}`;
 
@@ -173,7 +179,7 @@ const COMMON: readonly ObjectFact[] = [
   },
 ];
 
-const FACTS: Record<TargetName, TargetFactTable> = {
+const FACTS: Record<string, TargetFactTable> = {
   aws: {
     objects: [
       {
@@ -936,6 +942,128 @@ const FACTS: Record<TargetName, TargetFactTable> = {
       },
     ],
   },
+  scaleway: {
+    objects: [
+      {
+        fact: 'Scaleway Block Storage CSI driver name',
+        kind: 'StorageClass',
+        name: 'datapipe-encrypted',
+        path: ['provisioner'],
+        equals: 'csi.scaleway.com',
+        doc: SCW_CSI,
+      },
+      {
+        fact: 'Scaleway CSI encryption with Key Manager: encrypted "true" and kmsKeyId, ext4',
+        kind: 'StorageClass',
+        name: 'datapipe-encrypted',
+        path: ['parameters'],
+        equals: {
+          'csi.storage.k8s.io/fstype': 'ext4',
+          encrypted: 'true',
+          kmsKeyId: '3f9a7c21-84d6-4e0b-a5c2-9d1e6b4f8a37',
+        },
+        doc: SCW_CSI,
+      },
+      {
+        fact: 'Scaleway Load Balancer offer annotation of the cloud controller manager',
+        kind: 'EnvoyProxy',
+        path: [...ENVOY_SERVICE, 'annotations'],
+        equals: { 'service.beta.kubernetes.io/scw-loadbalancer-type': 'LB-S' },
+        doc: SCW_CCM_ANNOTATIONS,
+      },
+      {
+        fact: 'external-dns on Scaleway DNS: provider scaleway',
+        kind: 'Deployment',
+        name: 'external-dns',
+        namespace: 'external-dns',
+        path: EXTERNAL_DNS_ARGS,
+        includes: ['--provider=scaleway'],
+        doc: SCW_EXTERNAL_DNS,
+      },
+      {
+        fact: 'external-dns reads SCW_ACCESS_KEY and SCW_SECRET_KEY',
+        kind: 'Deployment',
+        name: 'external-dns',
+        namespace: 'external-dns',
+        path: ['spec', 'template', 'spec', 'containers', 0, 'env'],
+        equals: [
+          {
+            name: 'SCW_ACCESS_KEY',
+            valueFrom: { secretKeyRef: { name: 'external-dns-scw', key: 'SCW_ACCESS_KEY' } },
+          },
+          {
+            name: 'SCW_SECRET_KEY',
+            valueFrom: { secretKeyRef: { name: 'external-dns-scw', key: 'SCW_SECRET_KEY' } },
+          },
+        ],
+        doc: SCW_EXTERNAL_DNS,
+      },
+      {
+        fact: 'Velero on an S3-compatible store: provider aws with region, s3Url and path-style addressing',
+        kind: 'BackupStorageLocation',
+        apiVersion: 'velero.io/v1',
+        path: ['spec', 'config'],
+        equals: { region: 'fr-par', s3Url: 'https://s3.fr-par.scw.cloud', s3ForcePathStyle: 'true' },
+        doc: VELERO_AWS_BSL,
+      },
+    ],
+    terraform: [
+      {
+        fact: 'Scaleway provider source',
+        block: 'terraform',
+        type: 'required_providers',
+        path: ['scaleway', 'source'],
+        equals: 'scaleway/scaleway',
+        doc: 'https://registry.terraform.io/providers/scaleway/scaleway/latest/docs',
+      },
+      ...[
+        'scaleway_object_bucket',
+        'scaleway_object_bucket_acl',
+        'scaleway_object_bucket_policy',
+        'scaleway_object_bucket_server_side_encryption_configuration',
+        'scaleway_iam_application',
+        'scaleway_iam_api_key',
+        'scaleway_iam_policy',
+      ].map(
+        (type): TerraformFact => ({
+          fact: `resource type ${type}`,
+          block: 'resource',
+          type,
+          doc: TF('scaleway/scaleway', 'resources', type),
+        }),
+      ),
+      {
+        fact: 'bucket SSE with a Key Manager key: sse_algorithm aws:kms and the key id',
+        block: 'resource',
+        type: 'scaleway_object_bucket_server_side_encryption_configuration',
+        name: 'shop_orders_archive',
+        path: [],
+        matches: /"sse_algorithm":"aws:kms","kms_master_key_id":"3f9a7c21-84d6-4e0b-a5c2-9d1e6b4f8a37"/,
+        doc: TF(
+          'scaleway/scaleway',
+          'resources',
+          'scaleway_object_bucket_server_side_encryption_configuration',
+        ),
+      },
+      {
+        fact: 'bucket policies are version 2023-04-17 and name applications as SCW application_id principals',
+        block: 'resource',
+        type: 'scaleway_object_bucket_policy',
+        name: 'shop_orders_archive',
+        path: ['policy'],
+        matches:
+          /"Version":"2023-04-17".*"Principal":\{"SCW":"application_id:\$\{scaleway_iam_application\.orders_to_archive\.id\}"\}/,
+        doc: SCW_BUCKET_POLICY,
+      },
+    ],
+    grants: [
+      {
+        fact: 'Scaleway bucket policies use the S3 action names',
+        grants: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+        doc: SCW_BUCKET_POLICY,
+      },
+    ],
+  },
 };
 
 function at(value: unknown, path: Path): unknown {
@@ -1025,19 +1153,19 @@ describe('rendered output agrees with the providers’ documentation', () => {
   const renders = renderExample();
 
   test('every target has a table of documented facts', () => {
-    assert.deepEqual(Object.keys(FACTS).sort(), [...TARGET_NAMES].sort());
-    for (const target of TARGET_NAMES) {
-      const table = FACTS[target];
+    assert.deepEqual(Object.keys(FACTS).sort(), [...platformTargets.names].sort());
+    for (const target of platformTargets.names) {
+      const table = FACTS[target]!;
       assert.ok(table.objects.length > 0 && table.terraform.length > 0 && table.grants.length > 0, target);
       for (const row of [...table.objects, ...table.terraform, ...table.grants])
         assert.match(row.doc, /^https:\/\//, `${target}: "${row.fact}" cites a page`);
     }
   });
 
-  for (const target of TARGET_NAMES) {
+  for (const target of platformTargets.names) {
     describe(target, () => {
       const r = renders.get(target)!;
-      const table = FACTS[target];
+      const table = FACTS[target]!;
       for (const row of [...COMMON, ...table.objects]) test(row.fact, () => checkObject(r, row));
       for (const row of table.terraform) test(row.fact, () => checkTerraform(r, row));
       const granted = grantedAnywhere(r);
@@ -1054,7 +1182,7 @@ describe('the fact checks can fail', () => {
   const aws = renderExample().get('aws')!;
 
   test('a wrong provisioner, annotation key or action is reported', () => {
-    const row = FACTS.aws.objects[0]!;
+    const row = FACTS['aws']!.objects[0]!;
     assert.throws(() => checkObject(aws, { ...row, equals: 'ebs.csi.example.com' }), /EBS CSI driver name/);
     assert.throws(
       () =>

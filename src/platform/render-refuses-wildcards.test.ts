@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { EXAMPLE } from './example.test-support.ts';
 import { loadPlatformFile } from './load.ts';
 import { PolicyWildcardError, renderPlatform } from './render.ts';
-import { awsTarget } from './targets/aws.ts';
+import { awsTarget } from './targets/aws/render.ts';
 
 type Step = typeof awsTarget.workloadAuthorization;
 
@@ -34,9 +34,9 @@ test('render refuses a wildcard IAM action and a wildcard RBAC verb, naming each
       ],
     };
   }) as Step);
-  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets, {});
   assert.throws(
-    () => renderPlatform(loaded, 'aws'),
+    () => renderPlatform(loaded, 'aws', platformTargets),
     (err: unknown) => {
       assert.ok(err instanceof PolicyWildcardError);
       assert.equal(err.code, 'DP_PLATFORM_POLICY_WILDCARD');
@@ -46,5 +46,5 @@ test('render refuses a wildcard IAM action and a wildcard RBAC verb, naming each
     },
   );
   t.mock.restoreAll();
-  assert.ok(renderPlatform(loaded, 'aws').files.size > 0, 'the unmodified target renders');
+  assert.ok(renderPlatform(loaded, 'aws', platformTargets).files.size > 0, 'the unmodified target renders');
 });

@@ -3,15 +3,16 @@
  * against its schema, workloads identical across targets, only bindings differ, no wildcard in any
  * generated policy, security defaults on every pod, recommended labels, no Secret values.
  */
+
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { platformTargets } from '../cli/plugins.ts';
 import { diffTrees, workloadChanges } from './diff.ts';
 import { renderExample, renderExampleUncached } from './example.test-support.ts';
 import { ETCD_BACKUP_ROOT_REASON } from './k8s/etcd-backup.ts';
 import type { K8sObject } from './k8s/object.ts';
 import { rbacWildcards, terraformPolicyWildcards } from './policy-check.ts';
-import { TARGET_NAMES } from './target-facts.ts';
 import { validateObject } from './validate.ts';
 
 const renders = renderExample();
@@ -32,7 +33,7 @@ function podSpecs(o: K8sObject): Obj[] {
 }
 
 describe('render: every target', () => {
-  for (const target of TARGET_NAMES) {
+  for (const target of platformTargets.names) {
     describe(target, () => {
       const r = renders.get(target)!;
       const all = [...r.applied, ...r.bindings];
@@ -140,7 +141,7 @@ describe('render: across targets', () => {
   const aws = renders.get('aws')!;
 
   test('workload manifests are byte-identical for every target', () => {
-    for (const target of TARGET_NAMES.filter((t) => t !== 'aws')) {
+    for (const target of platformTargets.names.filter((t) => t !== 'aws')) {
       const r = renders.get(target)!;
       const workloads = (m: ReadonlyMap<string, string>) =>
         [...m].filter(
@@ -152,8 +153,8 @@ describe('render: across targets', () => {
   });
 
   test('between any two targets only bindings, provider/, scripts/ and RUNBOOK.md differ', () => {
-    for (const a of TARGET_NAMES) {
-      for (const b of TARGET_NAMES) {
+    for (const a of platformTargets.names) {
+      for (const b of platformTargets.names) {
         if (a === b) continue;
         const diffs = diffTrees(renders.get(a)!.files, renders.get(b)!.files);
         assert.deepEqual(workloadChanges(diffs), [], `${a} → ${b}`);
@@ -175,7 +176,7 @@ describe('render: across targets', () => {
     // renderExample() is cached; a second, uncached load and render must produce equal files without
     // being the same object (comparing the cache with itself could never fail).
     const again = renderExampleUncached();
-    for (const target of TARGET_NAMES) {
+    for (const target of platformTargets.names) {
       const first = renders.get(target)!;
       const second = again.get(target)!;
       assert.notEqual(second, first, `${target}: a fresh render, not the cached one`);

@@ -1,19 +1,13 @@
 /** RUNBOOK.md: per category, what to install for this target and how to verify it. */
-import type { PlatformModel } from './model.ts';
-import { CATEGORIES, type Category, type PlatformTarget, type RunbookPart } from './targets/target.ts';
 
-const TITLES: Record<Category, string> = {
-  'dns-and-load-balancing': '1. DNS and load balancing',
-  persistence: '2. Persistence',
-  encryption: '3. Encryption at rest',
-  'workload-authorization': '4. Workload authorization',
-  'cluster-state': '5. Cluster state (etcd)',
-  network: '6. Network',
-};
+import { CATEGORIES, CATEGORY_TITLES, type Category } from './categories.ts';
+import type { PlatformModel } from './model.ts';
+import type { TargetDescriptor } from './targets/descriptor.ts';
+import type { RunbookPart } from './targets/target.ts';
 
 export function renderRunbook(
   model: PlatformModel,
-  target: PlatformTarget,
+  target: TargetDescriptor,
   parts: Record<Category, RunbookPart>,
   namespaceFiles: readonly string[],
 ): string {
@@ -42,7 +36,7 @@ export function renderRunbook(
   ];
   for (const category of CATEGORIES) {
     const part = parts[category];
-    lines.push(`## ${TITLES[category]}`, '', '**Install**', '');
+    lines.push(`## ${CATEGORIES.indexOf(category) + 1}. ${CATEGORY_TITLES[category]}`, '', '**Install**', '');
     for (const item of part.install) {
       if (item.includes('\n')) lines.push('', item, '');
       else lines.push(`- ${item}`);

@@ -3,7 +3,7 @@
  * the single source of validation and types; `targets:` (target-facts.ts) holds the provider facts.
  */
 import { z } from 'zod';
-import { targetsSchema } from './target-facts.ts';
+import { type TargetFactsSchemas, targetsBaseSchema, targetsSchema } from './target-facts.ts';
 
 /** A DNS-1123 label: what Kubernetes accepts as a name and what every provider accepts too. */
 const NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -157,57 +157,61 @@ export const networkRuleSchema = z.strictObject({
   ports: z.array(z.number().int().min(1).max(65535)).min(1),
 });
 
-export const platformSchema = z
-  .strictObject({
-    name: name().meta({ description: 'The platform: app.kubernetes.io/part-of and resource name prefix.' }),
-    namespace: name(),
-    image: z.string().min(1).meta({ description: 'The datapipe runtime image that runs pipelines.' }),
-    dns: z.strictObject({ zone: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS zone') }),
-    workloads: z.strictObject({
-      pipelines: z.array(pipelineWorkloadSchema).default([]),
-      services: z.array(serviceWorkloadSchema).default([]),
-      statefulServices: z.array(statefulWorkloadSchema).default([]),
-    }),
-    exposure: z.array(exposureSchema).default([]),
-    volumes: z.array(volumeSchema).default([]),
-    buckets: z.array(bucketSchema).default([]),
-    grants: z.array(grantSchema).default([]),
-    network: z
-      .strictObject({
-        defaultDeny: z
-          .literal(true)
-          .default(true)
-          .meta({ description: 'Always on: everything else is denied.' }),
-        allow: z.array(networkRuleSchema).default([]),
-      })
-      .prefault({}),
-    backup: z
-      .strictObject({
-        schedule: z.string().regex(CRON, 'must be a 5-field cron expression'),
-        retentionDays: z.number().int().min(1).meta({ description: 'Backups older than this are deleted.' }),
-        bucket: z.string().min(1).meta({ description: 'A bucket from `buckets`.' }),
-        encryptionSecret: name().default('etcd-backup-encryption').meta({
-          description: 'Bare metal: Secret with the `passphrase` that encrypts etcd snapshots.',
-        }),
-        image: z.string().default('ghcr.io/datapipe/etcd-backup:3.5').meta({
-          description: 'Bare metal: image with bash, etcdctl, openssl and the AWS CLI (scripts/etcd-backup).',
-        }),
-      })
-      .optional(),
-    monitoring: z
-      .strictObject({
-        prometheus: z.boolean().default(true).meta({ description: 'PodMonitors for every pipeline.' }),
-        grafanaDashboard: z.boolean().default(true),
-      })
-      .prefault({}),
-    targets: targetsSchema,
-  })
-  .meta({
-    title: 'datapipe platform',
-    description: 'A platform of datapipes, services and their dependencies.',
-  });
+const platformFields = {
+  name: name().meta({ description: 'The platform: app.kubernetes.io/part-of and resource name prefix.' }),
+  namespace: name(),
+  image: z.string().min(1).meta({ description: 'The datapipe runtime image that runs pipelines.' }),
+  dns: z.strictObject({ zone: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS zone') }),
+  workloads: z.strictObject({
+    pipelines: z.array(pipelineWorkloadSchema).default([]),
+    services: z.array(serviceWorkloadSchema).default([]),
+    statefulServices: z.array(statefulWorkloadSchema).default([]),
+  }),
+  exposure: z.array(exposureSchema).default([]),
+  volumes: z.array(volumeSchema).default([]),
+  buckets: z.array(bucketSchema).default([]),
+  grants: z.array(grantSchema).default([]),
+  network: z
+    .strictObject({
+      defaultDeny: z
+        .literal(true)
+        .default(true)
+        .meta({ description: 'Always on: everything else is denied.' }),
+      allow: z.array(networkRuleSchema).default([]),
+    })
+    .prefault({}),
+  backup: z
+    .strictObject({
+      schedule: z.string().regex(CRON, 'must be a 5-field cron expression'),
+      retentionDays: z.number().int().min(1).meta({ description: 'Backups older than this are deleted.' }),
+      bucket: z.string().min(1).meta({ description: 'A bucket from `buckets`.' }),
+      encryptionSecret: name().default('etcd-backup-encryption').meta({
+        description: 'Bare metal: Secret with the `passphrase` that encrypts etcd snapshots.',
+      }),
+      image: z.string().default('ghcr.io/datapipe/etcd-backup:3.5').meta({
+        description: 'Bare metal: image with bash, etcdctl, openssl and the AWS CLI (scripts/etcd-backup).',
+      }),
+    })
+    .optional(),
+  monitoring: z
+    .strictObject({
+      prometheus: z.boolean().default(true).meta({ description: 'PodMonitors for every pipeline.' }),
+      grafanaDashboard: z.boolean().default(true),
+    })
+    .prefault({}),
+};
+const PLATFORM_META = {
+  title: 'datapipe platform',
+  description: 'A platform of datapipes, services and their dependencies.',
+};
+const platformBaseSchema = z.strictObject({ ...platformFields, targets: targetsBaseSchema });
 
-export type PlatformConfig = z.output<typeof platformSchema>;
+/** The schema of platform.yaml for the registered targets (their facts blocks under `targets:`). */
+export function platformSchema(targets: TargetFactsSchemas): typeof platformBaseSchema {
+  return z.strictObject({ ...platformFields, targets: targetsSchema(targets) }).meta(PLATFORM_META);
+}
+
+export type PlatformConfig = z.output<typeof platformBaseSchema>;
 export type PipelineWorkload = z.output<typeof pipelineWorkloadSchema>;
 export type ServiceWorkload = z.output<typeof serviceWorkloadSchema>;
 export type StatefulWorkload = z.output<typeof statefulWorkloadSchema>;

@@ -11,12 +11,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { EXAMPLE } from './example.test-support.ts';
 import { loadPlatformFile } from './load.ts';
 import { renderPlatform } from './render.ts';
-import type { TargetName } from './target-facts.ts';
-import { platformTargets } from './targets/index.ts';
 import type { TerraformDoc } from './terraform.ts';
 
 interface Minimum {
@@ -108,10 +106,10 @@ describe('rendered Terraform, checked without providers', () => {
     assert.deepEqual(lowerBound('>= 2.30.1, < 3.0'), [2, 30, 1]);
   });
 
-  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
-  for (const target of Object.keys(platformTargets) as TargetName[]) {
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets, {});
+  for (const target of platformTargets.names) {
     test(target, () => {
-      const result = renderPlatform(loaded, target);
+      const result = renderPlatform(loaded, target, platformTargets);
       const docs = [...result.terraform.values()];
       for (const [path, text] of result.files) {
         if (!path.startsWith('provider/')) continue;

@@ -1,11 +1,12 @@
 /** Branches the flagship example does not take: Ceph RBD on bare metal, a plain Ingress, no backup. */
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { pipelinePlugins } from '../cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { EXAMPLE } from './example.test-support.ts';
 import { loadPlatformFile } from './load.ts';
 import { terraformPolicyWildcards } from './policy-check.ts';
@@ -19,7 +20,7 @@ function variant(edit: (text: string) => string) {
   const text = edit(readFileSync(EXAMPLE, 'utf8').replaceAll('file: pipelines/', `file: ${PIPELINES}`));
   const file = join(dir, `v${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
-  return loadPlatformFile(file, pipelinePlugins, {});
+  return loadPlatformFile(file, pipelinePlugins, platformTargets, {});
 }
 
 test('bare metal with Ceph RBD: encrypted StorageClass with a KMS id, the passphrase Secret from Terraform', () => {
@@ -29,7 +30,7 @@ test('bare metal with Ceph RBD: encrypted StorageClass with a KMS id, the passph
       '      system: ceph-rbd\n      clusterId: ceph-1\n      pool: kube\n',
     ),
   );
-  const r = renderPlatform(loaded, 'baremetal');
+  const r = renderPlatform(loaded, 'baremetal', platformTargets);
   const sc = r.bindings.find((o) => o.kind === 'StorageClass' && o.metadata.name === 'datapipe-encrypted')!;
   assert.equal(sc['provisioner'], 'rbd.csi.ceph.com');
   assert.deepEqual(
@@ -59,7 +60,7 @@ test('a plain Ingress exposure: valid Ingress, external-dns watches ingresses, n
         '    tls: { secretName: orders-api-tls }\n',
       ),
   );
-  const r = renderPlatform(loaded, 'gcp');
+  const r = renderPlatform(loaded, 'gcp', platformTargets);
   assert.deepEqual(
     r.workloads.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.name),
     ['orders-api-orders-shop-example-com'],
@@ -77,7 +78,7 @@ test('a plain Ingress exposure: valid Ingress, external-dns watches ingresses, n
 test('without a backup block: no Velero objects, no backup identity, still no wildcard', () => {
   const loaded = variant((t) => t.replace(/\nbackup:\n(?: {2}.*\n)+/, '\n'));
   for (const target of ['aws', 'baremetal'] as const) {
-    const r = renderPlatform(loaded, target);
+    const r = renderPlatform(loaded, target, platformTargets);
     assert.equal(r.bindings.filter((o) => ['Schedule', 'CronJob'].includes(o.kind)).length, 0, target);
     assert.equal(
       r.bindings.filter((o) => o.kind === 'ServiceAccount' && /velero|etcd-backup/.test(o.metadata.name))

@@ -5,13 +5,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { pipelinePlugins } from '../../src/cli/plugins.ts';
+import { pipelinePlugins, platformTargets } from '../../src/cli/plugins.ts';
 import { EXAMPLE } from '../../src/platform/example.test-support.ts';
 import type { K8sObject } from '../../src/platform/k8s/object.ts';
 import { loadPlatformFile } from '../../src/platform/load.ts';
 import { type RenderResult, renderPlatform } from '../../src/platform/render.ts';
 import type { TargetName } from '../../src/platform/target-facts.ts';
-import { platformTargets } from '../../src/platform/targets/index.ts';
 import { writeRender } from '../../src/platform/write-output.ts';
 
 export interface RenderedTarget {
@@ -24,17 +23,17 @@ export interface RenderedTarget {
 }
 
 export function registeredTargets(): TargetName[] {
-  return Object.keys(platformTargets) as TargetName[];
+  return [...platformTargets.names];
 }
 
 let cache: RenderedTarget[] | undefined;
 
 export function renderAllTargets(): RenderedTarget[] {
   if (cache) return cache;
-  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, {});
+  const loaded = loadPlatformFile(EXAMPLE, pipelinePlugins, platformTargets, {});
   const root = mkdtempSync(join(tmpdir(), 'datapipe-render-'));
   cache = registeredTargets().map((target) => {
-    const result = renderPlatform(loaded, target);
+    const result = renderPlatform(loaded, target, platformTargets);
     const dir = join(root, target);
     mkdirSync(dir, { recursive: true });
     writeRender(result, dir);

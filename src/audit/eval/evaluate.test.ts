@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { platformTargets } from '../../cli/plugins.ts';
 import { type Answer, evaluateDir, type Label, parseLabels, score, summaryLine } from './evaluate.ts';
 
 const EVAL_DIR = fileURLToPath(new URL('../../../test/fixtures/audit-eval/', import.meta.url));
 
 describe('audit evaluation set', () => {
-  const evaluation = evaluateDir(EVAL_DIR);
+  const evaluation = evaluateDir(EVAL_DIR, platformTargets);
 
   it('holds at least three platforms and their labels', () => {
     const platforms = readdirSync(EVAL_DIR, { withFileTypes: true }).filter((d) => d.isDirectory());
@@ -68,12 +69,19 @@ describe('score', () => {
   });
 
   it('reads labels.tsv and names the line of a bad row', () => {
-    const text = 'file\tline\tcategory\tprovider\tkind\nk8s/a.yaml\t7\tdns-lb\taws\tcore\n';
-    assert.deepEqual(parseLabels(text, 'p'), [
-      { platform: 'p', file: 'k8s/a.yaml', line: 7, category: 'dns-lb', provider: 'aws', kind: 'core' },
+    const text = 'file\tline\tcategory\tprovider\tkind\nk8s/a.yaml\t7\tdns-and-load-balancing\taws\tcore\n';
+    assert.deepEqual(parseLabels(text, 'p', platformTargets), [
+      {
+        platform: 'p',
+        file: 'k8s/a.yaml',
+        line: 7,
+        category: 'dns-and-load-balancing',
+        provider: 'aws',
+        kind: 'core',
+      },
     ]);
     assert.throws(
-      () => parseLabels(`${text}k8s/b.yaml\t3\tdns\taws\tcore\n`, 'p'),
+      () => parseLabels(`${text}k8s/b.yaml\t3\tdns\taws\tcore\n`, 'p', platformTargets),
       /labels\.tsv:3: unknown category/,
     );
   });

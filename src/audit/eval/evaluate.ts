@@ -7,9 +7,10 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TargetRegistry } from '../../platform/targets/descriptor.ts';
 import { runAudit } from '../audit.ts';
 import type { CompiledRule } from '../catalogue.ts';
-import { CATEGORIES, type Category, type Finding, PROVIDERS, type Provider } from '../model.ts';
+import { CATEGORIES, type Category, type Finding, type Provider, providersOf } from '../model.ts';
 
 export const LINE_TOLERANCE = 3;
 
@@ -46,7 +47,13 @@ export interface Evaluation {
   readonly byKind: Readonly<Record<string, readonly [number, number]>>;
 }
 
-export function parseLabels(text: string, platform: string, source = 'labels.tsv'): Label[] {
+export function parseLabels(
+  text: string,
+  platform: string,
+  targets: TargetRegistry,
+  source = 'labels.tsv',
+): Label[] {
+  const providers = providersOf(targets);
   const labels: Label[] = [];
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
@@ -58,8 +65,7 @@ export function parseLabels(text: string, platform: string, source = 'labels.tsv
       throw new Error(`${where}: expected 5 tab-separated columns`);
     if (!(CATEGORIES as readonly string[]).includes(category ?? ''))
       throw new Error(`${where}: unknown category ${category}`);
-    if (!(PROVIDERS as readonly string[]).includes(provider ?? ''))
-      throw new Error(`${where}: unknown provider ${provider}`);
+    if (!providers.includes(provider ?? '')) throw new Error(`${where}: unknown provider ${provider}`);
     const n = Number(at);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${where}: bad line ${at}`);
     labels.push({
@@ -114,7 +120,11 @@ export function score(labels: readonly Label[], answers: readonly Answer[], file
 }
 
 /** Audits every platform folder of `dir` (each with a labels.tsv) and scores the findings. */
-export function evaluateDir(dir: string, rules?: readonly CompiledRule[]): Evaluation {
+export function evaluateDir(
+  dir: string,
+  targets: TargetRegistry,
+  rules?: readonly CompiledRule[],
+): Evaluation {
   const labels: Label[] = [];
   const answers: Answer[] = [];
   let files = 0;
@@ -122,8 +132,8 @@ export function evaluateDir(dir: string, rules?: readonly CompiledRule[]): Evalu
     const root = join(dir, platform);
     if (!statSync(root).isDirectory()) continue;
     const labelFile = join(root, 'labels.tsv');
-    labels.push(...parseLabels(readFileSync(labelFile, 'utf8'), platform, labelFile));
-    const report = runAudit({ paths: [root], ...(rules === undefined ? {} : { rules }) });
+    labels.push(...parseLabels(readFileSync(labelFile, 'utf8'), platform, targets, labelFile));
+    const report = runAudit({ paths: [root], targets, ...(rules === undefined ? {} : { rules }) });
     files += report.summary.filesScanned;
     answers.push(...report.findings.map((f) => toAnswer(f, root, platform)));
   }

@@ -16,22 +16,24 @@ import {
 } from '../../report/html-page.ts';
 import { stackedBars } from '../../report/svg-charts.ts';
 import type { AuditReport } from '../audit.ts';
-import { CATEGORIES, type Finding, SEVERITIES, TARGETS } from '../model.ts';
+import { CATEGORIES, type Finding, SEVERITIES } from '../model.ts';
 
 export function formatHtml(report: AuditReport): string {
   const { summary: s, verdict: v } = report;
   const root = commonDir(report.findings.map((f) => f.file));
+  // Every registered target, in the registry's order (the report names each).
+  const targets = Object.keys(s.effortDaysByTarget);
   const categoryColor = (c: string) =>
     PALETTE[CATEGORIES.indexOf(c as (typeof CATEGORIES)[number])] ?? '#667085';
   const effortChart = stackedBars(
-    TARGETS.map((t) => ({
+    targets.map((t) => ({
       label: t === v.target ? `${t} (priced)` : t,
       segments: CATEGORIES.map((c) => ({
-        value: s.effortDaysByCategory[c][t],
+        value: s.effortDaysByCategory[c][t] ?? 0,
         color: categoryColor(c),
-        title: `${t}, ${c}: ${days(s.effortDaysByCategory[c][t])} person-days`,
+        title: `${t}, ${c}: ${days(s.effortDaysByCategory[c][t] ?? 0)} person-days`,
       })),
-      note: `${days(s.effortDaysByTarget[t])} d`,
+      note: `${days(s.effortDaysByTarget[t] ?? 0)} d`,
     })),
     { marker: { value: v.budgetDays, label: `budget ${days(v.budgetDays)} d` }, labelWidth: 130 },
   );
@@ -61,7 +63,7 @@ export function formatHtml(report: AuditReport): string {
     card(
       'cheapest target',
       cheapest(s.effortDaysByTarget),
-      `${days(Math.min(...TARGETS.map((t) => s.effortDaysByTarget[t])))} person-days`,
+      `${days(Math.min(...targets.map((t) => s.effortDaysByTarget[t] ?? 0)))} person-days`,
     ),
     `</div>`,
     `<div class="grid2">`,
@@ -109,5 +111,9 @@ function kinds(byKind: Readonly<Record<string, number>>): string {
 }
 
 function cheapest(byTarget: Readonly<Record<string, number>>): string {
-  return TARGETS.reduce((best, t) => ((byTarget[t] ?? 0) < (byTarget[best] ?? 0) ? t : best), TARGETS[0]);
+  const targets = Object.keys(byTarget);
+  return targets.reduce(
+    (best, t) => ((byTarget[t] ?? 0) < (byTarget[best] ?? 0) ? t : best),
+    targets[0] ?? '',
+  );
 }

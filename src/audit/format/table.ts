@@ -1,6 +1,5 @@
 /** The report for a person at a terminal: one line per finding, then totals and the verdict. */
 import type { AuditReport } from '../audit.ts';
-import { TARGETS } from '../model.ts';
 
 export function formatTable(report: AuditReport, color = false): string {
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -29,7 +28,9 @@ export function formatTable(report: AuditReport, color = false): string {
   const { summary: s, verdict: v } = report;
   out.push(`${s.findings} finding(s) in ${s.filesScanned} file(s) scanned.`);
   out.push(
-    `Effort to move, in person-days: ${TARGETS.map((t) => `${t} ${s.effortDaysByTarget[t]}`).join(', ')}.`,
+    `Effort to move, in person-days: ${Object.entries(s.effortDaysByTarget)
+      .map(([t, days]) => `${t} ${days}`)
+      .join(', ')}.`,
   );
   const answer = v.fits
     ? paint('32', `fits: ${v.effortDays} of ${v.budgetDays} days`)

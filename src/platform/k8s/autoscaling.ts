@@ -1,13 +1,14 @@
 /** KEDA ScaledObjects: pipelines scale on Kafka consumer lag (the `kafka` scaler). */
+import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
-import type { K8sObject } from './object.ts';
+import { type K8sObject, typed } from './object.ts';
 import { PIPELINE_COMPONENT } from './pipeline.ts';
 
 export function scaledObject(config: PlatformConfig, p: PipelineWorkload): K8sObject | undefined {
   const a = p.autoscaling;
   if (!a) return undefined;
-  return {
+  return typed<IScaledObject>({
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
     metadata: workloadMeta(config, p.name, PIPELINE_COMPONENT),
@@ -32,5 +33,5 @@ export function scaledObject(config: PlatformConfig, p: PipelineWorkload): K8sOb
         },
       ],
     },
-  };
+  });
 }

@@ -1,6 +1,11 @@
 /** Objects every workload kind shares: the Namespace, PodDisruptionBudgets, metadata. */
+
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IService } from 'kubernetes-models/v1/Service';
 import type { PlatformConfig } from '../schema.ts';
-import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels, typed } from './object.ts';
 
 export const TARGET_CONFIGMAP_SUFFIX = '-target';
 
@@ -24,7 +29,7 @@ export function targetConfigMapName(config: PlatformConfig): string {
 }
 
 export function namespace(config: PlatformConfig): K8sObject {
-  return {
+  return typed<INamespace>({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
@@ -40,7 +45,7 @@ export function namespace(config: PlatformConfig): K8sObject {
         'pod-security.kubernetes.io/enforce-version': 'latest',
       },
     },
-  };
+  });
 }
 
 /**
@@ -48,7 +53,7 @@ export function namespace(config: PlatformConfig): K8sObject {
  * AlwaysAllow: a pod that is not Ready (crash-looping) can still be evicted, so it never blocks a node drain.
  */
 export function podDisruptionBudget(config: PlatformConfig, name: string, component: string): K8sObject {
-  return {
+  return typed<IPodDisruptionBudget>({
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: workloadMeta(config, name, component),
@@ -57,7 +62,7 @@ export function podDisruptionBudget(config: PlatformConfig, name: string, compon
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: selectorLabels(name, config.name) },
     },
-  };
+  });
 }
 
 /** The Service in front of one workload's pods: one named port, either a ClusterIP or headless. */
@@ -68,7 +73,7 @@ export function workloadService(
   port: { name: string; port: number },
   kind: 'cluster-ip' | 'headless',
 ): K8sObject {
-  return {
+  return typed<IService>({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: workloadMeta(config, name, component),
@@ -77,14 +82,14 @@ export function workloadService(
       selector: selectorLabels(name, config.name),
       ports: [{ name: port.name, port: port.port, targetPort: port.name, protocol: 'TCP' }],
     },
-  };
+  });
 }
 
 /** A workload container's environment: its plain settings, then the variables taken from Secrets. */
 export function workloadEnv(w: {
   readonly env: Readonly<Record<string, string>>;
   readonly secretEnv: ReadonlyArray<{ name: string; secret: string; key: string }>;
-}): Record<string, unknown>[] {
+}): IEnvVar[] {
   return [
     ...Object.entries(w.env).map(([name, value]) => ({ name, value })),
     ...w.secretEnv.map((e) => ({

@@ -4,9 +4,15 @@
  * plain Ingress per exposure. The provider's load balancer settings live in the EnvoyProxy object the
  * Gateway points to, which each target renders in its bindings: the Gateway itself never changes.
  */
+
+import type { IGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import type { IGatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import type { IListener } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Listener';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { Exposure, PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
-import { type K8sObject, recommendedLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, typed } from './object.ts';
 
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
 
@@ -30,10 +36,7 @@ function routeName(e: Exposure, listener: string, suffix = ''): string {
  * A TLS host also gets a plain HTTP listener on :80: cert-manager's HTTP-01 solver attaches its
  * challenge route there (a longer path, so it wins), and every other request is redirected to HTTPS.
  */
-function httpRedirect(
-  config: PlatformConfig,
-  e: Exposure,
-): { listener: Record<string, unknown>; route: K8sObject } {
+function httpRedirect(config: PlatformConfig, e: Exposure): { listener: IListener; route: K8sObject } {
   const name = listenerName(e, 'http');
   return {
     listener: {
@@ -43,7 +46,7 @@ function httpRedirect(
       port: 80,
       allowedRoutes: { namespaces: { from: 'Same' } },
     },
-    route: {
+    route: typed<IHTTPRoute>({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: workloadMeta(config, routeName(e, name, '-redirect'), 'route', e.service),
@@ -54,7 +57,7 @@ function httpRedirect(
           { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
         ],
       },
-    },
+    }),
   };
 }
 
@@ -67,7 +70,7 @@ function entryMeta(config: PlatformConfig, name: string, component: string): K8s
 }
 
 function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObject[] {
-  const listeners = new Map<string, Record<string, unknown>>();
+  const listeners = new Map<string, IListener>();
   for (const e of exposures) {
     listeners.set(listenerName(e), {
       name: listenerName(e),
@@ -86,7 +89,7 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
   const gatewayMeta = entryMeta(config, gatewayName(config), 'gateway');
   if (issuer) gatewayMeta.annotations = { 'cert-manager.io/cluster-issuer': issuer };
   const objects: K8sObject[] = [
-    {
+    typed<IGatewayClass>({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
       metadata: {
@@ -99,8 +102,8 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
         }),
       },
       spec: { controllerName: ENVOY_GATEWAY_CONTROLLER },
-    },
-    {
+    }),
+    typed<IGateway>({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: gatewayMeta,
@@ -111,27 +114,29 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
         },
         listeners: [...listeners.values()],
       },
-    },
+    }),
   ];
   objects.push(...redirects.map((r) => r.route));
   for (const e of exposures) {
     const svc = config.workloads.services.find((s) => s.name === e.service)!;
     const route = routeName(e, listenerName(e));
-    objects.push({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: workloadMeta(config, route, 'route', e.service),
-      spec: {
-        parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
-        hostnames: [e.host],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: e.path } }],
-            backendRefs: [{ name: svc.name, port: svc.port }],
-          },
-        ],
-      },
-    });
+    objects.push(
+      typed<IHTTPRoute>({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: workloadMeta(config, route, 'route', e.service),
+        spec: {
+          parentRefs: [{ name: gatewayName(config), sectionName: listenerName(e) }],
+          hostnames: [e.host],
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: e.path } }],
+              backendRefs: [{ name: svc.name, port: svc.port }],
+            },
+          ],
+        },
+      }),
+    );
     if (e.basicAuth) {
       objects.push({
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
@@ -149,7 +154,7 @@ function gatewayObjects(config: PlatformConfig, exposures: Exposure[]): K8sObjec
 
 function ingressObject(config: PlatformConfig, e: Exposure): K8sObject {
   const svc = config.workloads.services.find((s) => s.name === e.service)!;
-  return {
+  return typed<IIngress>({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: workloadMeta(
@@ -176,7 +181,7 @@ function ingressObject(config: PlatformConfig, e: Exposure): K8sObject {
         },
       ],
     },
-  };
+  });
 }
 
 export function entryObjects(config: PlatformConfig): K8sObject[] {

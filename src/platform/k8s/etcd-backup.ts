@@ -3,11 +3,13 @@
  * scripts/etcd-backup/etcd-backup.sh (shipped in a ConfigMap): `etcdctl snapshot save` → encrypt with
  * openssl (AES-256-CBC, PBKDF2) → upload to the S3 server → delete snapshots past retention.
  */
+
 import { readFileSync } from 'node:fs';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { HEADER } from '../layout.ts';
 import type { PlatformModel } from '../model.ts';
-import type { BaremetalFacts } from '../target-facts.ts';
-import { type K8sObject, recommendedLabels } from './object.ts';
+import type { BaremetalFacts } from '../targets/baremetal/facts.ts';
+import { type K8sObject, recommendedLabels, typed } from './object.ts';
 import { ephemeralStorage } from './pod-security.ts';
 
 export const ETCD_BACKUP_NAMESPACE = 'kube-system';
@@ -62,7 +64,7 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
   const pki = '/etc/etcd-pki';
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'etcd-backup.sh': etcdBackupScript() } },
-    {
+    typed<ICronJob>({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { ...meta, annotations: { 'datapipe.dev/runs-as-root': ETCD_BACKUP_ROOT_REASON } },
@@ -160,6 +162,6 @@ export function etcdBackupObjects(model: PlatformModel, facts: BaremetalFacts): 
           },
         },
       },
-    },
+    }),
   ];
 }

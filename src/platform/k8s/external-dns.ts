@@ -3,8 +3,17 @@
  * Sources: the Gateway API routes and Ingresses this platform renders; TXT registry owned by the
  * platform; upsert-only so it never deletes records it did not create.
  */
+
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { PLATFORM_IDENTITY_PLACES, type PlatformModel } from '../model.ts';
-import { type K8sObject, recommendedLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, typed } from './object.ts';
 import {
   containerSecurityContext,
   ephemeralStorage,
@@ -18,10 +27,10 @@ export interface ExternalDnsProvider {
   /** e.g. `aws`, `azure`, `google`, `rfc2136`. */
   readonly provider: string;
   readonly args: readonly string[];
-  readonly env?: ReadonlyArray<Record<string, unknown>>;
+  readonly env?: readonly IEnvVar[];
   /** Pod template labels (Azure workload identity needs one). */
   readonly podLabels?: Record<string, string>;
-  readonly volumes?: ReadonlyArray<{ volume: Record<string, unknown>; mount: Record<string, unknown> }>;
+  readonly volumes?: ReadonlyArray<{ volume: IVolume; mount: IVolumeMount }>;
 }
 
 export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider): K8sObject[] {
@@ -38,7 +47,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
   const sources: string[] = [];
   if (config.exposure.some((e) => e.via === 'gateway')) sources.push('--source=gateway-httproute');
   if (config.exposure.some((e) => e.via === 'ingress')) sources.push('--source=ingress');
-  const rules: Record<string, unknown>[] = [
+  const rules: IPolicyRule[] = [
     { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
   ];
   if (sources.includes('--source=gateway-httproute'))
@@ -55,13 +64,13 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
     });
   const selector = { 'app.kubernetes.io/instance': 'external-dns', 'app.kubernetes.io/part-of': config.name };
   return [
-    {
+    typed<IClusterRole>({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: `${config.name}-external-dns`, labels },
       rules,
-    },
-    {
+    }),
+    typed<IClusterRoleBinding>({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: `${config.name}-external-dns`, labels },
@@ -71,8 +80,8 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
         name: `${config.name}-external-dns`,
       },
       subjects: [{ kind: 'ServiceAccount', name: place.serviceAccount, namespace: place.namespace }],
-    },
-    {
+    }),
+    typed<IDeployment>({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta,
@@ -102,7 +111,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
                   `--txt-owner-id=${config.name}`,
                   ...p.args,
                 ],
-                ...(p.env && p.env.length > 0 ? { env: p.env } : {}),
+                ...(p.env && p.env.length > 0 ? { env: [...p.env] } : {}),
                 ports: [{ name: 'http', containerPort: 7979, protocol: 'TCP' }],
                 // external-dns has one health endpoint: liveness waits longer before a restart than readiness.
                 livenessProbe: {
@@ -127,7 +136,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
           },
         },
       },
-    },
+    }),
     {
       // Nothing connects to external-dns; it reaches DNS (the cluster's, and an RFC 2136 server on
       // bare metal), the Kubernetes API and the provider's HTTPS API.
@@ -150,7 +159,7 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
         ],
       },
     },
-    {
+    typed<IPodDisruptionBudget>({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: meta,
@@ -159,6 +168,6 @@ export function externalDnsObjects(model: PlatformModel, p: ExternalDnsProvider)
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
         selector: { matchLabels: selector },
       },
-    },
+    }),
   ];
 }

@@ -2,15 +2,17 @@
  * ServiceAccounts: one per identity. They carry the provider's workload-identity binding (an
  * annotation on AWS, Azure and GCP), so they are rendered with the bindings, not the workloads.
  */
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { grantedIdentities, type Identity, type PlatformModel } from '../model.ts';
-import { type K8sObject, recommendedLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, typed } from './object.ts';
 
 export function serviceAccount(
   model: PlatformModel,
   identity: Identity,
   annotations: Record<string, string> = {},
 ): K8sObject {
-  const sa: K8sObject = {
+  const sa: K8sObject = typed<IServiceAccount>({
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: {
@@ -23,7 +25,7 @@ export function serviceAccount(
         partOf: model.config.name,
       }),
     },
-  };
+  });
   // Workloads never call the Kubernetes API; controllers (external-dns, Grafana's sidecar, Velero) do.
   if (identity.kind === 'workload') sa['automountServiceAccountToken'] = false;
   if (Object.keys(annotations).length > 0) sa.metadata.annotations = annotations;
@@ -36,19 +38,21 @@ export function platformNamespaces(model: PlatformModel): K8sObject[] {
   return names
     .filter((n) => n !== model.config.namespace && n !== 'kube-system')
     .sort()
-    .map((name) => ({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name,
-        labels: recommendedLabels({
+    .map((name) =>
+      typed<INamespace>({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
           name,
-          instance: name,
-          component: 'namespace',
-          partOf: model.config.name,
-        }),
-      },
-    }));
+          labels: recommendedLabels({
+            name,
+            instance: name,
+            component: 'namespace',
+            partOf: model.config.name,
+          }),
+        },
+      }),
+    );
 }
 
 /**

@@ -2,22 +2,27 @@
  * Prometheus scraping (prometheus-operator PodMonitors on :9464/metrics) and a Grafana dashboard as a
  * ConfigMap the Grafana sidecar picks up by its `grafana_dashboard` label.
  */
+
+import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
 import { PIPELINE_COMPONENT } from './pipeline.ts';
 
 export function podMonitors(config: PlatformConfig): K8sObject[] {
   if (!config.monitoring.prometheus) return [];
-  return config.workloads.pipelines.map((p) => ({
-    apiVersion: 'monitoring.coreos.com/v1',
-    kind: 'PodMonitor',
-    metadata: workloadMeta(config, p.name, PIPELINE_COMPONENT),
-    spec: {
-      selector: { matchLabels: selectorLabels(p.name, config.name) },
-      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
-    },
-  }));
+  return config.workloads.pipelines.map((p) =>
+    typed<IPodMonitor>({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: workloadMeta(config, p.name, PIPELINE_COMPONENT),
+      spec: {
+        selector: { matchLabels: selectorLabels(p.name, config.name) },
+        podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+      },
+    }),
+  );
 }
 
 function panel(id: number, title: string, expr: string, y: number): Record<string, unknown> {
@@ -56,7 +61,7 @@ export function grafanaDashboard(config: PlatformConfig): K8sObject[] {
     ],
   };
   return [
-    {
+    typed<IConfigMap>({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {
@@ -73,6 +78,6 @@ export function grafanaDashboard(config: PlatformConfig): K8sObject[] {
         },
       },
       data: { [`${config.name}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` },
-    },
+    }),
   ];
 }

@@ -3,9 +3,12 @@
  * policy per workload with exactly the flows platform.yaml allows (plus the ones exposure and
  * monitoring imply). Enforcement needs a CNI that implements NetworkPolicy: see the runbook.
  */
+
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { NetworkRule, PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
 import { PIPELINE_HEALTH_PORT } from './pipeline.ts';
 
 /** The runbook's check that the rendered NetworkPolicies are enforced. */
@@ -21,13 +24,13 @@ export const SOURCE_NAMESPACES: Record<string, string> = {
 /** An Ingress controller's namespace, as a traffic source (`from`) of the implied rules. */
 const INGRESS_SOURCE = 'ingress:';
 
-function peer(config: PlatformConfig, name: string): Record<string, unknown> {
+function peer(config: PlatformConfig, name: string): INetworkPolicyPeer {
   const ns = name.startsWith(INGRESS_SOURCE) ? name.slice(INGRESS_SOURCE.length) : SOURCE_NAMESPACES[name];
   if (ns) return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } };
   return { podSelector: { matchLabels: selectorLabels(name, config.name) } };
 }
 
-const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
+const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP' as const, port }));
 
 /** The rules as written plus the implied ones: gateway → exposed services, monitoring → pipeline metrics. */
 export function effectiveRules(config: PlatformConfig): NetworkRule[] {
@@ -54,13 +57,13 @@ function platformMeta(config: PlatformConfig, name: string): K8sObject['metadata
 
 export function networkPolicies(config: PlatformConfig): K8sObject[] {
   const out: K8sObject[] = [
-    {
+    typed<INetworkPolicy>({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: platformMeta(config, 'default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    },
-    {
+    }),
+    typed<INetworkPolicy>({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: platformMeta(config, 'allow-dns'),
@@ -82,7 +85,7 @@ export function networkPolicies(config: PlatformConfig): K8sObject[] {
           },
         ],
       },
-    },
+    }),
   ];
   const rules = effectiveRules(config);
   const { pipelines, services, statefulServices } = config.workloads;
@@ -97,21 +100,24 @@ export function networkPolicies(config: PlatformConfig): K8sObject[] {
         to: [
           r.to !== undefined
             ? peer(config, r.to)
-            : { ipBlock: { cidr: r.toCidr, ...(r.except.length > 0 ? { except: r.except } : {}) } },
+            : // load.ts guarantees exactly one of `to` and `toCidr`.
+              { ipBlock: { cidr: r.toCidr!, ...(r.except.length > 0 ? { except: r.except } : {}) } },
         ],
         ports: tcp(r.ports),
       }));
-    out.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { ...workloadMeta(config, name, 'network-policy') },
-      spec: {
-        podSelector: { matchLabels: selectorLabels(name, config.name) },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress,
-        egress,
-      },
-    });
+    out.push(
+      typed<INetworkPolicy>({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { ...workloadMeta(config, name, 'network-policy') },
+        spec: {
+          podSelector: { matchLabels: selectorLabels(name, config.name) },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress,
+          egress,
+        },
+      }),
+    );
   }
   return out;
 }

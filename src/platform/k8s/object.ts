@@ -1,7 +1,8 @@
 /**
- * The shape every builder returns: a plain Kubernetes object (apiVersion, kind, metadata, ...),
- * plus the Kubernetes recommended labels. Plain data keeps output deterministic and easy to diff;
- * validate.ts checks each object against its published schema before anything is written.
+ * The shape render handles: a plain Kubernetes object (apiVersion, kind, metadata, ...), plus the
+ * Kubernetes recommended labels. Plain data keeps output deterministic and easy to diff; validate.ts
+ * checks each object against its published schema before anything is written. Builders write their
+ * objects through `typed`, so the compiler holds each one to its kubernetes-models interface first.
  */
 export interface ObjectMeta {
   name: string;
@@ -15,6 +16,23 @@ export interface K8sObject {
   kind: string;
   metadata: ObjectMeta;
   [field: string]: unknown;
+}
+
+/**
+ * A kubernetes-models object (`IDeployment`, `IStorageClass`, `IHTTPRoute`...) that is also a
+ * K8sObject: its metadata has a name.
+ */
+export type Typed<T extends { apiVersion: string; kind: string }> = T & K8sObject;
+
+/**
+ * Checks an object literal against its kubernetes-models interface at compile time: a misspelt or
+ * unknown field, a missing required one or a wrong enum value fails `tsc`. No runtime cost (the
+ * interfaces are types only); validate.ts still checks the published schema at render time.
+ */
+export function typed<T extends { apiVersion: string; kind: string }>(
+  object: T & { metadata: ObjectMeta },
+): Typed<T> {
+  return object as Typed<T>;
 }
 
 export const MANAGED_BY = 'datapipe';

@@ -2,9 +2,12 @@
  * A datapipe pipeline as a Deployment: the runtime image running the pipeline file from a ConfigMap,
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
+
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
 import { podDisruptionBudget, targetConfigMapName, workloadEnv, workloadMeta } from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
 import {
   containerResources,
   containerSecurityContext,
@@ -44,12 +47,12 @@ export function heapLimitEnv(memoryLimit: string): { name: string; value: string
 }
 
 export function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject {
-  return {
+  return typed<IConfigMap>({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { ...workloadMeta(config, `${p.name}-pipeline`, PIPELINE_COMPONENT, p.name) },
     data: { 'pipeline.yaml': fileText },
-  };
+  });
 }
 
 export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObject {
@@ -64,7 +67,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
     { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
   ];
-  return {
+  return typed<IDeployment>({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: workloadMeta(config, p.name, PIPELINE_COMPONENT),
@@ -106,7 +109,7 @@ export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload):
         },
       },
     },
-  };
+  });
 }
 
 export function pipelineObjects(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject[] {

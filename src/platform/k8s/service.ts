@@ -1,4 +1,5 @@
 /** An HTTP service: Deployment + ClusterIP Service + PodDisruptionBudget, with HTTP probes. */
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { PlatformConfig, ServiceWorkload } from '../schema.ts';
 import {
   podDisruptionBudget,
@@ -7,7 +8,7 @@ import {
   workloadMeta,
   workloadService,
 } from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
 import {
   containerResources,
   containerSecurityContext,
@@ -26,7 +27,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
     partOf: config.name,
   });
   const volumes = [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }];
-  const deployment: K8sObject = {
+  const deployment: K8sObject = typed<IDeployment>({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: workloadMeta(config, s.name, SERVICE_COMPONENT),
@@ -60,7 +61,7 @@ export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sO
         },
       },
     },
-  };
+  });
   const service = workloadService(
     config,
     s.name,

@@ -2,6 +2,7 @@
  * A stateful service (e.g. MongoDB): StatefulSet with a volumeClaimTemplate on the platform's
  * storage class (encrypted or not: the class is a binding, its name is not), a headless Service, a PDB.
  */
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { PlatformConfig, StatefulWorkload, Volume } from '../schema.ts';
 import {
   podDisruptionBudget,
@@ -10,7 +11,7 @@ import {
   workloadMeta,
   workloadService,
 } from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels } from './object.ts';
+import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
 import {
   containerResources,
   containerSecurityContext,
@@ -34,7 +35,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
     partOf: config.name,
   });
   const volumes = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
-  const statefulSet: K8sObject = {
+  const statefulSet: K8sObject = typed<IStatefulSet>({
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: workloadMeta(config, s.name, STATEFUL_COMPONENT),
@@ -84,7 +85,7 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
         },
       ],
     },
-  };
+  });
   const headless = workloadService(
     config,
     s.name,

@@ -3,8 +3,9 @@
  * labelled `grafana_datasource`. Rendered only when the platform grants Grafana `readMetrics`; it
  * authenticates with the workload identity of the `grafana` ServiceAccount, never with a key.
  */
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 
-import { type K8sObject, recommendedLabels } from '../k8s/object.ts';
+import { type K8sObject, recommendedLabels, typed } from '../k8s/object.ts';
 import { PLATFORM_IDENTITY_PLACES, type PlatformModel } from '../model.ts';
 
 export function grafanaDatasource(
@@ -24,7 +25,7 @@ export function grafanaDatasource(
     ],
   };
   return [
-    {
+    typed<IConfigMap>({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {
@@ -41,6 +42,6 @@ export function grafanaDatasource(
         },
       },
       data: { 'provider-metrics.yaml': `${JSON.stringify(datasources, null, 2)}\n` },
-    },
+    }),
   ];
 }

@@ -2,22 +2,14 @@
  * What a target is: one module implementing the six provider-specific categories for the same
  * provider-neutral model. Each category returns Kubernetes bindings, patches on workload objects
  * (only where a provider needs something on the pod template itself), Terraform for what lives
- * outside the cluster, and its part of the runbook. Adding a target is one file and one line in index.ts.
+ * outside the cluster, and its part of the runbook. It is the `render` part of a TargetDescriptor
+ * (descriptor.ts): a target's module holds it beside its facts schema, import and plan knowledge.
  */
+
+import type { Category } from '../categories.ts';
 import type { K8sObject } from '../k8s/object.ts';
 import type { BackupIdentity, PlatformModel } from '../model.ts';
-import type { TargetName } from '../target-facts.ts';
 import type { TerraformBuilder, TerraformDoc } from '../terraform.ts';
-
-export const CATEGORIES = [
-  'dns-and-load-balancing',
-  'persistence',
-  'encryption',
-  'workload-authorization',
-  'cluster-state',
-  'network',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
 
 export interface RunbookPart {
   /** Controllers and prerequisites to install, each a Markdown paragraph or list item. */
@@ -46,8 +38,6 @@ export interface CategoryContext {
 }
 
 export interface PlatformTarget {
-  readonly name: TargetName;
-  readonly title: string;
   /** Where the cluster-state backup identity runs on this target. */
   readonly backupIdentity: BackupIdentity;
   /** Terraform `terraform` and `provider` blocks. */
@@ -80,7 +70,7 @@ export function methodOf(
 }
 
 /** The facts block of a target, or an error naming the missing field. */
-export function factsOf<T>(model: PlatformModel, name: TargetName): T {
+export function factsOf<T>(model: PlatformModel, name: string): T {
   const facts = model.config.targets[name];
   if (!facts)
     throw new FactError(['targets', name], `no facts for target "${name}": add a \`targets.${name}\` block`);

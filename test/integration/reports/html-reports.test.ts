@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { platformTargets } from '../../../src/cli/plugins.ts';
 import { openInChromium } from '../../support/chromium.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,6 +42,13 @@ describe('HTML reports in headless Chromium', () => {
       assert.match(await page.title(), /Portability audit: move to azure/);
       assert.equal(await page.locator('section svg').count(), 2, 'effort and severity charts');
       assert.equal(await page.locator('section svg >> text=/^budget 30 d$/').count(), 1);
+      // A bar for every registered target, Scaleway included (the registry, not a list in the report).
+      for (const t of platformTargets.names)
+        assert.equal(
+          await page.locator(`section svg >> text=/^${t}( \\(priced\\))?$/`).count(),
+          1,
+          `no effort bar for ${t}`,
+        );
       // One row per finding of the JSON report, grouped by severity.
       assert.equal(await page.locator('table tbody tr').count(), audit.findings.length);
       const high = audit.findings.filter((f) => f.severity === 'high').length;

@@ -1,0 +1,51 @@
+/** AWS (EKS): everything the AWS target means, reachable from here. */
+import type { TargetDescriptor } from '../descriptor.ts';
+import { awsFactsSchema } from './facts.ts';
+import { awsTarget } from './render.ts';
+
+const REGION = /\b((?:eu|us|ap|sa|ca|me|af)-(?:central|west|east|north|south|northeast|southeast)-\d)\b/;
+
+export const aws: TargetDescriptor = {
+  name: 'aws',
+  title: 'AWS (EKS)',
+  facts: awsFactsSchema,
+  render: awsTarget,
+  audit: { ruleId: 'AWS' },
+  import: {
+    placeholders: {
+      region: 'eu-central-1',
+      accountId: '000000000000',
+      clusterName: 'replace-me',
+      oidcIssuer: 'oidc.eks.eu-central-1.amazonaws.com/id/REPLACEME',
+      hostedZoneId: 'Z0000000000REPLACEME',
+      kmsKeyArn: 'arn:aws:kms:eu-central-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+    },
+    observe({ text, terraform, attribute }) {
+      const facts: Record<string, unknown> = {};
+      const region = REGION.exec(text)?.[1];
+      if (region) facts['region'] = region;
+      const account = /arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(text)?.[1];
+      if (account) facts['accountId'] = account;
+      const kms = /arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+/.exec(text)?.[0];
+      if (kms) facts['kmsKeyArn'] = kms;
+      // A literal hosted zone id: on a zone data source, a record, or an external-dns flag.
+      const zoneId =
+        terraform.map((r) => attribute(r.block, 'zone_id')).find((v) => v && /^Z[A-Z0-9]{8,32}$/.test(v)) ??
+        /--(?:zone-id-filter|txt-owner-id)=(Z[A-Z0-9]{8,32})\b/.exec(text)?.[1];
+      if (zoneId) facts['hostedZoneId'] = zoneId;
+      return facts;
+    },
+    dnsZone: (type, block, attribute) => (type === 'aws_route53_zone' ? attribute(block, 'name') : undefined),
+    internalLoadBalancer: [
+      ['service.beta.kubernetes.io/aws-load-balancer-internal', /^(true|0\.0\.0\.0\/0)$/i],
+      ['service.beta.kubernetes.io/aws-load-balancer-scheme', /^internal$/i],
+    ],
+  },
+  plan: {
+    clusterDays: 2,
+    cluster: 'a managed cluster',
+    rcloneRemote: 's3 (provider AWS)',
+    lowerTtlCommand: (_zone, host) =>
+      `aws route53 change-resource-record-sets --hosted-zone-id <zone-id> --change-batch file://ttl-${host}.json  # UPSERT ${host} TTL 60`,
+  },
+};

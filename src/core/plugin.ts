@@ -120,7 +120,7 @@ export interface SourceContext extends PluginContext {
    * has taken them; it waits while the in-flight byte budget is full, so a source must await it before
    * reading more: that is the backpressure.
    */
-  deliver(messages: readonly SourceMessage[]): Promise<void>;
+  deliver(messages: readonly SourceMessage[], options?: DeliverOptions): Promise<void>;
   /**
    * For rebalances: resolves once every taken record of these partitions is written (or dead-lettered)
    * and its offset committed. A source calls it before releasing revoked partitions.
@@ -128,6 +128,15 @@ export interface SourceContext extends PluginContext {
   drainPartitions(partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<void>;
   /** Aborted when the run is shutting down. */
   readonly signal: AbortSignal;
+}
+
+export interface DeliverOptions {
+  /**
+   * The source has nothing more buffered right now: the engine writes what it holds without waiting for
+   * the batches' `linger`, so that a quiet topic's records reach the sinks in milliseconds. A source that
+   * cannot tell leaves it out (batches then wait for their limits or `linger`).
+   */
+  readonly caughtUp?: boolean;
 }
 
 export interface Source {

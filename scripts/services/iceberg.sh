@@ -59,9 +59,6 @@ iceberg_start() {
   # SDK's default request checksums (x-amz-content-sha256 mismatch): only when required. SQLite in WAL
   # mode with a busy timeout: readers never block the writer. The servlet's own log of every 4xx/5xx
   # (a stack trace per 404) is off: clients get the error in the answer.
-  # A fresh catalog per start: a catalog file left by an earlier run under heavy concurrent load was
-  # seen failing every namespace insert (HTTP 500 UncheckedSQLException); tests create what they use.
-  rm -f "$DP_STATE/iceberg/catalog.db" "$DP_STATE/iceberg/catalog.db-wal" "$DP_STATE/iceberg/catalog.db-shm"
   AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$secret" AWS_REGION=us-east-1 \
     AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED AWS_RESPONSE_CHECKSUM_VALIDATION=WHEN_REQUIRED \
     CATALOG_REST_PORT="$ICEBERG_PORT" \

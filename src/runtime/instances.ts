@@ -11,6 +11,7 @@ import type {
   PluginContext,
   Sink,
   SinkPlugin,
+  SinkValues,
   Source,
   SourcePlugin,
 } from '../core/plugin.ts';
@@ -58,6 +59,11 @@ export function createSource(lookup: PluginLookup, config: SourceConfig, ctx: Pl
     throw new FatalError('DP_PLUGIN_UNKNOWN', `no source plugin of type "${config.type}" is registered`);
   }
   return plugin.create(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
+}
+
+/** What the sink needs of `json` values (decision 0077); `parsed` unless its plugin says otherwise. */
+export function sinkValues(lookup: PluginLookup, config: SinkConfig): SinkValues {
+  return lookup.sink(config.type)?.values?.(pluginOptions(config, SINK_ENGINE_FIELDS)) ?? 'parsed';
 }
 
 /** What the sink's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */

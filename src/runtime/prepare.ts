@@ -12,17 +12,26 @@ import {
   type SinkConfig,
   type SourceConfig,
 } from '../config/pipeline-schema.ts';
-import type { PluginContext, Sink, Source } from '../core/plugin.ts';
+import type { PluginContext, Sink, SinkValues, Source } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { compileExpression, compileTransforms, type TransformChain } from '../transforms/chain.ts';
 import { compileRecordExpression, type RecordExpression } from '../transforms/jsonata-expression.ts';
 import { DEAD_LETTER_FILE_NAME, deadLetterFileSink } from './dead-letter-file.ts';
-import { type ContextBase, createSink, createSource, type PluginLookup, pluginContext } from './instances.ts';
+import {
+  type ContextBase,
+  createSink,
+  createSource,
+  type PluginLookup,
+  pluginContext,
+  sinkValues,
+} from './instances.ts';
 
 interface PreparedSink {
   readonly config: SinkConfig;
   readonly sink: Sink;
   readonly when: RecordExpression | undefined;
+  /** What the sink needs of `json` values (decision 0077). */
+  readonly values: SinkValues;
 }
 
 export interface PreparedPipeline {
@@ -63,6 +72,7 @@ export async function preparePipeline(
     config: s,
     sink: createSink(options.plugins, s, pluginContext(base, s.name, 'sink')),
     when: whens[i],
+    values: sinkValues(options.plugins, s),
   }));
   return {
     config,
@@ -101,6 +111,8 @@ function deadLetterSink(
       config: configured,
       sink: createSink(plugins, configured, pluginContext(base, configured.name, 'sink')),
       when: undefined,
+      // dead letters are written from the messages' original bytes, never from decoded values
+      values: 'none',
     };
   }
   const file = join(base.stateDir, DEAD_LETTER_FILE_NAME);
@@ -108,6 +120,7 @@ function deadLetterSink(
     config: engineSinkConfig({ type: 'dead-letter-file' }),
     sink: deadLetterFileSink(file),
     when: undefined,
+    values: 'none',
   };
 }
 

@@ -12,6 +12,7 @@ import type {
   PluginContext,
   Sink,
   SinkPlugin,
+  SinkValues,
   SinkWriteResult,
   Source,
   SourceContext,
@@ -161,7 +162,12 @@ export class FakeSink implements Sink {
 }
 
 /** Plugins `fake` (source) and `fake-a`, `fake-b`, ... (sinks) backed by the given instances. */
-export function fakePlugins(source: Source, sinks: Record<string, Sink>): PluginLookup {
+/** `values`: what each sink type says it needs of `json` values (absent: the default, `parsed`). */
+export function fakePlugins(
+  source: Source,
+  sinks: Record<string, Sink>,
+  values: Record<string, SinkValues> = {},
+): PluginLookup {
   const options = z.object({});
   return {
     source: (type) =>
@@ -170,7 +176,15 @@ export function fakePlugins(source: Source, sinks: Record<string, Sink>): Plugin
         : undefined,
     sink: (type) => {
       const sink = sinks[type];
-      return sink ? ({ type, description: '', options, create: () => sink } satisfies SinkPlugin) : undefined;
+      if (!sink) return undefined;
+      const needs = values[type];
+      return {
+        type,
+        description: '',
+        options,
+        create: () => sink,
+        ...(needs === undefined ? {} : { values: () => needs }),
+      } satisfies SinkPlugin;
     },
   };
 }

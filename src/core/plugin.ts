@@ -92,13 +92,6 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-/**
- * What a sink needs of `json` values: `parsed`, it reads `value` of (nearly) every record; `json-text`, it
- * writes JSON text and takes the value's original bytes when nothing changed them (`originalJson`), so
- * they must be valid JSON; `none`, it never reads values and never needs them to be JSON (the null sink).
- */
-export type SinkValues = 'parsed' | 'json-text' | 'none';
-
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every option shape
 export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   /** The value of `type:` in the config. */
@@ -113,11 +106,10 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
   /**
-   * What the sink does with `json` values (decision 0077); `parsed` when absent. The engine decodes for
-   * the most demanding sink of a pipeline: parses each value once (`parsed`), or keeps the original
-   * bytes, checked to be JSON (`json-text`) or not checked at all (`none`: only when every sink says so).
+   * True for a sink that never reads record values, nor needs them to be valid (the null sink): when
+   * every sink of a pipeline says so, `json` values are not checked at decode (decision 0077).
    */
-  values?(options: z.output<Options>): SinkValues;
+  readonly ignoresValues?: boolean;
   /**
    * Proves, without writing any record, that the endpoints the sink uses can be reached and written with
    * the process's credentials (`datapipe check`): e.g. writes, reads back and deletes a probe object.

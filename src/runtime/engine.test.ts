@@ -209,7 +209,7 @@ describe('runPipeline', () => {
     assert.deepEqual(source.committed(), { 't/0': 3 });
   });
 
-  it('hands sinks that write JSON text the original value bytes when nothing reads values; invalid UTF-8 still goes to the DLQ byte for byte', async () => {
+  it('hands sinks the original value bytes when nothing reads values; invalid UTF-8 still goes to the DLQ byte for byte', async () => {
     const spelled = ['{ "n" : 1.0 }', '[1,\t2]', '"caf\\u00e9"'];
     const notUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"a":"\xff\xfe"}
     const source = new FakeSource([
@@ -226,7 +226,7 @@ describe('runPipeline', () => {
       sinks: [{ type: 's', name: 's' }],
       deadLetter: { type: 'dlq', name: 'dlq' },
     });
-    await runPipeline(loaded, runOptions(fakePlugins(source, { s: sink, dlq }, { s: 'json-text' })));
+    await runPipeline(loaded, runOptions(fakePlugins(source, { s: sink, dlq })));
     assert.deepEqual(
       sink.written.map((r) => originalJson(r)?.toString('utf8')),
       spelled,
@@ -245,38 +245,7 @@ describe('runPipeline', () => {
     assert.deepEqual(source.committed(), { 't/0': 4 });
   });
 
-  it('parses each value once, at decode, when a sink reads values (no bytes kept, invalid JSON to the DLQ)', async () => {
-    const source = new FakeSource([
-      [message(0, 0, '{ "n" : 1.0 }'), message(0, 1, '{not json'), message(0, 2, '[1,\t2]')],
-    ]);
-    const reads = new FakeSink();
-    const text = new FakeSink();
-    const dlq = new FakeSink();
-    const loaded = fakePipeline({
-      sinks: [
-        { type: 'reads', name: 'reads' },
-        { type: 'text', name: 'text' },
-      ],
-      deadLetter: { type: 'dlq', name: 'dlq' },
-    });
-    const plugins = fakePlugins(source, { reads, text, dlq }, { reads: 'parsed', text: 'json-text' });
-    await runPipeline(loaded, runOptions(plugins));
-    assert.deepEqual(
-      reads.written.map((r) => r.value),
-      [{ n: 1 }, [1, 2]],
-    );
-    // a plain record: its value was parsed at decode, there are no bytes left to parse a second time
-    assert.deepEqual(
-      [...reads.written, ...text.written].map((r) => originalJson(r)),
-      [undefined, undefined, undefined, undefined],
-    );
-    assert.equal(dlq.written.length, 1);
-    assert.equal(dlq.written[0]?.headers[DLQ_HEADER.errorCode], 'DP_DECODE_INVALID_JSON');
-    assert.deepEqual(dlq.written[0]?.value, Buffer.from('{not json'));
-    assert.deepEqual(source.committed(), { 't/0': 3 });
-  });
-
-  it('does not check values when no sink needs JSON; one sink that writes JSON text brings the check back', async () => {
+  it('does not check values when every sink ignores them (null); one sink that may read them brings the check back', async () => {
     const notUtf8 = Buffer.from([0x22, 0xff, 0x22]);
     const messages = () => [
       message(0, 0, '{ "n" : 1.0 }'),
@@ -291,7 +260,7 @@ describe('runPipeline', () => {
     });
     await runPipeline(
       alone,
-      runOptions(fakePlugins(new FakeSource([messages()]), { ignores, dlq }, { ignores: 'none' })),
+      runOptions(fakePlugins(new FakeSource([messages()]), { ignores, dlq }, ['ignores'])),
     );
     assert.deepEqual(ignores.offsets(), [0, 1, 2], 'nothing read the values, so nothing was dead-lettered');
     assert.deepEqual(
@@ -311,11 +280,9 @@ describe('runPipeline', () => {
       ],
       deadLetter: { type: 'dlq', name: 'dlq' },
     });
-    const plugins = fakePlugins(
-      new FakeSource([messages()]),
-      { ignores: ignores2, text, dlq: dlq2 },
-      { ignores: 'none', text: 'json-text' },
-    );
+    const plugins = fakePlugins(new FakeSource([messages()]), { ignores: ignores2, text, dlq: dlq2 }, [
+      'ignores',
+    ]);
     await runPipeline(both, runOptions(plugins));
     assert.deepEqual(text.offsets(), [0]);
     assert.deepEqual(ignores2.offsets(), [0]);

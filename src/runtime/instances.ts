@@ -11,7 +11,6 @@ import type {
   PluginContext,
   Sink,
   SinkPlugin,
-  SinkValues,
   Source,
   SourcePlugin,
 } from '../core/plugin.ts';
@@ -61,9 +60,9 @@ export function createSource(lookup: PluginLookup, config: SourceConfig, ctx: Pl
   return plugin.create(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
 }
 
-/** What the sink needs of `json` values (decision 0077); `parsed` unless its plugin says otherwise. */
-export function sinkValues(lookup: PluginLookup, config: SinkConfig): SinkValues {
-  return lookup.sink(config.type)?.values?.(pluginOptions(config, SINK_ENGINE_FIELDS)) ?? 'parsed';
+/** The sink's plugin says it never reads values (decision 0077). */
+export function sinkIgnoresValues(lookup: PluginLookup, config: SinkConfig): boolean {
+  return lookup.sink(config.type)?.ignoresValues === true;
 }
 
 /** What the sink's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */

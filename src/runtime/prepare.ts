@@ -12,7 +12,7 @@ import {
   type SinkConfig,
   type SourceConfig,
 } from '../config/pipeline-schema.ts';
-import type { PluginContext, Sink, SinkValues, Source } from '../core/plugin.ts';
+import type { PluginContext, Sink, Source } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { compileExpression, compileTransforms, type TransformChain } from '../transforms/chain.ts';
 import { compileRecordExpression, type RecordExpression } from '../transforms/jsonata-expression.ts';
@@ -23,15 +23,15 @@ import {
   createSource,
   type PluginLookup,
   pluginContext,
-  sinkValues,
+  sinkIgnoresValues,
 } from './instances.ts';
 
 interface PreparedSink {
   readonly config: SinkConfig;
   readonly sink: Sink;
   readonly when: RecordExpression | undefined;
-  /** What the sink needs of `json` values (decision 0077). */
-  readonly values: SinkValues;
+  /** The sink never reads values (decision 0077). */
+  readonly ignoresValues: boolean;
 }
 
 export interface PreparedPipeline {
@@ -72,7 +72,7 @@ export async function preparePipeline(
     config: s,
     sink: createSink(options.plugins, s, pluginContext(base, s.name, 'sink')),
     when: whens[i],
-    values: sinkValues(options.plugins, s),
+    ignoresValues: sinkIgnoresValues(options.plugins, s),
   }));
   return {
     config,
@@ -112,7 +112,7 @@ function deadLetterSink(
       sink: createSink(plugins, configured, pluginContext(base, configured.name, 'sink')),
       when: undefined,
       // dead letters are written from the messages' original bytes, never from decoded values
-      values: 'none',
+      ignoresValues: true,
     };
   }
   const file = join(base.stateDir, DEAD_LETTER_FILE_NAME);
@@ -120,7 +120,7 @@ function deadLetterSink(
     config: engineSinkConfig({ type: 'dead-letter-file' }),
     sink: deadLetterFileSink(file),
     when: undefined,
-    values: 'none',
+    ignoresValues: true,
   };
 }
 

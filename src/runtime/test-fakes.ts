@@ -12,7 +12,6 @@ import type {
   PluginContext,
   Sink,
   SinkPlugin,
-  SinkValues,
   SinkWriteResult,
   Source,
   SourceContext,
@@ -162,11 +161,11 @@ export class FakeSink implements Sink {
 }
 
 /** Plugins `fake` (source) and `fake-a`, `fake-b`, ... (sinks) backed by the given instances. */
-/** `values`: what each sink type says it needs of `json` values (absent: the default, `parsed`). */
+/** `ignoringValues`: the sink types whose plugin says it never reads values (like the null sink). */
 export function fakePlugins(
   source: Source,
   sinks: Record<string, Sink>,
-  values: Record<string, SinkValues> = {},
+  ignoringValues: readonly string[] = [],
 ): PluginLookup {
   const options = z.object({});
   return {
@@ -177,14 +176,8 @@ export function fakePlugins(
     sink: (type) => {
       const sink = sinks[type];
       if (!sink) return undefined;
-      const needs = values[type];
-      return {
-        type,
-        description: '',
-        options,
-        create: () => sink,
-        ...(needs === undefined ? {} : { values: () => needs }),
-      } satisfies SinkPlugin;
+      const ignoresValues = ignoringValues.includes(type);
+      return { type, description: '', options, create: () => sink, ignoresValues } satisfies SinkPlugin;
     },
   };
 }

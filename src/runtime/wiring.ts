@@ -136,12 +136,11 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
 }
 
 /**
- * How `json` values are decoded (decisions 0057, 0077): parsed once when a transform, a routing condition
- * or a sink reads them; else kept as their original bytes, checked to be JSON unless no sink needs JSON.
+ * How `json` values are decoded (decisions 0057, 0077): parsed at once for transforms and routing
+ * conditions; else kept as their original bytes (parsed when a sink reads them), checked to be JSON
+ * unless every sink ignores values.
  */
 function jsonDecoding(p: PreparedPipeline): JsonDecoding {
-  if (p.chain.steps.length > 0 || p.sinks.some((s) => s.when !== undefined || s.values === 'parsed')) {
-    return 'parse';
-  }
-  return p.sinks.every((s) => s.values === 'none') ? 'bytes' : 'checked-bytes';
+  if (p.chain.steps.length > 0 || p.sinks.some((s) => s.when !== undefined)) return 'parse';
+  return p.sinks.every((s) => s.ignoresValues) ? 'bytes' : 'checked-bytes';
 }

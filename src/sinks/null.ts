@@ -18,8 +18,8 @@ export const nullSink: SinkPlugin<typeof options> = {
   description:
     "Discards records (after an optional delay): measures the pipeline itself. Quote the name (`type: 'null'`): unquoted, YAML reads `null` as no value.",
   options,
-  // it never reads values: with only null sinks, json values are not even checked (decision 0077)
-  values: () => 'none',
+  // with only null sinks, json values are not even checked at decode (decision 0077)
+  ignoresValues: true,
   create: (opts): Sink => ({
     connect: async () => {},
     write: async (_batch: readonly PipelineRecord[]) => {

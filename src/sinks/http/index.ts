@@ -7,8 +7,6 @@ export const httpSink: SinkPlugin<typeof httpOptions> = {
   type: 'http',
   description: 'POSTs each batch as a JSON array or NDJSON to an HTTP endpoint, retrying 408/429/5xx.',
   options: httpOptions,
-  // fields: value: an unchanged value is its original bytes (decisions 0057, 0077)
-  values: (options) => (options.fields === 'value' ? 'json-text' : 'parsed'),
   create: (options): Sink => new HttpSink(options),
   probe: async (options) => (await import('./probe.ts')).probeHttp(options),
 };

@@ -11,8 +11,6 @@ export const kafkaSink: SinkPlugin<typeof kafkaSinkOptions> = {
     'Writes records to a Kafka topic with the idempotent producer (acks=all), keys and headers kept.',
   options: kafkaSinkOptions,
   binding: kafkaBinding,
-  // json: an unchanged value is written as its original bytes (decisions 0057, 0077)
-  values: (options) => (options.valueEncoding === 'json' ? 'json-text' : 'parsed'),
   create: (options, ctx: PluginContext): Sink =>
     lazySink(async () => new (await import('./sink.ts')).KafkaSink(options, ctx)),
   probe: async (options, ctx) =>

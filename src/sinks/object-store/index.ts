@@ -1,6 +1,5 @@
 /** The `object-store` sink: records as objects in a folder, S3, Azure Blob or Google Cloud Storage, named after their offsets. */
 import type { SinkPlugin } from '../../core/plugin.ts';
-import { prefixReadsValue } from './object-name.ts';
 import { OBJECT_STORE_BINDING_FIELDS, objectStoreOptions, objectStoreProblems } from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
 
@@ -11,9 +10,6 @@ export const objectStoreSink: SinkPlugin<typeof objectStoreOptions> = {
   options: objectStoreOptions,
   check: objectStoreProblems,
   binding: { field: 'store', type: 'object-store', fields: OBJECT_STORE_BINDING_FIELDS },
-  // JSONL writes unchanged values as their original bytes (decisions 0057, 0077); Parquet columns and
-  // prefixes with value placeholders read values
-  values: (opts) => (opts.format === 'jsonl' && !prefixReadsValue(opts.prefix) ? 'json-text' : 'parsed'),
   create: (opts, ctx) => new ObjectStoreSink(opts, ctx),
   probe: async (opts, ctx) => (await import('./probe.ts')).probeObjectStore(opts, ctx),
 };

@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FatalError } from '../../core/errors.ts';
 import type { PipelineRecord } from '../../core/plugin.ts';
-import {
-  objectName,
-  parsePrefix,
-  partitionFolder,
-  prefixReadsValue,
-  rangeOf,
-  safeSegment,
-} from './object-name.ts';
+import { objectName, parsePrefix, partitionFolder, rangeOf, safeSegment } from './object-name.ts';
 
 const record = (value: unknown, timestamp = Date.parse('2026-03-07T09:05:00Z')): PipelineRecord => ({
   position: { topic: 'orders', partition: 2, offset: 41 },
@@ -70,12 +63,6 @@ describe('object names', () => {
     assert.equal(prefix.render(record({})), 'orders/2/country=_null/k=k_1/');
     assert.equal(safeSegment('../etc'), '.._etc');
     assert.equal(safeSegment('..'), '_null');
-  });
-
-  test('only a {value.…} placeholder makes the prefix read values', () => {
-    assert.equal(prefixReadsValue('{topic}/{partition}/country={ value.shipping.country }/'), true);
-    assert.equal(prefixReadsValue('archive/{yyyy}/{key}/{topic}/'), false);
-    assert.equal(prefixReadsValue('plain/value./'), false);
   });
 
   test('a constant prefix renders without looking at the record', () => {

@@ -60,15 +60,6 @@ function placeholder(name: string): (record: PipelineRecord) => string {
   );
 }
 
-/** A `{name}` placeholder of a prefix (`matchAll` copies the expression, so sharing it is safe). */
-const PLACEHOLDER = /\{([^{}]+)\}/g;
-
-/** True when the prefix has a `{value.field}` placeholder: rendering it reads every record's value. */
-export function prefixReadsValue(template: string): boolean {
-  for (const match of template.matchAll(PLACEHOLDER)) if (match[1]!.trim().startsWith('value.')) return true;
-  return false;
-}
-
 /** Why `prefix` cannot be parsed (an unknown placeholder), or undefined when it can. */
 export function prefixProblem(template: string): string | undefined {
   try {
@@ -83,7 +74,7 @@ export function prefixProblem(template: string): string | undefined {
 export function parsePrefix(template: string): PrefixTemplate {
   const parts: Part[] = [];
   let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
+  for (const match of template.matchAll(/\{([^{}]+)\}/g)) {
     if (match.index > last) parts.push(template.slice(last, match.index));
     parts.push(placeholder(match[1]!.trim()));
     last = match.index + match[0].length;

@@ -33,7 +33,8 @@ import {
   type ManifestFileEntry,
   manifestListEntry,
 } from './manifests.ts';
-import type { IcebergOptions } from './options.ts';
+import { catalogAuthorizer } from './catalog-auth.ts';
+import { catalogAuthMode, type IcebergOptions } from './options.ts';
 import {
   applyTransform,
   type PartitionField,
@@ -80,8 +81,13 @@ export class IcebergSink implements Sink {
     this.#namespace = opts.namespace.split('.');
     this.#catalog =
       inject.catalog ??
-      new RestCatalog({ uri: opts.catalogUri, warehouse: opts.warehouse, token: opts.token });
-    this.#store = inject.store ?? new TableStore(opts.s3);
+      new RestCatalog({
+        uri: opts.catalogUri,
+        warehouse: opts.warehouse,
+        headers: opts.headers,
+        authorize: catalogAuthorizer({ ...opts, auth: catalogAuthMode(opts) }),
+      });
+    this.#store = inject.store ?? new TableStore(opts, ctx.baseDir);
   }
 
   async connect(): Promise<void> {
@@ -148,7 +154,9 @@ export class IcebergSink implements Sink {
         `iceberg: table ${this.#name()} does not exist (set create: true to create it)`,
       );
     }
-    await this.#catalog.createNamespace(this.#namespace);
+    const base = this.#opts.location?.replace(/\/+$/, '');
+    const nsLocation = base ? `${base}/${this.#namespace.join('/')}` : undefined;
+    await this.#catalog.createNamespace(this.#namespace, nsLocation);
     const schema = this.#initialSchema(prepared.map((p) => p.row));
     const spec: PartitionSpec = {
       'spec-id': 0,
@@ -171,7 +179,13 @@ export class IcebergSink implements Sink {
         };
       }),
     };
-    const created = await this.#catalog.createTable(this.#namespace, this.#opts.table, schema, spec);
+    const created = await this.#catalog.createTable(
+      this.#namespace,
+      this.#opts.table,
+      schema,
+      spec,
+      nsLocation ? `${nsLocation}/${this.#opts.table}` : undefined,
+    );
     this.#logger.info({ table: this.#name(), location: created.location }, 'iceberg table created');
     return this.#checkFormat(created);
   }

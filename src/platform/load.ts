@@ -203,6 +203,9 @@ function checkReferences(
 
   if (c.backup && !buckets.has(c.backup.bucket))
     report(['backup', 'bucket'], `no bucket "${c.backup.bucket}" in buckets`);
+  c.catalogs.forEach((k, i) => {
+    if (!buckets.has(k.bucket)) report(['catalogs', i, 'bucket'], `no bucket "${k.bucket}" in buckets`);
+  });
 
   const declared = targets.names.filter((t) => c.targets[t] !== undefined);
   if (declared.length === 0)

@@ -275,7 +275,8 @@ function boundEndpoints(model: PlatformModel, target: TargetDescriptor, p: Pipel
       for (const e of egress) {
         if (e.cidr === undefined) {
           const fact = e.cidrFact ?? ['targets', target.name];
-          const [bound, what] = fact[0] === 'catalogs' ? ['catalog', 'Iceberg catalog'] : ['store', 'S3 server'];
+          const [bound, what] =
+            fact[0] === 'catalogs' ? ['catalog', 'Iceberg catalog'] : ['store', 'S3 server'];
           // Reported at the block that lacks the fact.
           throw new FactError(
             fact.slice(0, -1),

@@ -15,7 +15,6 @@ export function endpointEgress(
   return { host: url.hostname, port, cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
 }
 
-
 /** An address's own /32; undefined for a host name. */
 export function ipCidr(host: string): string | undefined {
   return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) ? `${host}/32` : undefined;

@@ -200,15 +200,14 @@ const catalogSchema = z.strictObject({
     description:
       'The REST catalog you run (e.g. Apache Polaris, Lakekeeper), for targets without a managed one (azure, baremetal, scaleway); the part before `/v1/`.',
   }),
-  warehouse: z.string().optional().meta({ description: 'The warehouse to ask that catalog for, if it serves several.' }),
-  tokenEnv: z
+  warehouse: z
     .string()
-    .regex(ENV_NAME, 'must be an environment variable name')
     .optional()
-    .meta({
-      description:
-        "That catalog's bearer token: the environment variable (from the workload's `secretEnv`) that holds it; the binding refers to it, never copies it.",
-    }),
+    .meta({ description: 'The warehouse to ask that catalog for, if it serves several.' }),
+  tokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional().meta({
+    description:
+      "That catalog's bearer token: the environment variable (from the workload's `secretEnv`) that holds it; the binding refers to it, never copies it.",
+  }),
   cidr: z.string().regex(CIDR, 'must be a CIDR').optional().meta({
     description:
       'Where that catalog is: the egress the network policy opens to it (on the port of `uri`). Needed when `uri` is a host name.',

@@ -91,7 +91,8 @@ export function mergePatches(patches: readonly K8sObject[]): K8sObject[] {
   for (const p of patches) {
     const at = out.findIndex((q) => patchTargets(q, p));
     if (at < 0) out.push(p);
-    else out[at] = { ...(merge(out[at], { ...p, metadata: {} }, '') as K8sObject), metadata: out[at]!.metadata };
+    else
+      out[at] = { ...(merge(out[at], { ...p, metadata: {} }, '') as K8sObject), metadata: out[at]!.metadata };
   }
   return out;
 }

@@ -54,7 +54,13 @@ describe('sigv4 catalog requests', () => {
     };
     const credentials = { ...SUITE.credentials, sessionToken: 'session' };
     const a = await sigv4Headers(request, credentials, 'eu-central-1', 'glue', SUITE.date);
-    const b = await sigv4Headers({ ...request, body: '{"a":2}' }, credentials, 'eu-central-1', 'glue', SUITE.date);
+    const b = await sigv4Headers(
+      { ...request, body: '{"a":2}' },
+      credentials,
+      'eu-central-1',
+      'glue',
+      SUITE.date,
+    );
     assert.match(
       a['authorization']!,
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/eu-central-1\/glue\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, /,

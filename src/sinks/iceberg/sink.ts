@@ -18,6 +18,7 @@ import {
   type TableRequirement,
   type TableUpdate,
 } from './catalog.ts';
+import { catalogAuthorizer } from './catalog-auth.ts';
 import {
   mergeCommittedOffsets,
   type PartitionPositions,
@@ -33,7 +34,6 @@ import {
   type ManifestFileEntry,
   manifestListEntry,
 } from './manifests.ts';
-import { catalogAuthorizer } from './catalog-auth.ts';
 import { catalogAuthMode, type IcebergOptions } from './options.ts';
 import {
   applyTransform,

@@ -7,7 +7,11 @@ const opts = icebergOptions.parse({
   catalogUri: 'http://catalog:8181',
   namespace: 'lake',
   table: 'orders',
-  s3: { endpoint: 'https://s3.shop.internal:9000', forcePathStyle: true, caBundle: '/etc/datapipe-ca/ca.crt' },
+  s3: {
+    endpoint: 'https://s3.shop.internal:9000',
+    forcePathStyle: true,
+    caBundle: '/etc/datapipe-ca/ca.crt',
+  },
   gcs: { auth: 'workload' },
 });
 
@@ -52,5 +56,8 @@ it('abfss:// and wasbs:// locations go to the azure-blob driver of the account, 
 });
 
 it('another scheme is a fatal error naming the location', () => {
-  assert.throws(() => fileLocation('hdfs://nn/warehouse/x', opts), /hdfs:\/\/nn\/warehouse\/x is not s3:\/\//);
+  assert.throws(
+    () => fileLocation('hdfs://nn/warehouse/x', opts),
+    /hdfs:\/\/nn\/warehouse\/x is not s3:\/\//,
+  );
 });

@@ -33,7 +33,9 @@ export function fileLocation(location: string, opts: Pick<IcebergOptions, 's3' |
   }
   // abfss://container@account.dfs.core.windows.net/key (ADLS Gen2) and wasbs://container@account.blob...:
   // the same account through the Blob endpoint.
-  const azure = /^(?:abfss|wasbs):\/\/([^@/]+)@([a-z0-9]+)\.(?:dfs|blob)\.core\.windows\.net\/(.+)$/.exec(location);
+  const azure = /^(?:abfss|wasbs):\/\/([^@/]+)@([a-z0-9]+)\.(?:dfs|blob)\.core\.windows\.net\/(.+)$/.exec(
+    location,
+  );
   if (azure) {
     const [, container, account, key] = azure as unknown as [string, string, string, string];
     const accountUrl = `https://${account}.blob.core.windows.net`;

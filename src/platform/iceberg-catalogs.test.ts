@@ -160,7 +160,9 @@ describe('iceberg-catalog bindings', () => {
     (
       result.bindings.find(
         (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-to-lake-bindings-egress',
-      ) as { spec: { egress: { to: { ipBlock: { cidr: string } }[]; ports: { port: number }[] }[] } }
+      ) as unknown as {
+        spec: { egress: { to: { ipBlock: { cidr: string } }[]; ports: { port: number }[] }[] };
+      }
     ).spec.egress.map((r) => `${r.to[0]!.ipBlock.cidr}:${r.ports.map((p) => p.port).join(',')}`);
 
   test('egress: the catalog and its store, per target', () => {
@@ -263,6 +265,6 @@ describe('iceberg-catalog bindings', () => {
 function bindingsText(result: RenderResult): string {
   const cm = result.bindings.find(
     (o) => o.kind === 'ConfigMap' && o.metadata.name === 'orders-to-lake-bindings',
-  ) as { data: Record<string, string> };
+  ) as unknown as { data: Record<string, string> };
   return cm.data['bindings.yaml']!;
 }

@@ -276,7 +276,7 @@ async function datapipe(args: string[], logFile: string): Promise<void> {
   if (code !== 0) throw new Error(`datapipe ${args.join(' ')} exited ${code}: ${output}`);
 }
 
-async function ensureTopic(brokers: string[], topic: string): Promise<void> {
+export async function ensureTopic(brokers: string[], topic: string): Promise<void> {
   const admin = new Admin({ clientId: 'datapipe-portability', bootstrapBrokers: brokers });
   try {
     if ((await admin.listTopics()).includes(topic)) return;
@@ -292,7 +292,7 @@ async function ensureTopic(brokers: string[], topic: string): Promise<void> {
 }
 
 /** Per partition, the offset the next record will get. */
-async function endOffsets(brokers: string[], topic: string): Promise<Map<number, bigint>> {
+export async function endOffsets(brokers: string[], topic: string): Promise<Map<number, bigint>> {
   const admin = new Admin({ clientId: 'datapipe-portability', bootstrapBrokers: brokers });
   try {
     const md = await admin.metadata({ topics: [topic] });
@@ -314,7 +314,7 @@ async function endOffsets(brokers: string[], topic: string): Promise<Map<number,
 }
 
 /** The group starts at this run's first records, whatever an earlier target or run committed. */
-async function resetGroup(
+export async function resetGroup(
   brokers: string[],
   group: string,
   topic: string,
@@ -333,7 +333,7 @@ async function resetGroup(
   }
 }
 
-async function produce(brokers: string[], topic: string, run: string, count: number): Promise<void> {
+export async function produce(brokers: string[], topic: string, run: string, count: number): Promise<void> {
   const producer = new Producer<string, string, string, string>({
     clientId: 'datapipe-portability',
     bootstrapBrokers: brokers,

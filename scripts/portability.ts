@@ -181,20 +181,25 @@ async function prepareStore(target: string, driver: ObjectStoreDriver): Promise<
     const [exists] = await storage.bucket(STORE).exists();
     if (!exists) await storage.createBucket(STORE);
   } else {
-    const s3 = new S3Client({
-      endpoint: services.s3.endpoint,
-      region: services.s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey() },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: STORE })).catch((err: { name?: string }) => {
-      if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
-    });
-    s3.destroy();
+    await ensureS3Bucket(STORE);
   }
   const names: string[] = [];
   for await (const name of driver.list('')) names.push(name);
   for (const name of names) await driver.delete(name);
+}
+
+/** Creates `bucket` on the local S3 server (S3Proxy) unless it exists. */
+export async function ensureS3Bucket(bucket: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: services.s3.endpoint,
+    region: services.s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey() },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: { name?: string }) => {
+    if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
+  });
+  s3.destroy();
 }
 
 /** Records of this run in the store, duplicates included. */

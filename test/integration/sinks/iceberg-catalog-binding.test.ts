@@ -16,9 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse, stringify } from 'yaml';
-import { endOffsets, ensureTopic, produce, resetGroup, sha256 } from '../../../scripts/portability.ts';
+import {
+  endOffsets,
+  ensureS3Bucket,
+  ensureTopic,
+  produce,
+  resetGroup,
+  sha256,
+} from '../../../scripts/portability.ts';
 import { pipelinePlugins, platformTargets } from '../../../src/cli/plugins.ts';
 import { loadPlatformFile } from '../../../src/platform/load.ts';
 import { renderPlatform } from '../../../src/platform/render.ts';
@@ -54,19 +60,6 @@ function copiesOf(view: TableView, run: string): Map<string, number> {
   return copies;
 }
 
-async function ensureBucket(bucket: string): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: services.s3.endpoint,
-    region: services.s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey() },
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: { name?: string }) => {
-    if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
-  });
-  s3.destroy();
-}
-
 describe('an iceberg pipeline bound to a catalog', { timeout: 300_000 }, () => {
   test("the same pipeline file lands every record once through the target's catalog binding", async () => {
     const before = sha256(PIPELINE);
@@ -88,7 +81,7 @@ describe('an iceberg pipeline bound to a catalog', { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'datapipe-iceberg-binding-'));
     const bindingsFile = join(dir, 'bindings.yaml');
     writeFileSync(bindingsFile, stringify(rendered));
-    await ensureBucket('shop-lake');
+    await ensureS3Bucket('shop-lake');
 
     const run = `lake-${randomBytes(4).toString('hex')}`;
     const brokers = [services.kafka.bootstrap];

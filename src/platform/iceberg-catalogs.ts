@@ -63,7 +63,7 @@ function selfHostedCatalog(
  * The iceberg sink's fields for the files of tables in the store of an object-store binding: where new
  * tables go (`location`), and the `s3` or `gcs` options that reach that store with the same credentials.
  */
-export function tableFiles(store: Record<string, unknown>): Record<string, unknown> {
+function tableFiles(store: Record<string, unknown>): Record<string, unknown> {
   const pick = (...fields: string[]) =>
     Object.fromEntries(fields.filter((f) => store[f] !== undefined).map((f) => [f, store[f]]));
   switch (store['driver']) {

@@ -15,10 +15,10 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { FatalError, RetryableError } from '../../core/errors.ts';
 
 export const CATALOG_AUTH_MODES = ['none', 'bearer', 'sigv4', 'google'] as const;
-export type CatalogAuthMode = (typeof CATALOG_AUTH_MODES)[number];
+type CatalogAuthMode = (typeof CATALOG_AUTH_MODES)[number];
 
 /** One catalog request, before it is sent. */
-export interface CatalogRequest {
+interface CatalogRequest {
   readonly method: string;
   readonly url: URL;
   /** Headers already set (content-type, accept, fixed headers): signed with the request. */
@@ -29,7 +29,7 @@ export interface CatalogRequest {
 /** Returns the headers that authenticate one request (none for `none`). */
 export type CatalogAuthorizer = (request: CatalogRequest) => Promise<Record<string, string>>;
 
-export interface CatalogAuthOptions {
+interface CatalogAuthOptions {
   readonly auth: CatalogAuthMode;
   readonly token?: string | undefined;
   /** sigv4: the region of the signature (defaults to AWS_REGION). */

@@ -12,7 +12,7 @@ import { type ObjectStoreOptions, objectStoreOptions } from '../object-store/opt
 import type { IcebergOptions } from './options.ts';
 
 /** The store of a table file location: which driver options reach it, and the key inside it. */
-export interface FileLocation {
+interface FileLocation {
   /** One driver per store: `s3://bucket`, `gs://bucket`, `https://account.blob.core.windows.net/container`. */
   readonly store: string;
   readonly key: string;

@@ -1,6 +1,6 @@
 /**
  * The bindings a target renders for its pipelines (docs/bindings.md): for each pipeline that names
- * platform resources (`store:`, `kafka:`, `connection:`), a ConfigMap `<pipeline>-bindings` in the
+ * platform resources (`store:`, `kafka:`, `connection:`, `catalog:`), a ConfigMap `<pipeline>-bindings` in the
  * bindings overlay whose `bindings.yaml` says what each name is on this target. The workload (the same
  * on every target) mounts it and runs `datapipe run ... --bindings`. What a bucket is on a target is
  * that target's `bindings` piece (src/platform/targets/<name>/index.ts). No secret is ever written here:

@@ -15,10 +15,10 @@ import {
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
-import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services } from '../../support/services.ts';
 import {
   assertBadRecordAlone,

@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { parquetReadObjects } from 'hyparquet';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import { GcsDriver } from '../../../src/sinks/object-store/drivers/gcs.ts';
 import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
-import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { runDatapipe, runDatapipeSummary } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 import {

@@ -27,7 +27,7 @@ import { loadPipelineFile } from '../../../src/config/pipeline.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
 import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
 import {
   assertBadRecordAlone,

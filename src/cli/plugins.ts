@@ -1,6 +1,6 @@
 /**
- * The composition root: every source, sink, object-store driver, transform kind and platform target the
- * product ships is registered here, and only here; the commands pass these registries down
+ * The composition root: every source, sink, object-store driver and platform target the product ships
+ * is registered here, and only here; the commands pass these registries down
  * (`pipelineSchema(pipelinePlugins)`, `pluginLookup(pipelinePlugins)`, ...). Adding a connector is one
  * file exporting its plugin and one line below. No lower layer imports this file (docs/architecture.md; the layer test enforces it).
  */

@@ -1,6 +1,6 @@
 /**
- * The composition root: every source, sink, object-store driver and platform target the product ships
- * is registered here, and only here; the commands pass these registries down
+ * The composition root: every source, sink, object-store driver, transform kind and platform target the
+ * product ships is registered here, and only here; the commands pass these registries down
  * (`pipelineSchema(pipelinePlugins)`, `pluginLookup(pipelinePlugins)`, ...). Adding a connector is one
  * file exporting its plugin and one line below. No lower layer imports this file (docs/architecture.md; the layer test enforces it).
  */
@@ -30,6 +30,9 @@ import { stdoutSink } from '../sinks/stdout.ts';
 import { fileSource } from '../sources/file.ts';
 import { generatorSource } from '../sources/generator.ts';
 import { kafkaSource } from '../sources/kafka/index.ts';
+import { filterTransform } from '../transforms/filter.ts';
+import { mapTransform } from '../transforms/map.ts';
+import { moduleTransform } from '../transforms/module.ts';
 
 /**
  * The backends of the `object-store` sink: one module per driver (src/sinks/object-store/drivers/), its
@@ -50,6 +53,7 @@ export const pipelinePlugins: PipelinePlugins = {
     kafkaSink,
     icebergSink,
   ],
+  transforms: [filterTransform, mapTransform, moduleTransform],
 };
 
 /**

@@ -66,6 +66,7 @@ export async function runTestFiles(files: readonly string[], plugins: PipelinePl
     const { loaded, pipelineFile } = loadTestFile(file);
     const pipeline = await compilePipeline(
       loadPipelineFile(pipelineFile, plugins, testEnv(loaded.config.env)),
+      plugins.transforms,
     );
     const cases: CaseResult[] = [];
     for (const c of loaded.config.cases) {

@@ -46,7 +46,7 @@ export async function preparePipeline(
     stateDir: resolve(loaded.baseDir, config.stateDir ?? join('.datapipe', config.name)),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
-  const chain = await compileTransforms(loaded);
+  const chain = await compileTransforms(loaded, options.plugins.transforms);
   const sourceContext = pluginContext(base, 'source', 'source');
   const sinkConfigs = config.sinks as SinkConfig[];
   const whens = compileSinkConditions(loaded);

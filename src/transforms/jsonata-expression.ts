@@ -5,7 +5,9 @@
  * time on every evaluation.
  */
 import jsonata from 'jsonata';
+import type { TransformStep } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
+import { TransformConfigError } from './transform.ts';
 
 export type RecordExpression = (record: PipelineRecord) => Promise<unknown>;
 
@@ -47,6 +49,15 @@ export function isTrue(value: unknown): boolean {
 }
 
 /** A one-line description of a JSONata compile error. */
+/** Compiles a JSONata-based step; a bad expression is a TransformConfigError saying where and why. */
+export function jsonataStep(compile: () => TransformStep): TransformStep {
+  try {
+    return compile();
+  } catch (err) {
+    throw new TransformConfigError(describeJsonataError(err), { cause: err });
+  }
+}
+
 export function describeJsonataError(err: unknown): string {
   const e = err as { message?: string; position?: number };
   const where = typeof e.position === 'number' ? ` at character ${e.position}` : '';

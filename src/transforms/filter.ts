@@ -15,7 +15,7 @@ export const filterTransform: TransformPlugin<typeof fields> = {
   compile: (entry) => jsonataStep(() => filterStep(entry.filter)),
 };
 
-export function filterStep(source: string): TransformStep {
+function filterStep(source: string): TransformStep {
   const expression = compileRecordExpression(source);
   return {
     label: 'filter',

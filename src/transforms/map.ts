@@ -17,7 +17,7 @@ export const mapTransform: TransformPlugin<typeof fields> = {
   compile: (entry) => jsonataStep(() => mapStep(entry.map)),
 };
 
-export function mapStep(source: string): TransformStep {
+function mapStep(source: string): TransformStep {
   const expression = compileRecordExpression(source);
   return {
     label: 'map',

@@ -39,7 +39,7 @@ export const moduleTransform: TransformPlugin<typeof fields> = {
   compile: (entry, baseDir) => moduleStep(entry.module, baseDir, entry.options),
 };
 
-export async function moduleStep(
+async function moduleStep(
   path: string,
   baseDir: string,
   options: Record<string, unknown> = {},

@@ -113,9 +113,9 @@ export function summarise(profile: CpuProfile) {
 
 export async function runProfile(
   ctx: MeasureContext,
-  opts: { records: number; size: number; partitions: number },
+  opts: { records: number; size: number; partitions: number; sink: 'null' | 'file' },
 ) {
-  console.error(`\n== profile: node --cpu-prof on datapipe → null, ${opts.records} × ${opts.size} B`);
+  console.error(`\n== profile: node --cpu-prof on datapipe → ${opts.sink}, ${opts.records} × ${opts.size} B`);
   const topic = `bench-${ctx.runId}-profile`;
   await createTopic(ctx.kafka, topic, opts.partitions);
   try {
@@ -133,7 +133,11 @@ export async function runProfile(
       port: ctx.nextPort(),
     };
     const datapipeOpts = {
-      sink: () => ({ type: 'null' }),
+      // `file`: the object-store sink, fs driver, JSONL (what the file scenario measures)
+      sink: () =>
+        opts.sink === 'file'
+          ? { type: 'object-store', driver: 'fs', path: join(dir, 'out'), format: 'jsonl' }
+          : { type: 'null' },
       nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
     };
     const proc = startDatapipe(input, datapipeOpts, 'profile');
@@ -146,7 +150,12 @@ export async function runProfile(
     );
     await running.reached(opts.records, 300_000);
     const m = await running.finish();
-    const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+    // `datapipe run` restarts itself once with its heap cap (process.execve, src/cli/heap.ts): Node writes
+    // a profile for the start-up before the restart and one for the run; the run's is the last by name.
+    const files = readdirSync(profDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()
+      .reverse();
     if (files.length === 0)
       throw new Error(`no .cpuprofile written in ${profDir} (did datapipe exit cleanly on SIGTERM?)`);
     const profile = JSON.parse(readFileSync(join(profDir, files[0]!), 'utf8')) as CpuProfile;

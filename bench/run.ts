@@ -11,6 +11,7 @@
  *   --no-latency               skip the latency runs
  *   --backlog-records 1000000 --backlog-seconds 40 --backlog-delay 100ms   the backlog memory scenario
  *   --profile                  also profile a null-sink run with node --cpu-prof
+ *   --profile-sink file        profile datapipe → fs JSONL instead of → null
  *   --summary-only             only re-render bench/README.md's results and the chart from latest.json
  */
 import { mkdirSync } from 'node:fs';
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     'backlog-seconds': { type: 'string', default: '40' },
     'backlog-delay': { type: 'string', default: '100ms' },
     profile: { type: 'boolean', default: false },
+    'profile-sink': { type: 'string', default: 'null' },
     'timeout-seconds': { type: 'string', default: '300' },
     list: { type: 'boolean', default: false },
     'summary-only': { type: 'boolean', default: false },
@@ -145,6 +147,7 @@ async function runScenario(id: string): Promise<boolean> {
         records: 2 * baseRecords,
         size: 1024,
         partitions: Number(values.partitions),
+        sink: values['profile-sink'] === 'file' ? 'file' : 'null',
       });
       await writeScenarioResult({ scenario: id, startedAt, command, machine: facts(), result, ratios: {} });
       return true;

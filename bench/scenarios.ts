@@ -87,6 +87,35 @@ export const kafkaClient = () =>
 export const datapipeNull = () =>
   datapipeContender('datapipe-null', 'datapipe run → null sink', { sink: () => ({ type: 'null' }) });
 
+/**
+ * The object-store anchor: the Confluent S3 connector cannot be installed here, so an S3 scenario also
+ * runs Kafka Connect's FileStreamSink on the same topic (what a Connect deployment costs per record).
+ */
+function withConnectAnchor(s: Scenario): Scenario {
+  const id = s.id;
+  return {
+    ...s,
+    title: `${s.title}; Kafka Connect FileStreamSink as the anchor`,
+    contenders: (env) => [...s.contenders(env), kafkaConnectFile()],
+    ratios: (r) => ({
+      ...s.ratios(r),
+      [`${id}_vs_kafka_connect`]: ratio(
+        median(r, `datapipe-${id}`, 'recordsPerCpuSec'),
+        median(r, 'kafka-connect-file', 'recordsPerCpuSec'),
+      ),
+      [`${id}_vs_kafka_connect_wall`]: ratio(
+        median(r, `datapipe-${id}`, 'recordsPerSec'),
+        median(r, 'kafka-connect-file', 'recordsPerSec'),
+      ),
+    }),
+  };
+}
+
+/** A contender's p50 latency (ms) at the fixed rate; NaN when not measured. */
+function p50(r: ScenarioResults, contender: string): number {
+  return r.latency[contender]?.p50 ?? Number.NaN;
+}
+
 export const scenarios: readonly Scenario[] = [
   {
     id: 'null',
@@ -99,6 +128,7 @@ export const scenarios: readonly Scenario[] = [
         median(r, 'datapipe-null', 'recordsPerSec'),
         median(r, 'kafka-client', 'recordsPerSec'),
       ),
+      null_p50_ms: p50(r, 'datapipe-null'),
     }),
   },
   {
@@ -138,6 +168,7 @@ export const scenarios: readonly Scenario[] = [
         median(r, 'datapipe-file-jsonl', 'peakRssMiB'),
         median(r, 'kafka-connect-file', 'peakRssMiB'),
       ),
+      file_p50_ms: p50(r, 'datapipe-file-jsonl'),
     }),
   },
   sinkVsRaw(
@@ -170,32 +201,34 @@ export const scenarios: readonly Scenario[] = [
     // FerretDB (the MongoDB-wire server of the test services) is far slower than Kafka
     { cleanup: (env, runId) => dropMongoBench(env.mongodbUrl, runId), maxRecords: 50_000, maxRate: 1000 },
   ),
-  sinkVsRaw(
-    's3',
-    'S3',
-    (env, group) => ({
-      type: 'object-store',
-      driver: 's3',
-      format: 'jsonl',
-      bucket: S3_BUCKET,
-      prefix: `${group}/`,
-      endpoint: env.s3.endpoint,
-      forcePathStyle: true,
-      accessKeyId: '${DATAPIPE_BENCH_S3_ACCESS_KEY}',
-      secretAccessKey: '${DATAPIPE_BENCH_S3_SECRET_KEY}',
-    }),
-    'raw-s3.ts',
-    (env) => [
-      '--endpoint',
-      env.s3.endpoint,
-      '--bucket',
-      S3_BUCKET,
-      '--access-key',
-      env.s3.accessKeyId,
-      '--secret-key',
-      env.s3.secretAccessKey,
-    ],
-    { setup: (env) => ensureBucket(env) },
+  withConnectAnchor(
+    sinkVsRaw(
+      's3',
+      'S3',
+      (env, group) => ({
+        type: 'object-store',
+        driver: 's3',
+        format: 'jsonl',
+        bucket: S3_BUCKET,
+        prefix: `${group}/`,
+        endpoint: env.s3.endpoint,
+        forcePathStyle: true,
+        accessKeyId: '${DATAPIPE_BENCH_S3_ACCESS_KEY}',
+        secretAccessKey: '${DATAPIPE_BENCH_S3_SECRET_KEY}',
+      }),
+      'raw-s3.ts',
+      (env) => [
+        '--endpoint',
+        env.s3.endpoint,
+        '--bucket',
+        S3_BUCKET,
+        '--access-key',
+        env.s3.accessKeyId,
+        '--secret-key',
+        env.s3.secretAccessKey,
+      ],
+      { setup: (env) => ensureBucket(env) },
+    ),
   ),
   {
     id: 'iceberg',

@@ -60,6 +60,8 @@ export function classifyFile(path: string, text: string, inHelmChart = false): F
   if (inHelmChart || name === 'Chart.yaml' || (/(?:^|\/)templates\//.test(p) && text.includes('{{')))
     return 'helm';
   if (/^values.*\.ya?ml$/.test(name) && /(?:^|\/)charts?\//.test(p)) return 'helm';
+  // A datapipe pipeline file: its drivers, endpoints and keys may tie the data path to a provider.
+  if (/^name:\s*\S/m.test(text) && /^source:/m.test(text) && /^sinks:/m.test(text)) return 'pipeline';
   if (ANSIBLE_DIRS.test(p) || /^-\s+(?:hosts|import_playbook):/m.test(text)) return 'ansible';
   if (/^kind:\s*\S/m.test(text) && /^apiVersion:\s*\S/m.test(text)) return 'kubernetes';
   // Grafana provisioning: `apiVersion: 1` with data sources (https://grafana.com/docs/grafana/latest/administration/provisioning/).

@@ -46,6 +46,7 @@ export const FILE_KINDS = [
   'source',
   'shell',
   'grafana',
+  'pipeline',
 ] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 

@@ -159,6 +159,7 @@ describe('azure-shop (AKS with Helm, Kustomize, Terraform JSON, Python)', () => 
       source: 1,
       shell: 0,
       grafana: 0,
+      pipeline: 0,
     });
   });
 

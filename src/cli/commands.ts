@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerAudit } from './audit.ts';
+import { registerCheck } from './check.ts';
 import { registerDlq } from './dlq.ts';
 import { registerImport } from './import.ts';
 import { registerPlan } from './plan.ts';
@@ -18,6 +19,7 @@ import { registerVersion } from './version-command.ts';
 
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerValidate,
+  registerCheck,
   registerRun,
   registerTest,
   registerTop,

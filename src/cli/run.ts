@@ -6,6 +6,7 @@ import { PipelineMetrics } from '../observability/metrics.ts';
 import { runPipeline } from '../runtime/engine.ts';
 import { pluginLookup } from '../runtime/instances.ts';
 import type { RunSummary } from '../runtime/run-summary.ts';
+import { restartWithDefaultHeap } from './heap.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
 import { pipelinePlugins } from './plugins.ts';
@@ -44,6 +45,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     return printError(err);
   }
   const { config } = loaded;
+  restartWithDefaultHeap(config.limits.maxInFlightBytes);
   const logger = createLogger(config.observability.logLevel);
   const metrics = new PipelineMetrics(config.name);
   const shutdown = new AbortController();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { datapipeBin as bin } from '../../test/support/datapipe-process.ts';
@@ -133,5 +133,71 @@ describe('datapipe test', () => {
       r.stderr,
       /broken\.test\.yaml:4:5: cases\[0\]\.inptu: unknown field; did you mean "input"\?/,
     );
+  });
+
+  describe('a pipeline that names platform resources', () => {
+    const NAMED = `name: named
+source: { type: file, path: orders.jsonl }
+sinks:
+  - name: archive
+    type: object-store
+    store: orders-archive
+    format: jsonl
+`;
+    const CASE = `cases:
+  - name: written as read
+    input: [{ value: { amount: 1 } }]
+    expect:
+      sinks:
+        archive: [{ value: { amount: 1 } }]
+`;
+    before(async () => {
+      await writeFile(join(dir, 'named.yaml'), NAMED);
+      await writeFile(
+        join(dir, 'local.bindings.yaml'),
+        'bindings:\n  orders-archive: { type: object-store, driver: fs, path: ./archive }\n',
+      );
+    });
+    const runRaw = async (name: string, body: string, args: string[] = []) => {
+      const file = join(dir, `${name}.test.yaml`);
+      await writeFile(file, body);
+      return execFileAsync(process.execPath, [bin, 'test', file, ...args], { cwd: dir }).then(
+        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+    };
+
+    it("runs with the test file's own bindings file", async () => {
+      const r = await runRaw('own', `pipeline: named.yaml\nbindings: local.bindings.yaml\n${CASE}`);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^datapipe test: 1 passed, 0 failed$/m);
+    });
+
+    it('runs with --bindings for a test file without its own', async () => {
+      const r = await runRaw('flag', `pipeline: named.yaml\n${CASE}`, ['--bindings', 'local.bindings.yaml']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^datapipe test: 1 passed, 0 failed$/m);
+    });
+
+    it('without bindings, names the pipeline line that needs one, exit 1', async () => {
+      const r = await runRaw('none', `pipeline: named.yaml\n${CASE}`);
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        /named\.yaml:6:12: sinks\[0\]\.store: names the object-store binding "orders-archive": give the bindings/,
+      );
+    });
+
+    it('a bindings file that does not exist is an error at the test file line, exit 1', async () => {
+      const r = await runRaw('missing', `pipeline: named.yaml\nbindings: nowhere.yaml\n${CASE}`);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /missing\.test\.yaml:2:\d+: bindings: no bindings file .*nowhere\.yaml/);
+    });
+  });
+
+  it('the shipped examples pass their own unit tests', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const { stdout } = await execFileAsync(process.execPath, [bin, 'test', 'examples'], { cwd: root });
+    assert.match(stdout, /^datapipe test: [1-9]\d* passed, 0 failed$/m);
   });
 });

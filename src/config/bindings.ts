@@ -84,7 +84,16 @@ export function loadBindingsFile(
   plugins: PipelinePlugins,
   env: NodeJS.ProcessEnv = process.env,
 ): Bindings {
-  const yaml = readYamlFile(file);
+  return parseBindings(readYamlFile(file), plugins, env);
+}
+
+/** Bindings from a parsed document (a file, or one `render` wrote into a ConfigMap). */
+export function parseBindings(
+  yaml: YamlFile,
+  plugins: PipelinePlugins,
+  env: NodeJS.ProcessEnv = process.env,
+): Bindings {
+  const file = yaml.file;
   const baseDir = dirname(resolve(file));
   validateYaml(yaml, bindingsSchema(plugins), env, baseDir); // problems at bindings-file:line:col
   const badNames = Object.keys((yaml.data as { bindings: object }).bindings)

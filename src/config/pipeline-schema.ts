@@ -31,9 +31,14 @@ export const batchSchema = z
     maxBytes: byteSize()
       .default(1024 * 1024)
       .meta({ description: 'Flush when the batch holds this many bytes.' }),
-    linger: duration()
-      .default(200)
-      .meta({ description: 'Flush a non-empty batch at the latest this long after its first record.' }),
+    linger: duration().default(20).meta({
+      description:
+        'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
+    }),
+    flushWhenCaughtUp: z.boolean().default(true).meta({
+      description:
+        'Write as soon as the source has nothing more buffered and the sink is free (lowest latency). false: wait for maxRecords, maxBytes or linger (fewer, larger writes: e.g. fewer objects in an object store at low rates).',
+    }),
   })
   .meta({ description: 'When a sink writes: whichever limit is reached first.' });
 

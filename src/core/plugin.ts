@@ -57,6 +57,20 @@ export interface BindingSpec {
   readonly fields: readonly string[];
 }
 
+/**
+ * What `datapipe check` proved about one endpoint a source or sink uses, with the credentials the process
+ * has. `endpoint` says where (`s3://bucket at https://host:9000`, `kafka 10.0.0.1:9092`), never a secret.
+ */
+export interface ProbeResult {
+  readonly endpoint: string;
+  /** ok: proven; failed: see `detail` and `fix`; skipped: nothing to reach, or no harmless way to prove it. */
+  readonly status: 'ok' | 'failed' | 'skipped';
+  /** What was proven, or which step failed and why. */
+  readonly detail: string;
+  /** What to change, for a failure. */
+  readonly fix?: string;
+}
+
 // ---------- sinks ----------
 
 export interface SinkWriteResult {
@@ -91,6 +105,11 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   /** The platform resource this sink may name (docs/bindings.md); none when absent. */
   readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
+  /**
+   * Proves, without writing any record, that the endpoints the sink uses can be reached and written with
+   * the process's credentials (`datapipe check`): e.g. writes, reads back and deletes a probe object.
+   */
+  probe?(options: z.output<Options>, ctx: PluginContext): Promise<readonly ProbeResult[]>;
 }
 
 // ---------- sources ----------
@@ -101,7 +120,7 @@ export interface SourceContext extends PluginContext {
    * has taken them; it waits while the in-flight byte budget is full, so a source must await it before
    * reading more: that is the backpressure.
    */
-  deliver(messages: readonly SourceMessage[]): Promise<void>;
+  deliver(messages: readonly SourceMessage[], options?: DeliverOptions): Promise<void>;
   /**
    * For rebalances: resolves once every taken record of these partitions is written (or dead-lettered)
    * and its offset committed. A source calls it before releasing revoked partitions.
@@ -109,6 +128,15 @@ export interface SourceContext extends PluginContext {
   drainPartitions(partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<void>;
   /** Aborted when the run is shutting down. */
   readonly signal: AbortSignal;
+}
+
+export interface DeliverOptions {
+  /**
+   * The source has nothing more buffered right now: the engine writes what it holds without waiting for
+   * the batches' `linger`, so that a quiet topic's records reach the sinks in milliseconds. A source that
+   * cannot tell leaves it out (batches then wait for their limits or `linger`).
+   */
+  readonly caughtUp?: boolean;
 }
 
 export interface Source {
@@ -135,6 +163,8 @@ export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   /** The platform resource this source may name (docs/bindings.md); none when absent. */
   readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Source;
+  /** Proves that the source can be read with the process's credentials (`datapipe check`), reading nothing. */
+  probe?(options: z.output<Options>, ctx: PluginContext): Promise<readonly ProbeResult[]>;
 }
 
 // ---------- transforms ----------

@@ -48,3 +48,82 @@ export interface PipelineRecord {
 export function partitionKey(p: { topic: string; partition: number }): string {
   return `${p.topic}/${p.partition}`;
 }
+
+/** The headers of a message that has none: one shared, frozen object instead of one per record. */
+export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+const UNREAD: unique symbol = Symbol('unread');
+
+/**
+ * A `json` record whose value is parsed only when something reads it (docs/decisions/0057). Until then,
+ * and as long as nothing assigns a new value, it keeps the value's original bytes, and sinks that write
+ * JSON text write those bytes as they are (`originalJson`). The engine uses it only when no transform
+ * and no routing condition reads values, and it has already checked that the bytes are valid UTF-8 and
+ * valid JSON (so reading `value` cannot fail). `key` and `value` live on the prototype: a spread copy
+ * (`{ ...record }`) would not carry them, which is why transforms, which may copy, get plain records.
+ */
+export class JsonBytesRecord implements PipelineRecord {
+  readonly position: RecordPosition;
+  headers: Record<string, string>;
+  timestamp: number;
+  readonly sizeBytes: number;
+  #bytes: Buffer | undefined;
+  #value: unknown = UNREAD;
+  /** The key, or its UTF-8 bytes until something reads it (like the value, most sinks never do). */
+  #key: string | Buffer | null;
+
+  constructor(
+    position: RecordPosition,
+    key: string | Buffer | null,
+    bytes: Buffer,
+    headers: Record<string, string>,
+    timestamp: number,
+    sizeBytes: number,
+  ) {
+    this.position = position;
+    this.#key = key;
+    this.#bytes = bytes;
+    this.headers = headers;
+    this.timestamp = timestamp;
+    this.sizeBytes = sizeBytes;
+  }
+
+  get key(): string | null {
+    if (Buffer.isBuffer(this.#key)) this.#key = this.#key.toString('utf8');
+    return this.#key;
+  }
+
+  set key(key: string | null) {
+    this.#key = key;
+  }
+
+  get value(): unknown {
+    if (this.#value === UNREAD) this.#value = JSON.parse((this.#bytes as Buffer).toString('utf8'));
+    return this.#value;
+  }
+
+  set value(value: unknown) {
+    this.#value = value;
+    this.#bytes = undefined;
+  }
+
+  /** The value's original bytes, while the value is still theirs. */
+  get originalBytes(): Buffer | undefined {
+    return this.#bytes;
+  }
+
+  /** Enumerable copies (JSON.stringify, structured logging) see the value like a plain record's. */
+  toJSON(): PipelineRecord {
+    const { position, key, value, headers, timestamp, sizeBytes } = this;
+    return { position, key, value, headers, timestamp, sizeBytes };
+  }
+}
+
+/**
+ * The record's value as the JSON text it was read as, when nothing changed it: a sink that writes JSON
+ * writes these bytes instead of `JSON.stringify(value)` (the same value; the original spelling). Undefined
+ * when the value must be serialised.
+ */
+export function originalJson(record: PipelineRecord): Buffer | undefined {
+  return record instanceof JsonBytesRecord ? record.originalBytes : undefined;
+}

@@ -1,6 +1,7 @@
 /** `datapipe test`: finds the `*.test.yaml` files, runs every case, and reports per case. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { loadBindingsFile } from '../config/bindings.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
 import type { PipelinePlugins } from '../core/plugin.ts';
 import { lineDiff } from './line-diff.ts';
@@ -58,14 +59,26 @@ function testEnv(values: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   );
 }
 
-export async function runTestFiles(files: readonly string[], plugins: PipelinePlugins): Promise<TestRun> {
+export interface TestRunOptions {
+  /** Bindings for test files that name none of their own (`datapipe test --bindings FILE`). */
+  readonly bindings?: string;
+}
+
+export async function runTestFiles(
+  files: readonly string[],
+  plugins: PipelinePlugins,
+  options: TestRunOptions = {},
+): Promise<TestRun> {
   const results: FileResult[] = [];
   let passed = 0;
   let failed = 0;
   for (const file of files) {
-    const { loaded, pipelineFile } = loadTestFile(file);
+    const { loaded, pipelineFile, bindingsFile } = loadTestFile(file);
+    const env = testEnv(loaded.config.env);
+    const bindingsPath = bindingsFile ?? options.bindings;
+    const bindings = bindingsPath === undefined ? undefined : loadBindingsFile(bindingsPath, plugins, env);
     const pipeline = await compilePipeline(
-      loadPipelineFile(pipelineFile, plugins, testEnv(loaded.config.env)),
+      loadPipelineFile(pipelineFile, plugins, env, bindings),
       plugins.transforms,
     );
     const cases: CaseResult[] = [];

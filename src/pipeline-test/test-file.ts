@@ -45,6 +45,10 @@ export const pipelineTestSchema = z.strictObject({
   pipeline: z.string().optional().meta({
     description: 'The pipeline file, relative to this file; default: `<name>.yaml` for `<name>.test.yaml`.',
   }),
+  bindings: z.string().optional().meta({
+    description:
+      'A bindings file for the resources the pipeline names (`store:`, `kafka:`, `connection:`), relative to this file. Nothing is connected, so the bindings of any environment do; `datapipe test --bindings FILE` gives one for test files without their own.',
+  }),
   env: z.record(z.string(), z.string()).default({}).meta({
     description:
       'Values for the `${VAR}` references of the pipeline (nothing is connected, so they only need the right shape); unset ones come from the environment, else a placeholder.',
@@ -74,6 +78,8 @@ export type TestCase = PipelineTestFile['cases'][number];
 export interface LoadedTestFile {
   readonly loaded: LoadedConfig<PipelineTestFile>;
   readonly pipelineFile: string;
+  /** The test file's own bindings file, resolved; undefined when it names none. */
+  readonly bindingsFile?: string;
 }
 
 export function loadTestFile(file: string): LoadedTestFile {
@@ -87,5 +93,15 @@ export function loadTestFile(file: string): LoadedTestFile {
       `no pipeline file ${join(dirname(file), name)}`,
     );
   }
-  return { loaded, pipelineFile };
+  const bindingsName = loaded.config.bindings;
+  if (bindingsName === undefined) return { loaded, pipelineFile };
+  const bindingsFile = resolve(dirname(file), bindingsName);
+  if (!existsSync(bindingsFile)) {
+    throw new ConfigError(
+      loaded.yaml.locate(['bindings']),
+      'bindings',
+      `no bindings file ${join(dirname(file), bindingsName)}`,
+    );
+  }
+  return { loaded, pipelineFile, bindingsFile };
 }

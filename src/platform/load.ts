@@ -2,13 +2,15 @@
  * Loading platform.yaml: schema validation (file:line:col + field, from src/config/load.ts) plus the
  * cross-references a schema cannot express, each reported at the line of the offending field.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { type Bindings, parseBindings } from '../config/bindings.ts';
 import { ConfigError, ConfigErrors, formatFieldPath } from '../config/config-error.ts';
 import { type LoadedConfig, loadConfigFile } from '../config/load.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
-import { readYamlFile } from '../config/yaml-file.ts';
+import { parseYamlText, readYamlFile } from '../config/yaml-file.ts';
 import type { PipelinePlugins } from '../core/plugin.ts';
+import { BindingError, bindingsDocument, bindingsFor, namedResources } from './bindings.ts';
 import { type GrantAction, type PlatformConfig, platformSchema } from './schema.ts';
 import type { TargetRegistry } from './targets/descriptor.ts';
 
@@ -52,9 +54,43 @@ function referencePaths(value: unknown, path: PropertyKey[] = [], out = new Set<
   return out;
 }
 
-function pipelineProblem(path: string, pipelines: PipelinePlugins): string | undefined {
+function pipelineProblem(
+  path: string,
+  pipelines: PipelinePlugins,
+  targets: TargetRegistry,
+  config: PlatformConfig,
+  file: string,
+): string | undefined {
+  // A pipeline that names resources is checked with the bindings each declared target renders for it.
+  const text = readFileSync(path, 'utf8');
+  const declared = targets.list.filter((t) => config.targets[t.name] !== undefined);
+  const bound = namedResources(text).length > 0;
+  for (const target of bound ? declared : [undefined]) {
+    let bindings: Bindings | undefined;
+    try {
+      if (target !== undefined) {
+        const doc = bindingsDocument(target.name, bindingsFor(config, target, text, file));
+        const where = join(dirname(path), `bindings.${target.name}.yaml (rendered)`);
+        bindings = parseBindings(parseYamlText(doc, where), pipelines, UNRESOLVED_ENV);
+      }
+    } catch (err) {
+      if (err instanceof BindingError) return err.message;
+      throw err;
+    }
+    const problem = pipelineProblemWith(path, pipelines, bindings);
+    if (problem)
+      return target === undefined ? problem : `${problem} (with the bindings of target ${target.name})`;
+  }
+  return undefined;
+}
+
+function pipelineProblemWith(
+  path: string,
+  pipelines: PipelinePlugins,
+  bindings: Bindings | undefined,
+): string | undefined {
   try {
-    loadPipelineFile(path, pipelines, UNRESOLVED_ENV);
+    loadPipelineFile(path, pipelines, UNRESOLVED_ENV, bindings);
     return undefined;
   } catch (err) {
     if (!(err instanceof ConfigError || err instanceof ConfigErrors)) throw err;
@@ -99,7 +135,7 @@ function checkReferences(
   }
   c.workloads.pipelines.forEach((p, i) => {
     const path = resolve(baseDir, p.file);
-    const reason = existsSync(path) ? pipelineProblem(path, pipelines) : 'file not found';
+    const reason = existsSync(path) ? pipelineProblem(path, pipelines, targets, c, p.file) : 'file not found';
     if (reason) report(['workloads', 'pipelines', i, 'file'], reason);
     else if (pipelineName(path) !== p.name)
       report(['workloads', 'pipelines', i, 'name'], 'must equal the `name` in its pipeline file');

@@ -5,6 +5,7 @@
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import { BindingError, bindingsConfigMaps, bindingsEgressPolicies, inlineSecrets } from './bindings.ts';
 import { CATEGORIES, type Category } from './categories.ts';
 import { targetConfigMapName } from './k8s/common.ts';
 import { type K8sObject, recommendedLabels, typed } from './k8s/object.ts';
@@ -128,7 +129,11 @@ function renderChecked(
   const target = descriptor.render;
   const model = buildModel(loaded.config, loaded.baseDir, targetName, target.backupIdentity);
   const workloads = workloadObjects(model);
-  const bindings: K8sObject[] = [targetConfigMap(model, target.containerEnvironment(model))];
+  const bindings: K8sObject[] = [
+    targetConfigMap(model, target.containerEnvironment(model)),
+    ...bindingsConfigMaps(model, descriptor),
+    ...bindingsEgressPolicies(model, descriptor),
+  ];
   const patches: K8sObject[] = [];
   const terraform = new Map<string, TerraformDoc>([['providers.tf.json', target.providers(model)]]);
   const runbook = {} as Record<Category, RunbookPart>;
@@ -154,6 +159,9 @@ function renderChecked(
   }
   labelPodSecurity([...applied, ...bindings]);
   validateObjects([...applied, ...bindings]);
+  const secrets = inlineSecrets([...workloads, ...bindings]);
+  if (secrets.length > 0)
+    throw new BindingError(`rendered ConfigMaps must not hold credentials:\n${secrets.join('\n')}`);
   const problems = [
     ...rbacWildcards([...workloads, ...bindings]),
     ...[...terraform].flatMap(([file, doc]) => terraformPolicyWildcards(doc, file)),

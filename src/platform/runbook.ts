@@ -1,4 +1,5 @@
 /** RUNBOOK.md: per category, what to install for this target and how to verify it. */
+import { BINDINGS_FILE, namedResources } from './bindings.ts';
 
 import { CATEGORIES, CATEGORY_TITLES, type Category } from './categories.ts';
 import type { PlatformModel } from './model.ts';
@@ -50,6 +51,7 @@ export function renderRunbook(
     '',
     '- `kubectl apply --server-side -k kubernetes/ --dry-run=server` passes, without warnings.',
     `- \`kubectl get pods -n ${c.namespace}\`: every pod Ready; pipelines answer \`/readyz\` on port 9464.`,
+    ...checkSteps(model),
     '',
   );
   const text = lines.join('\n').replace(/\n{3,}/g, '\n\n');
@@ -117,4 +119,17 @@ function secretsToCreate(model: PlatformModel, fromTarget: readonly string[]): s
   out.push(...fromTarget);
   if (out.length === 0) out.push('None.');
   return out;
+}
+
+/**
+ * After a move, each pipeline proves its bound stores and brokers with its own identity, from inside its
+ * pod (docs/bindings.md#checking-after-a-move).
+ */
+function checkSteps(model: PlatformModel): string[] {
+  const c = model.config;
+  return c.workloads.pipelines.map((p) => {
+    const bound = namedResources(model.pipelineFiles.get(p.name) ?? '').length > 0;
+    const args = `check /etc/datapipe/pipeline.yaml${bound ? ` --bindings ${BINDINGS_FILE}` : ''}`;
+    return `- After the move: \`kubectl exec -n ${c.namespace} deploy/${p.name} -- node bin/datapipe.js ${args}\` prints \`ok\` for every source and sink (a \`FAILED\` line says what to fix: identity, bucket, CA bundle, network policy).`;
+  });
 }

@@ -157,6 +157,36 @@ const networkRuleSchema = z.strictObject({
   ports: z.array(z.number().int().min(1).max(65535)).min(1),
 });
 
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+/** A Kafka cluster pipelines may name (`kafka: <name>`); render writes its binding per target. */
+const kafkaClusterSchema = z.strictObject({
+  name: name(),
+  brokers: z
+    .array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port'))
+    .min(1)
+    .meta({ description: 'Bootstrap brokers, as host:port.' }),
+  cidr: z.string().regex(CIDR, 'must be a CIDR').optional().meta({
+    description:
+      "Where the brokers are: the egress the network policy opens to them (on the brokers' ports). Without it the brokers must be in-cluster names.",
+  }),
+});
+
+/** A database pipelines may name (`connection: <name>`); its connection string stays in a Secret. */
+const databaseSchema = z.strictObject({
+  name: name(),
+  type: z.enum(['mongodb', 'postgres']),
+  env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+    .meta({
+      description:
+        "The environment variable (from the workload's `secretEnv`) holding the connection string; the binding refers to it, never copies it.",
+    }),
+  service: name().optional().meta({ description: 'The stateful service it runs as, when in the cluster.' }),
+  port: z.number().int().min(1).max(65535).optional(),
+});
+
 const platformFields = {
   name: name().meta({ description: 'The platform: app.kubernetes.io/part-of and resource name prefix.' }),
   namespace: name(),
@@ -170,6 +200,12 @@ const platformFields = {
   exposure: z.array(exposureSchema).default([]),
   volumes: z.array(volumeSchema).default([]),
   buckets: z.array(bucketSchema).default([]),
+  kafka: z.array(kafkaClusterSchema).default([]).meta({
+    description: 'Kafka clusters pipelines name with `kafka: <name>` (docs/bindings.md).',
+  }),
+  databases: z.array(databaseSchema).default([]).meta({
+    description: 'Databases pipelines name with `connection: <name>` (docs/bindings.md).',
+  }),
   grants: z.array(grantSchema).default([]),
   network: z
     .strictObject({
@@ -218,3 +254,5 @@ export type StatefulWorkload = z.output<typeof statefulWorkloadSchema>;
 export type Exposure = z.output<typeof exposureSchema>;
 export type NetworkRule = z.output<typeof networkRuleSchema>;
 export type Volume = z.output<typeof volumeSchema>;
+export type KafkaCluster = z.output<typeof kafkaClusterSchema>;
+export type Database = z.output<typeof databaseSchema>;

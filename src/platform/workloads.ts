@@ -2,6 +2,7 @@
  * The workload manifests: built from the neutral model only (never from a target), which is why
  * they are the same bytes for every target. Tests check that too.
  */
+import { pipelineNamesResources } from './bindings.ts';
 import { scaledObject } from './k8s/autoscaling.ts';
 import { namespace } from './k8s/common.ts';
 import { entryObjects } from './k8s/entry.ts';
@@ -16,7 +17,9 @@ import type { PlatformModel } from './model.ts';
 export function workloadObjects(model: PlatformModel): K8sObject[] {
   const c = model.config;
   const out: K8sObject[] = [namespace(c)];
-  for (const p of c.workloads.pipelines) out.push(...pipelineObjects(c, p, model.pipelineFiles.get(p.name)!));
+  for (const p of c.workloads.pipelines) {
+    out.push(...pipelineObjects(c, p, model.pipelineFiles.get(p.name)!, pipelineNamesResources(model, p)));
+  }
   for (const p of c.workloads.pipelines) {
     const so = scaledObject(c, p);
     if (so) out.push(so);

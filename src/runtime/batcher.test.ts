@@ -122,4 +122,39 @@ describe('Batcher', () => {
     assert.equal(calls, 1);
     assert.equal((errors[0] as Error).message, 'fatal');
   });
+
+  it('flushWhenFree seals at once when the writer is free, else right after the write in flight', async () => {
+    const r = recorder();
+    const batcher = new Batcher({ maxRecords: 1000, maxBytes: 1e9, linger: 3_600_000 }, r.write, unexpected);
+    const first = nextOffset;
+    batcher.add(...item());
+    batcher.flushWhenFree();
+    assert.equal(r.gates.length, 1, 'written without waiting for linger');
+    batcher.add(...item());
+    batcher.add(...item());
+    batcher.flushWhenFree();
+    assert.equal(r.gates.length, 1, 'one write at a time: the next batch keeps filling');
+    batcher.add(...item());
+    r.gates[0]?.resolve();
+    await settle();
+    assert.equal(r.gates.length, 2, 'sealed as soon as the first write ended');
+    r.gates[1]?.resolve();
+    await batcher.idle();
+    assert.deepEqual(r.batches, [[first], [first + 1, first + 2, first + 3]]);
+    batcher.stop();
+  });
+
+  it('flushWhenFree does nothing with flushWhenCaughtUp: false (limits and linger decide)', async () => {
+    const r = recorder();
+    const limits = { maxRecords: 2, maxBytes: 1e9, linger: 3_600_000, flushWhenCaughtUp: false };
+    const batcher = new Batcher(limits, r.write, unexpected);
+    batcher.add(...item());
+    batcher.flushWhenFree();
+    assert.equal(r.gates.length, 0, 'the batch keeps filling');
+    batcher.add(...item());
+    assert.equal(r.gates.length, 1, 'sealed at maxRecords');
+    r.gates[0]?.resolve();
+    await batcher.idle();
+    batcher.stop();
+  });
 });

@@ -20,6 +20,8 @@ export interface BatchLimits {
   readonly maxBytes: number;
   /** Milliseconds. */
   readonly linger: number;
+  /** `flushWhenFree` seals the filling batch (false: it does nothing, limits and linger decide). */
+  readonly flushWhenCaughtUp?: boolean;
 }
 
 export type BatchWriter = (batch: Batch) => Promise<void>;
@@ -35,6 +37,8 @@ export class Batcher {
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #eager = 0;
+  /** Seal the filling batch as soon as the writer is free (the source caught up). */
+  #sealWhenFree = false;
   #queuedRecords = 0;
   #queuedBytes = 0;
   #idleWaiters: Array<() => void> = [];
@@ -76,6 +80,17 @@ export class Batcher {
   }
 
   /**
+   * Seals the filling batch now if the writer is free, else as soon as the current write ends: when the
+   * source has caught up there is nothing to wait for, and records written while a batch is in flight
+   * gather into the next one (so a busy sink still gets full batches).
+   */
+  flushWhenFree(): void {
+    if (this.#filling.records.length === 0 || this.#limits.flushWhenCaughtUp === false) return;
+    if (this.#writing || this.#sealed.length > 0) this.#sealWhenFree = true;
+    else this.#seal();
+  }
+
+  /**
    * While eager (a drain or shutdown is waiting), a batch is sealed right after the records added in
    * the same turn of the event loop instead of after `linger`. Calls nest.
    */
@@ -112,6 +127,7 @@ export class Batcher {
 
   #seal(): void {
     this.#clearTimers();
+    this.#sealWhenFree = false;
     this.#sealed.push(this.#filling);
     this.#filling = emptyBatch();
     this.#next();
@@ -120,6 +136,10 @@ export class Batcher {
   #next(): void {
     if (this.#writing || this.#stopped) return;
     const batch = this.#sealed.shift();
+    if (batch === undefined && this.#sealWhenFree && this.#filling.records.length > 0) {
+      this.#seal(); // calls #next again, which writes it
+      return;
+    }
     if (batch === undefined) {
       this.#notifyIdle();
       return;

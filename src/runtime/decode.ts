@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { DataError } from '../core/errors.ts';
-import type { PipelineRecord, SourceMessage } from '../core/record.ts';
+import { JsonBytesRecord, type PipelineRecord, type SourceMessage } from '../core/record.ts';
 
 export type DecodeKind = 'json' | 'string' | 'bytes';
 
@@ -27,7 +27,27 @@ export function messageBytes(message: SourceMessage): number {
 /** Objects, the position and the decoded copy of the value: a rough but stable per-record cost. */
 const RECORD_OVERHEAD_BYTES = 128;
 
-export function createDecoder(kind: DecodeKind): Decoder {
+/**
+ * `keepBytes` (only meaningful for `json`; the engine sets it when no transform and no routing condition
+ * reads values): the record keeps the value's original bytes and parses them only when something reads
+ * `value` (a `JsonBytesRecord`). The bytes are still checked here, so a value that is not UTF-8 or not
+ * JSON is dead-lettered at stage `decode` exactly as before: the check is V8's own parser, whose result is
+ * dropped at once (young garbage, cheap to collect); decision 0057 has the measurements behind this.
+ */
+export function createDecoder(kind: DecodeKind, options: { keepBytes?: boolean } = {}): Decoder {
+  if (kind === 'json' && options.keepBytes === true) {
+    return (message, bytes, copyHeaders) => {
+      const headers = copyHeaders ? { ...message.headers } : (message.headers as Record<string, string>);
+      const position = { topic: message.topic, partition: message.partition, offset: message.offset };
+      if (message.value === null) {
+        const key = message.key === null ? null : message.key.toString('utf8');
+        return { position, key, value: null, headers, timestamp: message.timestamp, sizeBytes: bytes };
+      }
+      checkJson(message.value);
+      // the key's bytes too are decoded only if read
+      return new JsonBytesRecord(position, message.key, message.value, headers, message.timestamp, bytes);
+    };
+  }
   const decodeValue = VALUE_DECODERS[kind];
   return (message, bytes, copyHeaders) => ({
     position: { topic: message.topic, partition: message.partition, offset: message.offset },
@@ -42,15 +62,21 @@ export function createDecoder(kind: DecodeKind): Decoder {
 const VALUE_DECODERS: Record<DecodeKind, (value: Buffer) => unknown> = {
   bytes: (value) => value,
   string: (value) => utf8(value),
-  json: (value) => {
-    const text = utf8(value);
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new DataError('DP_DECODE_INVALID_JSON', `value is not valid JSON: ${(err as Error).message}`);
-    }
-  },
+  json: (value) => parseJson(utf8(value)),
 };
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DataError('DP_DECODE_INVALID_JSON', `value is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Throws the DataError `decode` throws for bytes that are not UTF-8 or not JSON. */
+function checkJson(value: Buffer): void {
+  parseJson(utf8(value));
+}
 
 function utf8(value: Buffer): string {
   if (!isUtf8(value)) throw new DataError('DP_DECODE_INVALID_UTF8', 'value is not valid UTF-8');

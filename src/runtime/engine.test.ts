@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataError, FatalError, RetryableError } from '../core/errors.ts';
 import type { PipelineRecord, SourceContext, SourcePosition } from '../core/plugin.ts';
+import { originalJson } from '../core/record.ts';
 import { DLQ_HEADER } from './dead-letter.ts';
 import { runPipeline } from './engine.ts';
 import { FakeSink, FakeSource, fakePipeline, fakePlugins, message, runOptions } from './test-fakes.ts';
@@ -206,6 +207,58 @@ describe('runPipeline', () => {
     assert.deepEqual(dlq.written[0]?.value, Buffer.from('{not json'));
     assert.equal(summary.dead_lettered, 1);
     assert.deepEqual(source.committed(), { 't/0': 3 });
+  });
+
+  it('hands sinks the original value bytes when nothing reads values; invalid UTF-8 still goes to the DLQ byte for byte', async () => {
+    const spelled = ['{ "n" : 1.0 }', '[1,\t2]', '"caf\\u00e9"'];
+    const notUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"a":"\xff\xfe"}
+    const source = new FakeSource([
+      [
+        message(0, 0, spelled[0]),
+        message(0, 1, spelled[1]),
+        { ...message(0, 2, null), value: notUtf8 },
+        message(0, 3, spelled[2]),
+      ],
+    ]);
+    const sink = new FakeSink();
+    const dlq = new FakeSink();
+    const loaded = fakePipeline({
+      sinks: [{ type: 's', name: 's' }],
+      deadLetter: { type: 'dlq', name: 'dlq' },
+    });
+    await runPipeline(loaded, runOptions(fakePlugins(source, { s: sink, dlq })));
+    assert.deepEqual(
+      sink.written.map((r) => originalJson(r)?.toString('utf8')),
+      spelled,
+      'the bytes as read, not re-serialised',
+    );
+    assert.deepEqual(
+      sink.written.map((r) => r.value),
+      [{ n: 1 }, [1, 2], 'café'],
+      'and the parsed value for a sink that reads it',
+    );
+    assert.equal(dlq.written.length, 1);
+    assert.equal(dlq.written[0]?.headers[DLQ_HEADER.stage], 'decode');
+    assert.equal(dlq.written[0]?.headers[DLQ_HEADER.errorCode], 'DP_DECODE_INVALID_UTF8');
+    assert.ok(Buffer.isBuffer(dlq.written[0]?.value));
+    assert.equal(Buffer.compare(dlq.written[0]?.value as Buffer, notUtf8), 0);
+    assert.deepEqual(source.committed(), { 't/0': 4 });
+  });
+
+  it('a transform sees parsed values, and sinks then get its values, not the original bytes', async () => {
+    const source = new FakeSource([[message(0, 0, '{ "n" : 2 }'), message(0, 1, '{"n":3}')]]);
+    const sink = new FakeSink();
+    const loaded = fakePipeline({
+      sinks: [{ type: 's', name: 's' }],
+      transforms: [{ map: '{"m": n * 10}' }],
+    });
+    await runPipeline(loaded, runOptions(fakePlugins(source, { s: sink })));
+    // JSONata builds its results with prototypes of its own: compare their JSON
+    assert.deepEqual(JSON.parse(JSON.stringify(sink.written.map((r) => r.value))), [{ m: 20 }, { m: 30 }]);
+    assert.deepEqual(
+      sink.written.map((r) => originalJson(r)),
+      [undefined, undefined],
+    );
   });
 
   it('commits records that every transform filtered out', async () => {

@@ -184,7 +184,7 @@ class PipelineRun {
     const ctx: SourceContext = {
       ...this.#prepared.sourceContext,
       signal: this.#stopping.signal,
-      deliver: (messages) => this.#wired.intake.deliver(messages),
+      deliver: (messages, options) => this.#wired.intake.deliver(messages, options),
       drainPartitions: (partitions) => this.#drainPartitions(partitions),
     };
     try {

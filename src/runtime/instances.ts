@@ -64,6 +64,16 @@ export function createSource(lookup: PluginLookup, config: SourceConfig, ctx: Pl
   return plugin.create(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
 }
 
+/** What the sink's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */
+export function probeSink(lookup: PluginLookup, config: SinkConfig, ctx: PluginContext) {
+  return lookup.sink(config.type)?.probe?.(pluginOptions(config, SINK_ENGINE_FIELDS), ctx);
+}
+
+/** What the source's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */
+export function probeSource(lookup: PluginLookup, config: SourceConfig, ctx: PluginContext) {
+  return lookup.source(config.type)?.probe?.(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
+}
+
 function pluginOptions(config: object, engineFields: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) if (!engineFields.has(k)) out[k] = v;

@@ -34,6 +34,7 @@ function setup(limit: number) {
     onBlocked: () => {
       blocked++;
     },
+    onCaughtUp: () => {},
     onPaused: () => {},
     onFatal: (err) => assert.fail(String(err)),
   });

@@ -6,6 +6,7 @@
  * `deliver`: no promise or timer per record.
  */
 
+import type { DeliverOptions } from '../core/plugin.ts';
 import { type PipelineRecord, partitionKey, type SourceMessage } from '../core/record.ts';
 import type { TransformChain, TransformEvents } from '../transforms/chain.ts';
 import type { ByteBudget } from './byte-budget.ts';
@@ -31,6 +32,8 @@ export interface IntakeOptions {
   readonly counters: IntakeCounters;
   /** A delivery had to wait: flush the batches, so that writes (and commits) free the budget sooner. */
   readonly onBlocked: () => void;
+  /** The source said it has nothing more buffered, and every delivery taken so far is routed. */
+  readonly onCaughtUp: () => void;
   /** Paused partitions changed (partitions of deliveries waiting for room). */
   readonly onPaused: (partitions: number) => void;
   /** Processing failed fatally (a source broke the offset order, a transform threw a FatalError). */
@@ -48,6 +51,8 @@ export class Intake {
   #busy = false;
   #closed = false;
   #paused = 0;
+  /** The latest delivery came with `caughtUp`. */
+  #caughtUp = false;
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: IntakeOptions) {
@@ -68,8 +73,9 @@ export class Intake {
     };
   }
 
-  deliver(messages: readonly SourceMessage[]): Promise<void> {
+  deliver(messages: readonly SourceMessage[], options?: DeliverOptions): Promise<void> {
     if (this.#closed || messages.length === 0) return TAKEN;
+    this.#caughtUp = options?.caughtUp === true;
     let bytes = 0;
     for (const m of messages) bytes += messageBytes(m);
     const budget = this.#options.budget;
@@ -138,6 +144,10 @@ export class Intake {
         return;
       }
       messages = this.#queue.shift();
+    }
+    if (this.#caughtUp) {
+      this.#caughtUp = false;
+      this.#options.onCaughtUp();
     }
     if (this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;

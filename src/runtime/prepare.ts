@@ -34,18 +34,27 @@ export interface PreparedPipeline {
   readonly sourceContext: PluginContext;
 }
 
-export async function preparePipeline(
+/** What every plugin context of a pipeline shares. */
+export function contextBase(
   loaded: LoadedConfig<PipelineConfig>,
-  options: { logger: Logger; plugins: PluginLookup; metrics?: PipelineMetrics },
-): Promise<PreparedPipeline> {
+  options: { logger: Logger; metrics?: PipelineMetrics },
+): ContextBase {
   const config = loaded.config;
-  const base: ContextBase = {
+  return {
     pipelineName: config.name,
     logger: options.logger,
     baseDir: loaded.baseDir,
     stateDir: resolve(loaded.baseDir, config.stateDir ?? join('.datapipe', config.name)),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
+}
+
+export async function preparePipeline(
+  loaded: LoadedConfig<PipelineConfig>,
+  options: { logger: Logger; plugins: PluginLookup; metrics?: PipelineMetrics },
+): Promise<PreparedPipeline> {
+  const config = loaded.config;
+  const base = contextBase(loaded, options);
   const chain = await compileTransforms(loaded, options.plugins.transforms);
   const sourceContext = pluginContext(base, 'source', 'source');
   const sinkConfigs = config.sinks as SinkConfig[];
@@ -86,8 +95,7 @@ function deadLetterSink(
   plugins: PluginLookup,
   logger: Logger,
 ): PreparedSink {
-  const configured =
-    (config.deadLetter as SinkConfig | undefined) ?? kafkaDeadLetter(config, plugins, logger);
+  const configured = deadLetterConfig(config, plugins, logger);
   if (configured !== undefined) {
     return {
       config: configured,
@@ -101,6 +109,15 @@ function deadLetterSink(
     sink: deadLetterFileSink(file),
     when: undefined,
   };
+}
+
+/** The configured `deadLetter` sink, else the `<name>.dlq` topic of a Kafka source; none means the state-folder file. */
+export function deadLetterConfig(
+  config: PipelineConfig,
+  plugins: PluginLookup,
+  logger: Logger,
+): SinkConfig | undefined {
+  return (config.deadLetter as SinkConfig | undefined) ?? kafkaDeadLetter(config, plugins, logger);
 }
 
 /** A `kafka` sink config for `<name>.dlq`, with the connection fields of the Kafka source. */

@@ -105,7 +105,10 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
   const intake = new Intake({
     budget: o.budget,
     tracker: o.tracker,
-    decode: createDecoder(p.config.source.decode as DecodeKind),
+    // Nothing but the sinks reads values: records keep their original bytes (decision 0057).
+    decode: createDecoder(p.config.source.decode as DecodeKind, {
+      keepBytes: p.chain.steps.length === 0 && p.sinks.every((s) => s.when === undefined),
+    }),
     chain: p.chain,
     router: new Router(runners),
     deadLetter: (ticket, stage, error, attempts) => dlq.send(ticket, stage, error, attempts),
@@ -113,6 +116,10 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
     // Full budget: write what is batched now rather than after linger, so commits free room sooner.
     onBlocked: () => {
       for (const b of batchers) b.flush();
+    },
+    // The source has nothing more buffered: write what is batched as soon as each writer is free.
+    onCaughtUp: () => {
+      for (const b of batchers) b.flushWhenFree();
     },
     onPaused: (n) => metrics.pausedPartitions.labels(pipeline).set(n),
     onFatal: o.fail,

@@ -48,7 +48,6 @@ export function isTrue(value: unknown): boolean {
   return Boolean(value);
 }
 
-/** A one-line description of a JSONata compile error. */
 /** Compiles a JSONata-based step; a bad expression is a TransformConfigError saying where and why. */
 export function jsonataStep(compile: () => TransformStep): TransformStep {
   try {
@@ -58,6 +57,7 @@ export function jsonataStep(compile: () => TransformStep): TransformStep {
   }
 }
 
+/** A one-line description of a JSONata compile error. */
 export function describeJsonataError(err: unknown): string {
   const e = err as { message?: string; position?: number };
   const where = typeof e.position === 'number' ? ` at character ${e.position}` : '';

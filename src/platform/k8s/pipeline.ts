@@ -2,9 +2,9 @@
  * A datapipe pipeline as a Deployment: the runtime image running the pipeline file from a ConfigMap,
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
-
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { BINDINGS_DIR, BINDINGS_FILE, bindingsConfigMapName } from '../bindings.ts';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
 import { podDisruptionBudget, targetConfigMapName, workloadEnv, workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
@@ -55,7 +55,12 @@ function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, fileText
   });
 }
 
-function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObject {
+/**
+ * `bound`: the pipeline names platform resources, so it runs with `--bindings` from the ConfigMap
+ * `<pipeline>-bindings` that each target's overlay supplies (src/platform/bindings.ts). The workload is
+ * the same on every target; only that ConfigMap differs.
+ */
+function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, bound = false): K8sObject {
   const labels = recommendedLabels({
     name: p.name,
     instance: p.name,
@@ -66,6 +71,7 @@ function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObj
     { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
     { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+    ...(bound ? [{ name: 'bindings', configMap: { name: bindingsConfigMapName(p.name) } }] : []),
   ];
   return typed<IDeployment>({
     apiVersion: 'apps/v1',
@@ -89,7 +95,7 @@ function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObj
             {
               name: 'datapipe',
               image: config.image,
-              args: ['run', `${CONFIG_DIR}/pipeline.yaml`],
+              args: ['run', `${CONFIG_DIR}/pipeline.yaml`, ...(bound ? ['--bindings', BINDINGS_FILE] : [])],
               ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
               env: [...workloadEnv(p), heapLimitEnv(p.resources.memoryLimit)],
               envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
@@ -102,6 +108,7 @@ function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObj
                 { name: 'pipeline', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'state', mountPath: PIPELINE_STATE_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...(bound ? [{ name: 'bindings', mountPath: BINDINGS_DIR, readOnly: true }] : []),
               ],
             },
           ],
@@ -112,10 +119,15 @@ function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload): K8sObj
   });
 }
 
-export function pipelineObjects(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject[] {
+export function pipelineObjects(
+  config: PlatformConfig,
+  p: PipelineWorkload,
+  fileText: string,
+  bound = false,
+): K8sObject[] {
   return [
     pipelineConfigMap(config, p, fileText),
-    pipelineDeployment(config, p),
+    pipelineDeployment(config, p, bound),
     podDisruptionBudget(config, p.name, PIPELINE_COMPONENT),
   ];
 }

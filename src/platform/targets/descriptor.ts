@@ -1,6 +1,6 @@
 /**
  * Everything a target means, in one value per target (src/platform/targets/<name>/index.ts): its facts
- * schema, its render bindings, how import recognises and drafts it, what a plan runs for it and the id
+ * schema, its render bindings, what the platform's resources are in a pipeline's bindings, how import recognises and drafts it, what a plan runs for it and the id
  * segment of its audit rules. Render, audit, import and plan read targets only through a
  * TargetRegistry of these, passed down from the CLI; adding a target is one module and one line where
  * the registry is assembled.
@@ -47,6 +47,28 @@ interface TargetImport {
   readonly internalLoadBalancer?: ReadonlyArray<readonly [annotation: string, value: RegExp]>;
 }
 
+/** Where pods reach a bound resource, for the egress NetworkPolicy of src/platform/bindings.ts. */
+export interface Egress {
+  readonly host: string;
+  readonly port: number;
+  /** Undefined when the facts do not say where the host is: render then fails, naming `cidrFact`. */
+  readonly cidr: string | undefined;
+  readonly except: readonly string[];
+  /** The fact that says where the host is (e.g. `targets.baremetal.s3.cidr`). */
+  readonly cidrFact?: readonly string[];
+}
+
+/** What the platform's resources are on this target, in the bindings render writes (docs/bindings.md). */
+interface TargetBindings {
+  /**
+   * The `object-store` binding (without `type`) of the platform bucket `bucket`: driver, where it is,
+   * and how the pods authenticate (never a credential: workload identity, or keys the pod already has).
+   */
+  objectStore(facts: unknown, bucket: string): Record<string, unknown>;
+  /** Where pods reach that store (`binding` is what objectStore returned). */
+  objectStoreEgress(facts: unknown, binding: Record<string, unknown>): Egress;
+}
+
 interface TargetPlan {
   /** Person-days to stand up the cluster itself. */
   readonly clusterDays: number;
@@ -66,6 +88,7 @@ export interface TargetDescriptor {
   readonly facts: z.ZodType;
   /** The six categories of bindings. */
   readonly render: PlatformTarget;
+  readonly bindings: TargetBindings;
   readonly audit: {
     /** Segment of the ids of this target's rules: `DP-<ruleId>-DNS-001`. */
     readonly ruleId: string;

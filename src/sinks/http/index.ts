@@ -8,4 +8,5 @@ export const httpSink: SinkPlugin<typeof httpOptions> = {
   description: 'POSTs each batch as a JSON array or NDJSON to an HTTP endpoint, retrying 408/429/5xx.',
   options: httpOptions,
   create: (options): Sink => new HttpSink(options),
+  probe: async (options) => (await import('./probe.ts')).probeHttp(options),
 };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { PipelineRecord } from '../../core/plugin.ts';
-import { idempotencyKey } from './payload.ts';
+import { JsonBytesRecord } from '../../core/record.ts';
+import { encodeBatch, idempotencyKey } from './payload.ts';
 
 const record = (offset: number, index?: number): PipelineRecord => ({
   position:
@@ -32,4 +33,30 @@ test('batches that end inside a fan-out get keys of their own (0016)', () => {
   assert.equal(a, sha('["orders",0,5,"orders",0,5,1,2]'));
   assert.equal(b, sha('["orders",0,5,1,"orders",0,6,2]'));
   assert.equal(new Set([a, b, c]).size, 3);
+});
+
+const position = { topic: 't', partition: 0, offset: 7 };
+const kept = (text: string) => new JsonBytesRecord(position, null, Buffer.from(text), {}, 0, 0);
+const plain = (value: unknown): PipelineRecord => ({
+  position,
+  key: null,
+  value,
+  headers: {},
+  timestamp: 0,
+  sizeBytes: 0,
+});
+
+test('NDJSON of values: original bytes as they are, other values serialised (0057)', () => {
+  const p = encodeBatch([kept('{ "a" : 1.0 }'), plain({ b: 2 }), plain(Buffer.from('hi'))], {
+    format: 'ndjson',
+    fields: 'value',
+  });
+  assert.equal(p.contentType, 'application/x-ndjson');
+  assert.equal(p.body.toString('utf8'), '{ "a" : 1.0 }\n{"b":2}\n"aGk="\n');
+});
+
+test('a JSON array of values', () => {
+  const p = encodeBatch([kept('[1, 2]'), plain(null)], { format: 'json', fields: 'value' });
+  assert.equal(p.body.toString('utf8'), '[[1, 2],null]');
+  assert.deepEqual(JSON.parse(p.body.toString('utf8')), [[1, 2], null]);
 });

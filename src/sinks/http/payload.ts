@@ -1,28 +1,39 @@
 /** The request body of a batch and its idempotency key. */
 import { createHash } from 'node:crypto';
 import type { PipelineRecord } from '../../core/plugin.ts';
+import { type JsonText, joinJson, jsonLines, valueJsonLine } from '../shared/json-text.ts';
 import type { HttpOptions } from './options.ts';
 
 export interface Payload {
-  readonly body: string;
+  readonly body: Buffer;
   readonly contentType: string;
 }
 
+/**
+ * One buffer for the whole body. With `fields: value`, an unchanged value is its original bytes
+ * (decision 0057); otherwise each item is `JSON.stringify`d.
+ */
 export function encodeBatch(
   batch: readonly PipelineRecord[],
   options: Pick<HttpOptions, 'format' | 'fields'>,
 ): Payload {
-  const items = batch.map((r) => {
-    const value = jsonable(r.value);
-    return options.fields === 'value'
-      ? value
-      : { key: r.key, value, headers: r.headers, timestamp: r.timestamp, position: r.position };
-  });
-  if (options.format === 'ndjson') {
-    const lines = items.map((item) => JSON.stringify(item ?? null));
-    return { body: `${lines.join('\n')}\n`, contentType: 'application/x-ndjson' };
-  }
-  return { body: JSON.stringify(items), contentType: 'application/json' };
+  const items: JsonText[] = batch.map((r) =>
+    options.fields === 'value'
+      ? (valueJsonLine(r, stringifyValue) ?? 'null')
+      : JSON.stringify({
+          key: r.key,
+          value: jsonable(r.value),
+          headers: r.headers,
+          timestamp: r.timestamp,
+          position: r.position,
+        }),
+  );
+  if (options.format === 'ndjson') return { body: jsonLines(items), contentType: 'application/x-ndjson' };
+  return { body: joinJson(items, '[', ',', ']'), contentType: 'application/json' };
+}
+
+function stringifyValue(value: unknown): string | undefined {
+  return JSON.stringify(jsonable(value) ?? null);
 }
 
 /**

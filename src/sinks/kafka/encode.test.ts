@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataError } from '../../core/errors.ts';
-import { encodeValue } from './encode.ts';
+import { JsonBytesRecord } from '../../core/record.ts';
+import { encodeRecordValue, encodeValue } from './encode.ts';
 
 describe('kafka sink value encoding', () => {
   it('writes JSON text for json, and nothing (a tombstone) for null', () => {
@@ -24,5 +25,15 @@ describe('kafka sink value encoding', () => {
   it('bytes refuses values that are not bytes or text as a data error', () => {
     assert.throws(() => encodeValue({ a: 1 }, 'bytes'), DataError);
     assert.throws(() => encodeValue(() => 1, 'json'), DataError);
+  });
+
+  it('an unchanged JSON value goes out as its original bytes; a changed one, or string encoding, is serialised', () => {
+    const position = { topic: 't', partition: 0, offset: 1 };
+    const text = '{ "a" : 1.0 }';
+    const record = new JsonBytesRecord(position, null, Buffer.from(text), {}, 0, 0);
+    assert.equal(encodeRecordValue(record, 'json')?.toString(), text);
+    assert.equal(encodeRecordValue(record, 'string')?.toString(), '{"a":1}');
+    record.value = { b: 2 };
+    assert.equal(encodeRecordValue(record, 'json')?.toString(), '{"b":2}');
   });
 });

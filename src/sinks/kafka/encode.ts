@@ -2,6 +2,7 @@
 
 import { DataError } from '../../core/errors.ts';
 import type { PipelineRecord } from '../../core/plugin.ts';
+import { originalJson } from '../../core/record.ts';
 import type { KafkaSinkOptions } from './options.ts';
 
 export function encodeValue(value: unknown, encoding: KafkaSinkOptions['valueEncoding']): Buffer | undefined {
@@ -27,4 +28,12 @@ export function encodeValue(value: unknown, encoding: KafkaSinkOptions['valueEnc
 
 export function encodeKey(record: PipelineRecord): Buffer | undefined {
   return record.key === null ? undefined : Buffer.from(record.key);
+}
+
+/** The record's value as Kafka bytes: an unchanged JSON value goes out as the bytes it came in as (0057). */
+export function encodeRecordValue(
+  record: PipelineRecord,
+  encoding: KafkaSinkOptions['valueEncoding'],
+): Buffer | undefined {
+  return (encoding === 'json' ? originalJson(record) : undefined) ?? encodeValue(record.value, encoding);
 }

@@ -13,4 +13,9 @@ export const kafkaSink: SinkPlugin<typeof kafkaSinkOptions> = {
   binding: kafkaBinding,
   create: (options, ctx: PluginContext): Sink =>
     lazySink(async () => new (await import('./sink.ts')).KafkaSink(options, ctx)),
+  probe: async (options, ctx) =>
+    (await import('../../kafka/probe.ts')).probeKafka(options, ctx, {
+      topics: [options.topic],
+      createsTopics: options.createTopic !== undefined,
+    }),
 };

@@ -13,7 +13,7 @@ import { subIndex } from '../../core/record-identity.ts';
 import { clientOptions, type KafkaClientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, hasKafkaApiError, isUnknownTopicError } from '../../kafka/errors.ts';
 import { recordToHeaders } from '../../kafka/headers.ts';
-import { encodeKey, encodeValue } from './encode.ts';
+import { encodeKey, encodeRecordValue } from './encode.ts';
 import type { KafkaSinkOptions } from './options.ts';
 
 /** Provenance of every written record, so that consumers of the topic can drop replayed duplicates. */
@@ -107,7 +107,7 @@ export class KafkaSink implements Sink {
     if (index > 0) provenance[SOURCE_HEADER.index] = String(index);
     const headers = recordToHeaders(provenance);
     const key = encodeKey(record);
-    const value = encodeValue(record.value, this.#opts.valueEncoding);
+    const value = encodeRecordValue(record, this.#opts.valueEncoding);
     return {
       topic: this.#opts.topic,
       ...(key === undefined ? {} : { key }),

@@ -15,4 +15,5 @@ export const mongodbSink: SinkPlugin<typeof mongodbOptions> = {
     checkMongodbOptions(options, ctx.name);
     return lazySink(async () => new (await import('./sink.ts')).MongodbSink(options, ctx));
   },
+  probe: async (options, ctx) => (await import('./probe.ts')).probeMongodb(options, ctx),
 };

@@ -14,6 +14,8 @@ export interface ObjectStoreDriver {
   /** Names of the stored objects starting with `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
   get(name: string): Promise<Buffer>;
+  /** Removes one object (only `datapipe check` does, for its probe object); a missing object is no error. */
+  delete(name: string): Promise<void>;
   close(): Promise<void>;
 }
 

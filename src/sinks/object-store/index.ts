@@ -16,5 +16,6 @@ export function objectStoreSink(drivers: DriverRegistry): SinkPlugin<typeof obje
     check: objectStoreProblems,
     binding: { field: 'store', type: 'object-store', fields: OBJECT_STORE_BINDING_FIELDS },
     create: (opts, ctx) => new ObjectStoreSink(opts, ctx, () => drivers.open(opts, ctx.baseDir)),
+    probe: async (opts, ctx) => (await import('./probe.ts')).probeObjectStore(opts, ctx, drivers),
   };
 }

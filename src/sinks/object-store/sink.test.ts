@@ -356,6 +356,7 @@ function failingDriver(root: string, fails: (name: string) => boolean): ObjectSt
     },
     list: (prefix) => inner.list(prefix),
     get: (name) => inner.get(name),
+    delete: (name) => inner.delete(name),
     close: () => inner.close(),
   };
 }

@@ -14,4 +14,5 @@ export const postgresSink: SinkPlugin<typeof postgresOptions> = {
   // The `pg` driver is loaded only when a pipeline uses this sink.
   create: (options, ctx): Sink =>
     lazySink(async () => new (await import('./sink.ts')).PostgresSink(options, ctx)),
+  probe: async (options, ctx) => (await import('./probe.ts')).probePostgres(options, ctx),
 };

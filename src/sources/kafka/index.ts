@@ -13,4 +13,9 @@ export const kafkaSource: SourcePlugin<typeof kafkaSourceOptions> = {
   binding: kafkaBinding,
   create: (options, ctx: PluginContext): Source =>
     lazySource(async () => new (await import('./source.ts')).KafkaSource(options, ctx)),
+  probe: async (options, ctx) =>
+    (await import('../../kafka/probe.ts')).probeKafka(options, ctx, {
+      topics: options.topics,
+      groupId: options.groupId ?? ctx.pipelineName,
+    }),
 };

@@ -15,7 +15,7 @@ import { partitionKey } from '../../core/record.ts';
 import { clientOptions } from '../../kafka/connection.ts';
 import { classifyKafkaError, isKafkaAuthError } from '../../kafka/errors.ts';
 import { ConsumerLag } from './lag.ts';
-import { type RawMessage, toSourceMessage } from './messages.ts';
+import { type RawMessage, toSourceMessages } from './messages.ts';
 import type { KafkaSourceOptions } from './options.ts';
 import { readBatch } from './read-batch.ts';
 
@@ -103,8 +103,10 @@ export class KafkaSource implements Source {
         const batch = await readBatch<RawMessage>(stream, MAX_DELIVER, signal);
         if (this.#fatal.signal.aborted) throw this.#fatal.signal.reason;
         if (batch === null) return;
-        const messages = this.#fresh(batch).map(toSourceMessage);
-        if (messages.length > 0) await ctx.deliver(messages);
+        const fresh = this.#fresh(batch);
+        // Nothing more buffered: the engine may write what it holds now instead of waiting for `linger`.
+        if (fresh.length > 0)
+          await ctx.deliver(toSourceMessages(fresh), { caughtUp: stream.readableLength === 0 });
       }
     } catch (err) {
       if (this.#fatal.signal.aborted) throw this.#fatal.signal.reason;
@@ -177,18 +179,42 @@ export class KafkaSource implements Source {
     return this.#assigned;
   }
 
-  /** Drops what must not reach the engine: partitions not assigned now, and offsets already delivered. */
+  /**
+   * Drops what must not reach the engine: partitions not assigned now, and offsets already delivered.
+   * A fetch holds runs of one partition, so the partition's state is looked up once per run, not per record.
+   */
   #fresh(batch: RawMessage[]): RawMessage[] {
     const assigned = this.#assignedPartitions();
     const out: RawMessage[] = [];
+    let topic: string | undefined;
+    let partition = -1;
+    let key = '';
+    let owned = false;
+    let next = -1;
+    let epoch: number | undefined;
+    const flush = () => {
+      if (epoch === undefined) return; // nothing of this run delivered
+      this.#next.set(key, next);
+      this.#leaderEpochs.set(key, epoch);
+    };
     for (const m of batch) {
-      const key = partitionKey(m);
+      if (m.partition !== partition || m.topic !== topic) {
+        flush();
+        topic = m.topic;
+        partition = m.partition;
+        key = partitionKey(m);
+        owned = assigned.has(key);
+        next = this.#next.get(key) ?? -1;
+        epoch = undefined;
+      }
+      if (!owned) continue;
       const offset = Number(m.offset);
-      if (!assigned.has(key) || offset < (this.#next.get(key) ?? -1)) continue;
-      this.#next.set(key, offset + 1);
-      this.#leaderEpochs.set(key, m.leaderEpoch);
+      if (offset < next) continue;
+      next = offset + 1;
+      epoch = m.leaderEpoch;
       out.push(m);
     }
+    flush();
     return out;
   }
 

@@ -1,6 +1,7 @@
 /** AWS (EKS): everything the AWS target means, reachable from here. */
+import { PUBLIC_INTERNET } from '../../bindings.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
-import { awsFactsSchema } from './facts.ts';
+import { type AwsFacts, awsFactsSchema } from './facts.ts';
 import { awsTarget } from './render.ts';
 
 const REGION = /\b((?:eu|us|ap|sa|ca|me|af)-(?:central|west|east|north|south|northeast|southeast)-\d)\b/;
@@ -10,6 +11,19 @@ export const aws: TargetDescriptor = {
   title: 'AWS (EKS)',
   facts: awsFactsSchema,
   render: awsTarget,
+  bindings: {
+    objectStore: (facts, bucket) => ({
+      driver: 's3',
+      bucket,
+      region: (facts as AwsFacts).region,
+      auth: 'workload',
+    }),
+    objectStoreEgress: (facts) => ({
+      host: `s3.${(facts as AwsFacts).region}.amazonaws.com`,
+      port: 443,
+      ...PUBLIC_INTERNET,
+    }),
+  },
   audit: { ruleId: 'AWS' },
   import: {
     placeholders: {

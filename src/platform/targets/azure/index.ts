@@ -1,6 +1,7 @@
 /** Azure (AKS): everything the Azure target means, reachable from here. */
+import { PUBLIC_INTERNET } from '../../bindings.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
-import { azureFactsSchema } from './facts.ts';
+import { type AzureFacts, azureFactsSchema } from './facts.ts';
 import { azureTarget } from './render.ts';
 
 const PLACEHOLDER_UUID = '00000000-0000-0000-0000-000000000000';
@@ -10,6 +11,19 @@ export const azure: TargetDescriptor = {
   title: 'Azure (AKS)',
   facts: azureFactsSchema,
   render: azureTarget,
+  bindings: {
+    objectStore: (facts, bucket) => ({
+      driver: 'azure-blob',
+      accountUrl: `https://${(facts as AzureFacts).storageAccount}.blob.core.windows.net`,
+      container: bucket,
+      auth: 'workload',
+    }),
+    objectStoreEgress: (facts) => ({
+      host: `${(facts as AzureFacts).storageAccount}.blob.core.windows.net`,
+      port: 443,
+      ...PUBLIC_INTERNET,
+    }),
+  },
   audit: { ruleId: 'AZURE' },
   import: {
     placeholders: {

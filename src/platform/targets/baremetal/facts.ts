@@ -29,6 +29,14 @@ export const baremetalFactsSchema = z
       endpoint: z.url().meta({ description: 'The S3-compatible server (e.g. MinIO) URL.' }),
       region: z.string().default('us-east-1'),
       kmsKeyId: z.string().min(1).meta({ description: 'Key name in the S3 server KMS for bucket SSE.' }),
+      cidr: z
+        .string()
+        .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR')
+        .optional()
+        .meta({
+          description:
+            'Where the S3 server is: pipelines bound to its buckets get egress to this CIDR on the endpoint port. Needed when the endpoint is a host name.',
+        }),
     }),
     etcd: z
       .strictObject({

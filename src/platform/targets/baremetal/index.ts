@@ -1,6 +1,7 @@
 /** Bare metal (a self-managed cluster): everything the bare-metal target means, reachable from here. */
+import { endpointEgress } from '../../bindings.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
-import { baremetalFactsSchema } from './facts.ts';
+import { type BaremetalFacts, baremetalFactsSchema } from './facts.ts';
 import { baremetalTarget } from './render.ts';
 
 export const baremetal: TargetDescriptor = {
@@ -8,6 +9,25 @@ export const baremetal: TargetDescriptor = {
   title: 'Bare metal',
   facts: baremetalFactsSchema,
   render: baremetalTarget,
+  bindings: {
+    // Keys: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from Secret `<identity>-s3` (envFrom), read by the
+    // AWS default chain (`auth: auto`).
+    objectStore(facts, bucket) {
+      const { s3 } = facts as BaremetalFacts;
+      return {
+        driver: 's3',
+        bucket,
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: true,
+        auth: 'auto',
+      };
+    },
+    objectStoreEgress(facts) {
+      const { s3 } = facts as BaremetalFacts;
+      return endpointEgress(s3.endpoint, s3.cidr, ['targets', 'baremetal', 's3', 'cidr']);
+    },
+  },
   audit: { ruleId: 'BM' },
   import: {
     placeholders: {

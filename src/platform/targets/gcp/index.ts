@@ -1,4 +1,5 @@
 /** Google Cloud (GKE): everything the GCP target means, reachable from here. */
+import { PUBLIC_INTERNET } from '../../bindings.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
 import { gcpFactsSchema } from './facts.ts';
 import { gcpTarget } from './render.ts';
@@ -8,6 +9,10 @@ export const gcp: TargetDescriptor = {
   title: 'Google Cloud (GKE)',
   facts: gcpFactsSchema,
   render: gcpTarget,
+  bindings: {
+    objectStore: (_facts, bucket) => ({ driver: 'gcs', bucket, auth: 'workload' }),
+    objectStoreEgress: () => ({ host: 'storage.googleapis.com', port: 443, ...PUBLIC_INTERNET }),
+  },
   audit: { ruleId: 'GCP' },
   import: {
     placeholders: {

@@ -2,9 +2,10 @@
  * Scaleway (Kapsule): everything the Scaleway target means, reachable from here. Chosen as the fifth
  * target in docs/decisions/0030-scaleway-target.md.
  */
+import { PUBLIC_INTERNET } from '../../bindings.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
-import { scalewayFactsSchema } from './facts.ts';
-import { scalewayTarget } from './render.ts';
+import { type ScalewayFacts, scalewayFactsSchema } from './facts.ts';
+import { scalewayS3Endpoint, scalewayTarget } from './render.ts';
 
 const PLACEHOLDER_UUID = '00000000-0000-0000-0000-000000000000';
 const REGION = /\b(fr-par|nl-ams|pl-waw|it-mil)\b/;
@@ -14,6 +15,20 @@ export const scaleway: TargetDescriptor = {
   title: 'Scaleway (Kapsule)',
   facts: scalewayFactsSchema,
   render: scalewayTarget,
+  bindings: {
+    // Object Storage is S3-compatible at https://s3.<region>.scw.cloud. Scaleway has no workload identity
+    // for it: the keys are AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from Secret `<identity>-scw`
+    // (written by provider/, read through envFrom), found by the AWS default chain (`auth: auto`).
+    objectStore(facts, bucket) {
+      const { region } = facts as ScalewayFacts;
+      return { driver: 's3', bucket, endpoint: scalewayS3Endpoint(region), region, auth: 'auto' };
+    },
+    objectStoreEgress: (facts) => ({
+      host: new URL(scalewayS3Endpoint((facts as ScalewayFacts).region)).hostname,
+      port: 443,
+      ...PUBLIC_INTERNET,
+    }),
+  },
   audit: { ruleId: 'SCW' },
   import: {
     placeholders: {

@@ -21,7 +21,7 @@ import type { ScalewayFacts } from './facts.ts';
 const facts = (model: PlatformModel) => factsOf<ScalewayFacts>(model, 'scaleway');
 
 /** Object Storage endpoint of a region (S3-compatible). */
-function scalewayS3Endpoint(region: string): string {
+export function scalewayS3Endpoint(region: string): string {
   return `https://s3.${region}.scw.cloud`;
 }
 

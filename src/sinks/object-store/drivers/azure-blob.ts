@@ -63,6 +63,12 @@ export class AzureBlobDriver implements ObjectStoreDriver {
     );
   }
 
+  async delete(name: string): Promise<void> {
+    await this.#call(`cannot delete ${name} from ${this.location}`, () =>
+      this.#container.getBlockBlobClient(name).deleteIfExists(),
+    );
+  }
+
   async close(): Promise<void> {}
 
   async #call<T>(what: string, operation: () => Promise<T>): Promise<T> {

@@ -16,6 +16,8 @@ export class FsDriver implements ObjectStoreDriver {
   readonly #root: string;
   /** Same filesystem as the objects, so the rename into place is atomic. */
   readonly #tmp: string;
+  /** Folders this driver created (or found) since the last failed put: no mkdir per object for them. */
+  readonly #folders = new Set<string>();
 
   constructor(root: string) {
     this.#root = resolve(root);
@@ -24,6 +26,7 @@ export class FsDriver implements ObjectStoreDriver {
   }
 
   async check(): Promise<void> {
+    this.#folders.clear();
     try {
       await rm(this.#tmp, { recursive: true, force: true });
       await mkdir(this.#tmp, { recursive: true });
@@ -37,8 +40,8 @@ export class FsDriver implements ObjectStoreDriver {
     const dir = dirname(file);
     const tmp = join(this.#tmp, `${randomBytes(8).toString('hex')}.tmp`);
     try {
-      await mkdir(dir, { recursive: true });
-      await mkdir(this.#tmp, { recursive: true });
+      await this.#ensureFolder(dir);
+      await this.#ensureFolder(this.#tmp);
       const handle = await open(tmp, 'w');
       try {
         await handle.writeFile(body);
@@ -49,9 +52,16 @@ export class FsDriver implements ObjectStoreDriver {
       await rename(tmp, file);
       await syncFolder(dir);
     } catch (err) {
+      this.#folders.clear(); // a folder removed behind our back is created again by the retry
       await rm(tmp, { force: true });
       throw classify(err, `cannot write ${file}`);
     }
+  }
+
+  async #ensureFolder(dir: string): Promise<void> {
+    if (this.#folders.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#folders.add(dir);
   }
 
   async *list(prefix: string): AsyncIterable<string> {
@@ -73,6 +83,14 @@ export class FsDriver implements ObjectStoreDriver {
 
   async get(name: string): Promise<Buffer> {
     return readFile(this.#path(name));
+  }
+
+  async delete(name: string): Promise<void> {
+    try {
+      await rm(this.#path(name), { force: true });
+    } catch (err) {
+      throw classify(err, `cannot delete ${name}`);
+    }
   }
 
   async close(): Promise<void> {}

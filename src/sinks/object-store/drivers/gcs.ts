@@ -80,6 +80,12 @@ export class GcsDriver implements ObjectStoreDriver {
     return body;
   }
 
+  async delete(name: string): Promise<void> {
+    await this.#call(`cannot delete ${name} from ${this.location}`, () =>
+      this.#bucket.file(name).delete({ ignoreNotFound: true }),
+    );
+  }
+
   async close(): Promise<void> {}
 
   async #call<T>(what: string, operation: () => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@
  */
 import { Agent } from 'node:https';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   paginateListObjectsV2,
@@ -92,6 +93,12 @@ export class S3Driver implements ObjectStoreDriver {
     );
     if (!response.Body) return Buffer.alloc(0);
     return Buffer.from(await response.Body.transformToByteArray());
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.#call(`cannot delete ${name} from ${this.location}`, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: name })),
+    );
   }
 
   async close(): Promise<void> {

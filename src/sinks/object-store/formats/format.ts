@@ -18,8 +18,8 @@ export function jsonValue(value: unknown): unknown {
   return Buffer.isBuffer(value) ? value.toString('base64') : value;
 }
 
-/** The record with its provenance, for `fields: record`. */
-export function envelope(record: PipelineRecord): Record<string, unknown> {
+/** The record with its provenance, for `fields: record` (`withValue` false: without reading the value). */
+export function envelope(record: PipelineRecord, withValue = true): Record<string, unknown> {
   return {
     topic: record.position.topic,
     partition: record.position.partition,
@@ -27,7 +27,7 @@ export function envelope(record: PipelineRecord): Record<string, unknown> {
     timestamp: record.timestamp,
     key: record.key,
     headers: record.headers,
-    value: jsonValue(record.value),
+    value: withValue ? jsonValue(record.value) : undefined,
   };
 }
 

@@ -2,32 +2,50 @@
 import { promisify } from 'node:util';
 import { gzip, zstdCompress } from 'node:zlib';
 import type { PipelineRecord } from '../../../core/plugin.ts';
+import { originalJson } from '../../../core/record.ts';
+import { type JsonText, jsonLines, valueJsonLine } from '../../shared/json-text.ts';
 import { envelope, jsonValue, type ObjectFormat, unstorable } from './format.ts';
 
 const gzipAsync = promisify(gzip);
 const zstdAsync = promisify(zstdCompress);
 
+/**
+ * A record's line is its value's original bytes when nothing changed it (decision 0057), else
+ * `JSON.stringify`; an object's body is one buffer holding every line.
+ */
 export function jsonlFormat(
   fields: 'value' | 'record',
   compression: 'none' | 'gzip' | 'zstd',
-): ObjectFormat<string> {
+): ObjectFormat<JsonText> {
   return {
     extension: compression === 'gzip' ? 'jsonl.gz' : compression === 'zstd' ? 'jsonl.zst' : 'jsonl',
-    prepare(record: PipelineRecord): string {
-      let line: string | undefined;
+    prepare(record: PipelineRecord): JsonText {
+      let line: JsonText | undefined;
       try {
-        line = JSON.stringify(fields === 'value' ? jsonValue(record.value) : envelope(record));
+        line = fields === 'value' ? valueJsonLine(record, stringifyValue) : recordLine(record);
       } catch (err) {
         throw unstorable('the record cannot be written as JSON', err);
       }
       if (line === undefined) throw unstorable('the record value has no JSON form');
       return line;
     },
-    async encode(lines: string[]): Promise<Uint8Array> {
-      const body = Buffer.from(`${lines.join('\n')}\n`);
+    async encode(lines: JsonText[]): Promise<Uint8Array> {
+      const body = jsonLines(lines);
       if (compression === 'gzip') return gzipAsync(body);
       if (compression === 'zstd') return zstdAsync(body);
       return body;
     },
   };
+}
+
+function stringifyValue(value: unknown): string | undefined {
+  return JSON.stringify(jsonValue(value));
+}
+
+/** The envelope; its `value` comes last, so unchanged original bytes are spliced in after the rest. */
+function recordLine(record: PipelineRecord): JsonText | undefined {
+  const bytes = originalJson(record);
+  if (bytes === undefined || bytes.indexOf(0x0a) !== -1) return JSON.stringify(envelope(record));
+  const head = JSON.stringify(envelope(record, false)); // `value: undefined` is left out
+  return [`${head.slice(0, -1)},"value":`, bytes, '}'];
 }

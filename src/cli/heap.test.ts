@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultHeapFlags, hasHeapLimit } from './heap.ts';
+
+const MiB = 1024 * 1024;
+
+describe('default heap of datapipe run', () => {
+  it('old space 256 MiB + 4 × the budget, at least 2 GiB; semi-spaces budget / 8 within 4–16 MiB', () => {
+    // the default budget, 64 MiB: max(2048, 256 + 256) = 2048; 64 / 8 = 8
+    assert.deepEqual(defaultHeapFlags(64 * MiB), { oldSpaceMiB: 2048, semiSpaceMiB: 8 });
+    // 1 GiB: 256 + 4096 = 4352; 1024 / 8 = 128, capped at 16
+    assert.deepEqual(defaultHeapFlags(1024 * MiB), { oldSpaceMiB: 4352, semiSpaceMiB: 16 });
+    // 8 MiB: 2048; 8 / 8 = 1, raised to 4
+    assert.deepEqual(defaultHeapFlags(8 * MiB), { oldSpaceMiB: 2048, semiSpaceMiB: 4 });
+  });
+
+  it('is left alone when Node flags or NODE_OPTIONS already cap the heap (rendered Deployments do)', () => {
+    assert.equal(hasHeapLimit([], '--max-old-space-size=384'), true);
+    assert.equal(hasHeapLimit(['--max-old-space-size=100'], undefined), true);
+    assert.equal(hasHeapLimit(['--cpu-prof'], '--enable-source-maps'), false);
+    assert.equal(hasHeapLimit([], undefined), false);
+  });
+});

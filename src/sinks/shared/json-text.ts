@@ -1,0 +1,63 @@
+/**
+ * JSON text built from pieces without concatenating strings per record: a record's piece is either a
+ * string (`JSON.stringify` output) or the value's original bytes (`originalJson`), and a whole batch
+ * becomes ONE buffer, sized first and then filled (decision 0057).
+ */
+import { originalJson, type PipelineRecord } from '../../core/record.ts';
+
+export type JsonPiece = string | Buffer;
+/** One JSON document: a piece, or pieces to be written one after the other. */
+export type JsonText = JsonPiece | readonly JsonPiece[];
+
+const NEWLINE = 0x0a;
+
+/**
+ * The value as JSON text for one line of JSON Lines: its original bytes when it is unchanged and holds
+ * no line break (pretty-printed JSON does; that is then re-serialised), else `serialise(value)`.
+ * `undefined` when `serialise` finds no JSON form.
+ */
+export function valueJsonLine(
+  record: PipelineRecord,
+  serialise: (value: unknown) => string | undefined,
+): JsonPiece | undefined {
+  const bytes = originalJson(record);
+  if (bytes !== undefined && bytes.indexOf(NEWLINE) === -1) return bytes;
+  return serialise(record.value);
+}
+
+/** `open`, the documents separated by `separator`, `close`: as one buffer. */
+export function joinJson(docs: readonly JsonText[], open: string, separator: string, close: string): Buffer {
+  let total = Buffer.byteLength(open) + Buffer.byteLength(close);
+  const separatorBytes = Buffer.byteLength(separator);
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) total += separatorBytes;
+    const doc = docs[i] as JsonText;
+    if (typeof doc === 'string' || Buffer.isBuffer(doc)) total += pieceLength(doc);
+    else for (const piece of doc) total += pieceLength(piece);
+  }
+  const out = Buffer.allocUnsafe(total);
+  let at = out.write(open, 0);
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) at += out.write(separator, at);
+    const doc = docs[i] as JsonText;
+    if (typeof doc === 'string' || Buffer.isBuffer(doc)) at = put(out, at, doc);
+    else for (const piece of doc) at = put(out, at, piece);
+  }
+  out.write(close, at);
+  return out;
+}
+
+/** JSON Lines: every document followed by a newline. */
+export function jsonLines(docs: readonly JsonText[]): Buffer {
+  return joinJson(docs, '', '\n', docs.length > 0 ? '\n' : '');
+}
+
+function pieceLength(piece: JsonPiece): number {
+  return typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+}
+
+function put(out: Buffer, at: number, piece: JsonPiece): number {
+  if (typeof piece === 'string') return at + out.write(piece, at);
+  piece.copy(out, at);
+  return at + piece.length;
+}

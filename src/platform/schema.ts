@@ -254,5 +254,3 @@ export type StatefulWorkload = z.output<typeof statefulWorkloadSchema>;
 export type Exposure = z.output<typeof exposureSchema>;
 export type NetworkRule = z.output<typeof networkRuleSchema>;
 export type Volume = z.output<typeof volumeSchema>;
-export type KafkaCluster = z.output<typeof kafkaClusterSchema>;
-export type Database = z.output<typeof databaseSchema>;

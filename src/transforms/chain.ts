@@ -142,7 +142,7 @@ class ChainRun<T> {
  * is a new object, so two entries a module returned as the same object get different positions.
  * See docs/decisions/0016-fan-out-identity.md.
  */
-export function numberExpansions<T>(tagged: Tagged<T>): Tagged<T> {
+function numberExpansions<T>(tagged: Tagged<T>): Tagged<T> {
   const { records, tags } = tagged;
   let start = 0;
   for (let i = 0; i < records.length; i++) {

@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import type { DriverRegistry } from '../object-store/drivers/index.ts';
 import {
   CommitConflict,
   RestCatalog,
@@ -69,10 +70,14 @@ export class IcebergSink implements Sink {
   /** The manifest list entries of the snapshot we committed last, to skip re-reading it. */
   #lastManifests: { snapshotId: bigint; entries: ManifestFileEntry[] } | undefined;
 
-  /** `inject` replaces the catalog client or the file store the options name (tests inject faults). */
+  /**
+   * `drivers`: the object-store drivers that reach the table's files; `inject` replaces the catalog client
+   * or the file store the options name (tests inject faults).
+   */
   constructor(
     opts: IcebergOptions,
     ctx: PluginContext,
+    drivers: DriverRegistry,
     inject: { catalog?: RestCatalog; store?: TableStore } = {},
   ) {
     this.#opts = opts;
@@ -87,7 +92,7 @@ export class IcebergSink implements Sink {
         headers: opts.headers,
         authorize: catalogAuthorizer({ ...opts, auth: catalogAuthMode(opts) }),
       });
-    this.#store = inject.store ?? new TableStore(opts, ctx.baseDir);
+    this.#store = inject.store ?? new TableStore(opts, ctx.baseDir, drivers);
   }
 
   async connect(): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * Reads and writes the table's files through the object-store sink's drivers, one client per bucket or
+ * Reads and writes the table's files through the object-store drivers the composition root registered
+ * (the same registry as the object-store sink's, decision 0024), one client per bucket or
  * container, chosen by the location's scheme: s3:// (the `s3` options: AWS default chain, or keys by
  * reference; endpoint, path style and CA of an S3-compatible server), gs:// (the `gcs` options:
  * Application Default Credentials), abfss:// and wasbs:// (Azure Blob / ADLS Gen2 with the workload
@@ -7,7 +8,7 @@
  */
 import { FatalError } from '../../core/errors.ts';
 import type { ObjectStoreDriver } from '../object-store/driver.ts';
-import { createDriver } from '../object-store/drivers/index.ts';
+import type { DriverRegistry } from '../object-store/drivers/index.ts';
 import { type ObjectStoreOptions, objectStoreOptions } from '../object-store/options.ts';
 import type { IcebergOptions } from './options.ts';
 
@@ -54,12 +55,17 @@ export function fileLocation(location: string, opts: Pick<IcebergOptions, 's3' |
 export class TableStore {
   readonly #opts: Pick<IcebergOptions, 's3' | 'gcs'>;
   readonly #baseDir: string;
+  readonly #registry: DriverRegistry;
   readonly #drivers = new Map<string, ObjectStoreDriver>();
 
-  /** `baseDir`: where a relative `s3.caBundle` is (the pipeline file's folder). */
-  constructor(opts: Pick<IcebergOptions, 's3' | 'gcs'>, baseDir: string) {
+  /**
+   * `baseDir`: where a relative `s3.caBundle` is (the pipeline file's folder); `registry`: the object-store
+   * drivers of the composition root (src/cli/plugins.ts).
+   */
+  constructor(opts: Pick<IcebergOptions, 's3' | 'gcs'>, baseDir: string, registry: DriverRegistry) {
     this.#opts = opts;
     this.#baseDir = baseDir;
+    this.#registry = registry;
   }
 
   async put(location: string, body: Uint8Array): Promise<void> {
@@ -82,7 +88,7 @@ export class TableStore {
     let driver = this.#drivers.get(where.store);
     if (!driver) {
       const opts: ObjectStoreOptions = objectStoreOptions.parse(where.driver);
-      driver = await createDriver(opts, this.#baseDir);
+      driver = await this.#registry.open(opts, this.#baseDir);
       this.#drivers.set(where.store, driver);
     }
     return { driver, key: where.key };

@@ -25,7 +25,7 @@ import {
   resetGroup,
   sha256,
 } from '../../../scripts/portability.ts';
-import { pipelinePlugins, platformTargets } from '../../../src/cli/plugins.ts';
+import { objectStoreDrivers, pipelinePlugins, platformTargets } from '../../../src/cli/plugins.ts';
 import { loadPlatformFile } from '../../../src/platform/load.ts';
 import { renderPlatform } from '../../../src/platform/render.ts';
 import { waitFor } from '../../../src/runtime/test-wait.ts';
@@ -160,6 +160,7 @@ describe('an iceberg pipeline bound to a catalog', { timeout: 300_000 }, () => {
         },
       }),
       context('deliberate-double'),
+      objectStoreDrivers,
     );
     await double.connect();
     await double.write([

@@ -45,7 +45,7 @@ function caBundleToCreate(model: PlatformModel, ca: NonNullable<BaremetalFacts['
 }
 
 /** The Secret with an identity's S3 keys, in the identity's namespace, as environment variable names. */
-export function s3CredentialsSecret(identity: Identity): string {
+function s3CredentialsSecret(identity: Identity): string {
   return identity.name === CLUSTER_BACKUP_IDENTITY ? ETCD_BACKUP_S3_SECRET : `${identity.name}-s3`;
 }
 

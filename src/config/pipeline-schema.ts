@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type {
+  BatchDefaults,
   BindingSpec,
   PipelinePlugins,
   SinkPlugin,
@@ -20,27 +21,42 @@ const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
   description: 'How record values are decoded: json (UTF-8 JSON), string (UTF-8 text) or bytes (a Buffer).',
 });
 
-export const batchSchema = z
-  .strictObject({
-    maxRecords: z
-      .number()
-      .int()
-      .positive()
-      .default(500)
-      .meta({ description: 'Flush when the batch holds this many records.' }),
-    maxBytes: byteSize()
-      .default(1024 * 1024)
-      .meta({ description: 'Flush when the batch holds this many bytes.' }),
-    linger: duration().default(20).meta({
-      description:
-        'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
-    }),
-    flushWhenCaughtUp: z.boolean().default(true).meta({
-      description:
-        'Write as soon as the source has nothing more buffered and the sink is free (lowest latency). false: wait for maxRecords, maxBytes or linger (fewer, larger writes: e.g. fewer objects in an object store at low rates).',
-    }),
-  })
-  .meta({ description: 'When a sink writes: whichever limit is reached first.' });
+/**
+ * A sink's `batch` field: the shared defaults, or for a sink plugin that declares `batchDefaults`, its own
+ * (decision 0080). The one definition of the batch fields.
+ */
+export function batchSchemaOf(defaults: BatchDefaults = {}) {
+  return z
+    .strictObject({
+      maxRecords: z
+        .number()
+        .int()
+        .positive()
+        .default(defaults.maxRecords ?? 500)
+        .meta({
+          description:
+            'Flush when the batch holds this many records. A sink with its own default lists it in its section.',
+        }),
+      maxBytes: byteSize()
+        .default(defaults.maxBytes ?? 1024 * 1024)
+        .meta({
+          description:
+            "Flush when the batch holds this many bytes: bounds a batch's memory. A sink with its own default lists it in its section.",
+        }),
+      linger: duration().default(20).meta({
+        description:
+          'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
+      }),
+      flushWhenCaughtUp: z.boolean().default(true).meta({
+        description:
+          'Write as soon as the source has nothing more buffered and the sink is free (lowest latency). false: wait for maxRecords, maxBytes or linger (fewer, larger writes: e.g. fewer objects in an object store at low rates).',
+      }),
+    })
+    .meta({ description: 'When a sink writes: whichever limit is reached first.' });
+}
+
+/** The shared batch defaults. */
+export const batchSchema = batchSchemaOf();
 
 export const retrySchema = z
   .strictObject({
@@ -101,6 +117,7 @@ function sinkVariants(sinkPlugins: readonly SinkPlugin[]) {
     z.strictObject({
       type: z.literal(p.type).meta({ description: p.description }),
       ...sinkCommonFields,
+      ...(p.batchDefaults ? { batch: batchSchemaOf(p.batchDefaults).prefault({}) } : {}),
       ...bindingField(p.binding),
       ...p.options.shape,
     }),

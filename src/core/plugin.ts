@@ -92,6 +92,17 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/**
+ * The batch limits a sink writes with when its config leaves them out, in place of the shared defaults
+ * (`batch` in src/config/pipeline-schema.ts). For sinks whose every batch costs a fixed price (one object
+ * per partition, one commit), larger batches are cheaper per record (decision 0080).
+ */
+export interface BatchDefaults {
+  readonly maxRecords?: number;
+  /** Bytes: it still bounds what one batch holds in memory. */
+  readonly maxBytes?: number;
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every option shape
 export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   /** The value of `type:` in the config. */
@@ -104,6 +115,8 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   check?(options: z.output<Options>): readonly OptionsProblem[];
   /** The platform resource this sink may name (docs/bindings.md); none when absent. */
   readonly binding?: BindingSpec;
+  /** Its own defaults of `batch.maxRecords` / `batch.maxBytes`; the shared ones when absent. */
+  readonly batchDefaults?: BatchDefaults;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
   /**
    * True for a sink that never reads record values, nor needs them to be valid (the null sink): when

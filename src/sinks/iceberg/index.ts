@@ -1,6 +1,7 @@
 /** The `iceberg` sink: batches appended to an Apache Iceberg table through a REST catalog, once per offset range. */
 import type { SinkPlugin } from '../../core/plugin.ts';
 import type { DriverRegistry } from '../object-store/drivers/index.ts';
+import { OBJECT_BATCH_DEFAULTS } from '../object-store/options.ts';
 import { ICEBERG_CATALOG_BINDING_FIELDS, icebergOptions, icebergProblems } from './options.ts';
 import { IcebergSink } from './sink.ts';
 
@@ -13,6 +14,7 @@ export function icebergSink(drivers: DriverRegistry): SinkPlugin<typeof icebergO
     options: icebergOptions,
     check: icebergProblems,
     binding: { field: 'catalog', type: 'iceberg-catalog', fields: ICEBERG_CATALOG_BINDING_FIELDS },
+    batchDefaults: OBJECT_BATCH_DEFAULTS,
     create: (opts, ctx) => new IcebergSink(opts, ctx, drivers),
   };
 }

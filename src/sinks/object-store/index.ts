@@ -4,7 +4,12 @@
  */
 import type { SinkPlugin } from '../../core/plugin.ts';
 import type { DriverRegistry } from './drivers/index.ts';
-import { OBJECT_STORE_BINDING_FIELDS, objectStoreOptions, objectStoreProblems } from './options.ts';
+import {
+  OBJECT_BATCH_DEFAULTS,
+  OBJECT_STORE_BINDING_FIELDS,
+  objectStoreOptions,
+  objectStoreProblems,
+} from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
 
 export function objectStoreSink(drivers: DriverRegistry): SinkPlugin<typeof objectStoreOptions> {
@@ -15,6 +20,7 @@ export function objectStoreSink(drivers: DriverRegistry): SinkPlugin<typeof obje
     options: objectStoreOptions,
     check: objectStoreProblems,
     binding: { field: 'store', type: 'object-store', fields: OBJECT_STORE_BINDING_FIELDS },
+    batchDefaults: OBJECT_BATCH_DEFAULTS,
     create: (opts, ctx) => new ObjectStoreSink(opts, ctx, () => drivers.open(opts, ctx.baseDir)),
     probe: async (opts, ctx) => (await import('./probe.ts')).probeObjectStore(opts, ctx, drivers),
   };

@@ -4,8 +4,16 @@
  */
 import { z } from 'zod';
 import { FatalError } from '../../core/errors.ts';
-import type { OptionsProblem } from '../../core/plugin.ts';
+import type { BatchDefaults, OptionsProblem } from '../../core/plugin.ts';
 import { prefixProblem } from './object-name.ts';
+
+/**
+ * The batch defaults of sinks that write one object (or Parquet file) per partition per batch: 4× the
+ * shared ones, so 4× fewer objects (PUT requests, fsyncs, catalog commits) at full speed, for ~26 % more
+ * records per CPU second on the fs driver (decision 0080). Quiet topics still flush small batches at once
+ * (`flushWhenCaughtUp`); the byte limit still bounds a batch's memory.
+ */
+export const OBJECT_BATCH_DEFAULTS: BatchDefaults = { maxRecords: 2000, maxBytes: 4 * 1024 * 1024 };
 
 export const parquetTypes = [
   'STRING',

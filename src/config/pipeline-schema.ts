@@ -25,24 +25,21 @@ const decodeSchema = z.enum(['json', 'string', 'bytes']).default('json').meta({
  * A sink's `batch` field: the shared defaults, or for a sink plugin that declares `batchDefaults`, its own
  * (decision 0080). The one definition of the batch fields.
  */
-export function batchSchemaOf(defaults: BatchDefaults = {}) {
+export function batchSchemaOf(defaults?: BatchDefaults) {
+  const own = defaults
+    ? ` This sink's own default: ${defaults.reason}`
+    : ' A sink with its own default lists it in its section.';
   return z
     .strictObject({
       maxRecords: z
         .number()
         .int()
         .positive()
-        .default(defaults.maxRecords ?? 500)
-        .meta({
-          description:
-            'Flush when the batch holds this many records. A sink with its own default lists it in its section.',
-        }),
+        .default(defaults?.maxRecords ?? 500)
+        .meta({ description: `Flush when the batch holds this many records.${own}` }),
       maxBytes: byteSize()
-        .default(defaults.maxBytes ?? 1024 * 1024)
-        .meta({
-          description:
-            "Flush when the batch holds this many bytes: bounds a batch's memory. A sink with its own default lists it in its section.",
-        }),
+        .default(defaults?.maxBytes ?? 1024 * 1024)
+        .meta({ description: `Flush when the batch holds this many bytes: bounds a batch's memory.${own}` }),
       linger: duration().default(20).meta({
         description:
           'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',

@@ -99,14 +99,44 @@ function unionVariants(schema: JsonSchema, field: string): JsonSchema[] {
   return prop?.oneOf ?? prop?.anyOf ?? [];
 }
 
-/** A section for the shared fields, then one per variant of the union found at `field`. */
+/** The default most variants give a shared field: the one its shared row shows. */
+function sharedDefaults(variants: readonly JsonSchema[], common: ReadonlySet<string>): Map<string, string> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const v of variants) {
+    for (const r of rowsOf(v, '').filter((row) => common.has(row.field.split('.')[0] ?? ''))) {
+      const byDefault = counts.get(r.field) ?? new Map<string, number>();
+      const key = JSON.stringify(r.default) ?? '';
+      byDefault.set(key, (byDefault.get(key) ?? 0) + 1);
+      counts.set(r.field, byDefault);
+    }
+  }
+  return new Map(
+    [...counts].map(([field, byDefault]) => [
+      field,
+      [...byDefault].reduce((best, next) => (next[1] > best[1] ? next : best))[0],
+    ]),
+  );
+}
+
+/**
+ * A section for the shared fields, then one per variant of the union found at `field`; a variant's own
+ * default of a shared field (a sink's `batchDefaults`) is listed in its section.
+ */
 function variantSections(schema: JsonSchema, docs: UnionDocs): string[] {
   const variants = unionVariants(schema, docs.field);
   const common = new Set(['type', ...(docs.common ?? [])]);
+  const isCommon = (r: Row) => common.has(r.field.split('.')[0] ?? '');
+  const shared = sharedDefaults(variants, common);
+  const isShared = (r: Row) => shared.get(r.field) === (JSON.stringify(r.default) ?? '');
   const out: string[] = [];
   const first = variants[0];
   if (first && docs.common && docs.common.length > 0) {
-    const rows = rowsOf(first, '').filter((r) => docs.common?.includes(r.field.split('.')[0] ?? ''));
+    const rows = rowsOf(first, '')
+      .filter((r) => docs.common?.includes(r.field.split('.')[0] ?? ''))
+      .map((r) => {
+        const def = shared.get(r.field);
+        return { ...r, default: def ? JSON.parse(def) : undefined };
+      });
     out.push(`### Fields of every ${docs.heading.toLowerCase()}
 
 ${table(rows)}`);
@@ -115,7 +145,7 @@ ${table(rows)}`);
     const name = variantName(v);
     if (!name) continue;
     const description = v.properties?.['type']?.description ?? '';
-    const rows = rowsOf(v, '').filter((r) => !common.has(r.field.split('.')[0] ?? ''));
+    const rows = rowsOf(v, '').filter((r) => !isCommon(r) || (r.field !== 'type' && !isShared(r)));
     out.push(
       `### ${docs.heading} \`${name}\`\n\n${description}\n\n${rows.length > 0 ? table(rows) : 'No other fields.'}`,
     );

@@ -101,6 +101,8 @@ export interface BatchDefaults {
   readonly maxRecords?: number;
   /** Bytes: it still bounds what one batch holds in memory. */
   readonly maxBytes?: number;
+  /** Why this sink differs from the shared defaults, one sentence for the reference docs. */
+  readonly reason: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds plugins of every option shape

@@ -14,7 +14,11 @@ export function icebergSink(drivers: DriverRegistry): SinkPlugin<typeof icebergO
     options: icebergOptions,
     check: icebergProblems,
     binding: { field: 'catalog', type: 'iceberg-catalog', fields: ICEBERG_CATALOG_BINDING_FIELDS },
-    batchDefaults: OBJECT_BATCH_DEFAULTS,
+    batchDefaults: {
+      ...OBJECT_BATCH_DEFAULTS,
+      reason:
+        'each batch is one catalog commit with one Parquet file per partition value: larger batches make fewer commits and larger files (decision 0080).',
+    },
     create: (opts, ctx) => new IcebergSink(opts, ctx, drivers),
   };
 }

@@ -13,7 +13,12 @@ import { prefixProblem } from './object-name.ts';
  * records per CPU second on the fs driver (decision 0080). Quiet topics still flush small batches at once
  * (`flushWhenCaughtUp`); the byte limit still bounds a batch's memory.
  */
-export const OBJECT_BATCH_DEFAULTS: BatchDefaults = { maxRecords: 2000, maxBytes: 4 * 1024 * 1024 };
+export const OBJECT_BATCH_DEFAULTS: BatchDefaults = {
+  maxRecords: 2000,
+  maxBytes: 4 * 1024 * 1024,
+  reason:
+    'one object per partition per batch: larger batches make fewer, larger objects (fewer PUT requests and fsyncs; decision 0080).',
+};
 
 export const parquetTypes = [
   'STRING',

@@ -3,6 +3,7 @@
  * reports. Adding a scenario is one entry here (and, if it needs one, a contender in contenders/).
  */
 import { join } from 'node:path';
+import { OBJECT_BATCH_DEFAULTS } from '../src/sinks/object-store/options.ts';
 import { datapipeContender } from './contenders/datapipe.ts';
 import { kafkaConnectFile } from './contenders/kafka-connect.ts';
 import { scaleOut } from './contenders/scale-out.ts';
@@ -40,6 +41,12 @@ export interface Scenario {
 
 /** A table / collection name from a run's consumer group. */
 const ident = (group: string) => group.replace(/[^A-Za-z0-9_]/g, '_');
+
+/**
+ * The raw object writers batch like the sinks they stand for, whose own default is larger than the
+ * workers' 500 (decision 0080): the same number of objects / commits on both sides.
+ */
+const OBJECT_BATCH_ARGS = ['--batch-records', String(OBJECT_BATCH_DEFAULTS.maxRecords)];
 
 /** datapipe → sink vs the raw driver (fed by the bare Kafka client) doing the same writes. */
 function sinkVsRaw(
@@ -231,6 +238,7 @@ export const scenarios: readonly Scenario[] = [
         env.s3.accessKeyId,
         '--secret-key',
         env.s3.secretAccessKey,
+        ...OBJECT_BATCH_ARGS,
       ],
       { setup: (env) => ensureBucket(env) },
     ),
@@ -288,6 +296,7 @@ export const scenarios: readonly Scenario[] = [
             env.s3.accessKeyId,
             '--secret-key',
             env.s3.secretAccessKey,
+            ...OBJECT_BATCH_ARGS,
           ],
         ),
       ];

@@ -2,7 +2,7 @@
 # Install (once, cached outside the repo), start, check and stop the real services datapipe is
 # tested against. Usage:
 #   services.sh up      [SERVICE...]                 install if needed, start what is down, wait until it answers
-#   services.sh install [SERVICE...]                 install only (into the cache), start nothing
+#   services.sh install [SERVICE...]                 install what is down (into the cache), start nothing
 #   services.sh status  [--output json] [SERVICE...] one line per service; exit 0 only if all answer a real request
 #   services.sh down    [SERVICE...]                 stop the processes `up` started (by recorded pid)
 # SERVICE is one of: kafka mongodb s3 iceberg azurite postgres etcd gcs kubernetes (default: all);
@@ -78,10 +78,15 @@ install_svc() {
   exec {fd}>&-
 }
 
+# Like `up`, leaves a service that already answers alone (its install also writes its config files).
 do_install() {
   local svc t0
   for svc in "${services[@]}"; do
     t0=$SECONDS
+    if "${svc}_check" >/dev/null 2>&1; then
+      say "$svc: already up on $("${svc}_addr")"
+      continue
+    fi
     install_svc "$svc"
     say "$svc: installed ($((SECONDS - t0))s)"
   done

@@ -56,6 +56,11 @@ kubernetes_install() {
   fi
   # go names the binary of go.etcd.io/etcd/server/v3 after its last element before the major version
   mv "$tmp/server" "$tmp/etcd"
+  # The CRD modules the apply test installs (test/support/platform-crds.ts fetches any still missing).
+  local crds
+  mapfile -t crds < <(awk '!/^#/ && NF { print $2 "@" $3 }' "$DP_SERVICES_DIR/kubernetes/crd-sources.txt")
+  (cd "$DP_CACHE" && dp_go mod download "${crds[@]}") >>"$tmp/build.log" 2>&1 ||
+    say "kubernetes: go mod download of the CRD modules failed (the apply test fetches them itself): $(tail -n 3 "$tmp/build.log")"
   mkdir -p "$(dirname "$KUBERNETES_BIN")"
   rm -f "$tmp/build.log"
   rm -rf "$KUBERNETES_BIN"

@@ -2,12 +2,13 @@
 # The whole test suite, as CI runs it: static checks, generated docs up to date, the real services
 # the integration tests need (installed and started by scripts/services), then every test.
 #
-# Cold (no cache), installing the services is most of a run: the kubernetes service's Go build (kube-apiserver,
-# kubectl, etcd) by far, then downloads from Maven Central, PyPI, npm and Debian and two small Go builds. So
-# they start first, in the background, and overlap the checks: the test tools, the other services' installs
-# and the platform linters (nice 10), the kubernetes build at the lowest CPU priority (nice 19), which also overlaps the
-# other services and every test that does not talk to the API server. The tests that do (those importing
-# test/support/kubectl.ts) run last, once it is up. Warm, every install is a quick no-op.
+# Cold (no cache), installing is most of a run: the kubernetes service's Go build (kube-apiserver, kubectl,
+# etcd) by far, then downloads from Maven Central, PyPI, npm and Debian and two small Go builds. So they all
+# start first, in the background, overlapping the checks and each other: the test tools, the other services'
+# installs and the platform linters at nice 10; the kubernetes build at nice 19 (the lowest CPU priority),
+# which also overlaps starting the other services and every test that does not talk to the API server. The
+# tests that do (those importing test/support/kubectl.ts) run last, once it is up. Warm, every install is a
+# quick no-op.
 # See docs/decisions/0075-cold-test-run.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,14 +52,19 @@ wait_bg() {
 }
 
 start_bg kubernetes-build 19 bash "$services" install kubernetes
-start_bg other-installs 10 bash -c \
-  'bash scripts/test-tools.sh && bash "$0" install --except kubernetes && bash scripts/platform-lint/install.sh' "$services"
+# Three more jobs, mostly waiting on downloads, so they run side by side: Maven Central (one local repository,
+# so one fetch at a time), the rest, the linters. A service left out of these is installed by `up` below.
+start_bg installs-maven 10 bash "$services" install kafka mongodb s3 iceberg
+start_bg installs-other 10 bash -c 'bash scripts/test-tools.sh && bash "$0" install azurite postgres etcd gcs' "$services"
+start_bg platform-linters 10 bash scripts/platform-lint/install.sh
 
 echo "== type-check"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
 echo "== generated docs"; node scripts/generate-docs.ts --check
 echo "== pipeline unit tests"; node bin/datapipe.js test examples
-wait_bg other-installs
+wait_bg installs-maven
+wait_bg installs-other
+wait_bg platform-linters
 echo "== services (all but kubernetes)"
 # A fresh Iceberg catalog for each suite run (only when the catalog is down, never under a running one):
 # a catalog file left by an earlier, heavily loaded run was seen failing every namespace insert.

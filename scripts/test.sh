@@ -35,6 +35,7 @@ start_bg() {
 # run (default 3600: CI stops the whole run at 90 minutes); fails with the end of its log if it failed.
 wait_bg() {
   local name="$1" deadline=${DATAPIPE_INSTALL_DEADLINE:-3600} t0=$SECONDS log="$state/logs/$1.log"
+  [ -s "$jobs_dir/$name.rc" ] || echo "== $name: waiting for it (log: $log; at most until ${deadline}s into the run)"
   until [ -s "$jobs_dir/$name.rc" ]; do
     if ((SECONDS >= deadline)); then
       tail -n 20 "$log" >&2 || true

@@ -46,7 +46,7 @@ const workloadCommon = {
     .meta({ description: 'Environment variables taken from Secrets by name (no inline values).' }),
 };
 
-export const pipelineWorkloadSchema = z.strictObject({
+const pipelineWorkloadSchema = z.strictObject({
   ...workloadCommon,
   file: z.string().min(1).meta({ description: 'The pipeline file, relative to platform.yaml.' }),
   autoscaling: z
@@ -67,7 +67,7 @@ export const pipelineWorkloadSchema = z.strictObject({
     .meta({ description: 'Scale on Kafka consumer lag with a KEDA ScaledObject.' }),
 });
 
-export const serviceWorkloadSchema = z.strictObject({
+const serviceWorkloadSchema = z.strictObject({
   ...workloadCommon,
   image: z.string().min(1),
   port: z.number().int().min(1).max(65535),
@@ -76,7 +76,7 @@ export const serviceWorkloadSchema = z.strictObject({
   runAsUser: z.number().int().min(1).default(10001),
 });
 
-export const statefulWorkloadSchema = z.strictObject({
+const statefulWorkloadSchema = z.strictObject({
   ...workloadCommon,
   replicas: z.number().int().min(1).default(1),
   image: z.string().min(1),
@@ -87,14 +87,14 @@ export const statefulWorkloadSchema = z.strictObject({
   args: z.array(z.string()).default([]),
 });
 
-export const volumeSchema = z.strictObject({
+const volumeSchema = z.strictObject({
   name: name(),
   size: z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'must be a size such as 20Gi'),
   accessMode: z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany']).default('ReadWriteOnce'),
   encrypted: z.boolean().default(true),
 });
 
-export const bucketSchema = z.strictObject({
+const bucketSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid bucket name'),
   encrypted: z.boolean().default(true),
   versioning: z.boolean().default(true),
@@ -104,7 +104,7 @@ export const bucketSchema = z.strictObject({
   }),
 });
 
-export const exposureSchema = z.strictObject({
+const exposureSchema = z.strictObject({
   service: name().meta({ description: 'A workload from `workloads.services`.' }),
   host: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a fully qualified host name'),
   path: z.string().startsWith('/').default('/'),
@@ -131,10 +131,10 @@ export const exposureSchema = z.strictObject({
     .optional(),
 });
 
-export const GRANT_ACTIONS = ['read', 'write', 'list', 'manageRecords', 'readMetrics'] as const;
+const GRANT_ACTIONS = ['read', 'write', 'list', 'manageRecords', 'readMetrics'] as const;
 export type GrantAction = (typeof GRANT_ACTIONS)[number];
 
-export const grantSchema = z.strictObject({
+const grantSchema = z.strictObject({
   identity: name().meta({
     description: 'A workload name, or a platform identity: external-dns, grafana.',
   }),
@@ -146,7 +146,7 @@ export const grantSchema = z.strictObject({
   ]),
 });
 
-export const networkRuleSchema = z.strictObject({
+const networkRuleSchema = z.strictObject({
   from: name().meta({ description: 'A workload, or `gateway` / `monitoring`.' }),
   to: name().optional().meta({ description: 'A workload in this platform.' }),
   toCidr: z
@@ -187,6 +187,33 @@ const databaseSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
 });
 
+/**
+ * An Apache Iceberg REST catalog pipelines may name (`catalog: <name>`, iceberg sink). On AWS and GCP the
+ * binding is the provider's managed catalog (AWS Glue, BigLake); elsewhere the catalog you run at `uri`.
+ */
+const catalogSchema = z.strictObject({
+  name: name(),
+  bucket: z.string().min(1).meta({
+    description: "A bucket from `buckets`: where the tables' files go (the warehouse bucket).",
+  }),
+  uri: z.url().optional().meta({
+    description:
+      'The REST catalog you run (e.g. Apache Polaris, Lakekeeper), for targets without a managed one (azure, baremetal, scaleway); the part before `/v1/`.',
+  }),
+  warehouse: z
+    .string()
+    .optional()
+    .meta({ description: 'The warehouse to ask that catalog for, if it serves several.' }),
+  tokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional().meta({
+    description:
+      "That catalog's bearer token: the environment variable (from the workload's `secretEnv`) that holds it; the binding refers to it, never copies it.",
+  }),
+  cidr: z.string().regex(CIDR, 'must be a CIDR').optional().meta({
+    description:
+      'Where that catalog is: the egress the network policy opens to it (on the port of `uri`). Needed when `uri` is a host name.',
+  }),
+});
+
 const platformFields = {
   name: name().meta({ description: 'The platform: app.kubernetes.io/part-of and resource name prefix.' }),
   namespace: name(),
@@ -205,6 +232,9 @@ const platformFields = {
   }),
   databases: z.array(databaseSchema).default([]).meta({
     description: 'Databases pipelines name with `connection: <name>` (docs/bindings.md).',
+  }),
+  catalogs: z.array(catalogSchema).default([]).meta({
+    description: 'Iceberg REST catalogs pipelines name with `catalog: <name>` (docs/bindings.md).',
   }),
   grants: z.array(grantSchema).default([]),
   network: z
@@ -251,10 +281,7 @@ export type PlatformConfig = z.output<typeof platformBaseSchema>;
 export type PipelineWorkload = z.output<typeof pipelineWorkloadSchema>;
 export type ServiceWorkload = z.output<typeof serviceWorkloadSchema>;
 export type StatefulWorkload = z.output<typeof statefulWorkloadSchema>;
-export type Grant = z.output<typeof grantSchema>;
 export type Exposure = z.output<typeof exposureSchema>;
 export type NetworkRule = z.output<typeof networkRuleSchema>;
-export type Bucket = z.output<typeof bucketSchema>;
 export type Volume = z.output<typeof volumeSchema>;
-export type KafkaCluster = z.output<typeof kafkaClusterSchema>;
-export type Database = z.output<typeof databaseSchema>;
+export type IcebergCatalog = z.output<typeof catalogSchema>;

@@ -13,12 +13,15 @@ import type {
   SinkPlugin,
   Source,
   SourcePlugin,
+  TransformPlugin,
 } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 
 export interface PluginLookup {
   source(type: string): SourcePlugin | undefined;
   sink(type: string): SinkPlugin | undefined;
+  /** The transform kinds `transforms:` entries may name. */
+  readonly transforms: readonly TransformPlugin[];
 }
 
 /** Looks plugins up by their `type` in a registry. */
@@ -26,6 +29,7 @@ export function pluginLookup(plugins: PipelinePlugins): PluginLookup {
   return {
     source: (type) => plugins.sources.find((p) => p.type === type),
     sink: (type) => plugins.sinks.find((p) => p.type === type),
+    transforms: plugins.transforms,
   };
 }
 
@@ -58,6 +62,11 @@ export function createSource(lookup: PluginLookup, config: SourceConfig, ctx: Pl
     throw new FatalError('DP_PLUGIN_UNKNOWN', `no source plugin of type "${config.type}" is registered`);
   }
   return plugin.create(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
+}
+
+/** The sink's plugin says it never reads values (decision 0077). */
+export function sinkIgnoresValues(lookup: PluginLookup, config: SinkConfig): boolean {
+  return lookup.sink(config.type)?.ignoresValues === true;
 }
 
 /** What the sink's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */

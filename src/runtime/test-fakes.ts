@@ -2,8 +2,10 @@
  * In-process fakes for the engine's unit tests (pure logic only; real connectors have their own
  * integration tests). Not used by production code.
  */
+
 import { pino } from 'pino';
 import { z } from 'zod';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { batchSchema, type PipelineConfig, retrySchema } from '../config/pipeline-schema.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
@@ -161,16 +163,24 @@ export class FakeSink implements Sink {
 }
 
 /** Plugins `fake` (source) and `fake-a`, `fake-b`, ... (sinks) backed by the given instances. */
-export function fakePlugins(source: Source, sinks: Record<string, Sink>): PluginLookup {
+/** `ignoringValues`: the sink types whose plugin says it never reads values (like the null sink). */
+export function fakePlugins(
+  source: Source,
+  sinks: Record<string, Sink>,
+  ignoringValues: readonly string[] = [],
+): PluginLookup {
   const options = z.object({});
   return {
+    transforms: pipelinePlugins.transforms,
     source: (type) =>
       type === 'fake'
         ? ({ type, description: '', options, create: () => source } satisfies SourcePlugin)
         : undefined,
     sink: (type) => {
       const sink = sinks[type];
-      return sink ? ({ type, description: '', options, create: () => sink } satisfies SinkPlugin) : undefined;
+      if (!sink) return undefined;
+      const ignoresValues = ignoringValues.includes(type);
+      return { type, description: '', options, create: () => sink, ignoresValues } satisfies SinkPlugin;
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   spreadReplicas,
 } from './pod-security.ts';
 
-export const SERVICE_COMPONENT = 'service';
+const SERVICE_COMPONENT = 'service';
 
 export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sObject[] {
   const labels = recommendedLabels({

@@ -20,7 +20,7 @@ import {
   tcpProbe,
 } from './pod-security.ts';
 
-export const STATEFUL_COMPONENT = 'database';
+const STATEFUL_COMPONENT = 'database';
 
 /** The provider-neutral StorageClass names; each target defines them in its bindings. */
 export function storageClassName(encrypted: boolean): string {

@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { parquetReadObjects } from 'hyparquet';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import { GcsDriver } from '../../../src/sinks/object-store/drivers/gcs.ts';
-import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
+import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { runDatapipe, runDatapipeSummary } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 import {
@@ -31,6 +32,9 @@ import {
   storedIds,
   storedNames,
 } from './object-store-support.ts';
+
+/** The sink as the composition root registers it, with every driver. */
+const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const { endpoint: ENDPOINT, projectId } = services.gcs;
 const bucketName = `datapipe-test-${Date.now().toString(36)}`;
@@ -47,7 +51,7 @@ function options(extra: Record<string, unknown> = {}, bucket = bucketName) {
 }
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  return new ObjectStoreSink(options(extra), ctx);
+  return objectStoreSink.create(options(extra), ctx) as ObjectStoreSink;
 }
 
 describe('object-store sink, gcs driver (GCS-API server)', () => {

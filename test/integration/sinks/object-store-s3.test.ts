@@ -29,11 +29,11 @@ import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
 import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
 import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
+import { selfSignedCertificate } from '../../support/tls.ts';
 import {
-  assertBadRecordAlone,
-  assertReplayOnce,
-  assertSurvivesRestart,
+  assertFatal,
   ctx,
+  driverContractTests,
   idsOf,
   records,
   storedIds,
@@ -123,10 +123,6 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     await s.close();
   });
 
-  test('a replay after a crash, with other batch boundaries, stores every record exactly once', async () => {
-    await assertReplayOnce(sink, 'zstd');
-  });
-
   test('an object larger than partSize goes up as a multipart upload and reads back whole', async () => {
     const s = sink({ prefix: 'big/', partSize: 5 * 1024 * 1024 });
     await s.connect();
@@ -175,10 +171,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
 
   test('wrong credentials are a FatalError (authorization), not retried forever', async () => {
     const s = sink({ secretAccessKey: 'not-the-secret' });
-    await assert.rejects(
-      s.connect(),
-      (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_AUTH',
-    );
+    await assertFatal(s.connect(), 'DP_OBJECT_STORE_AUTH');
     await s.close();
   });
 
@@ -188,21 +181,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     const tls = join(dir, 'tls');
     await mkdir(tls);
     const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tls, stdio: 'pipe' });
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=test-ca',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-    );
+    selfSignedCertificate(tls, 'ca', 'test-ca');
     openssl(
       'req',
       '-newkey',
@@ -247,10 +226,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     const endpoint = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
     try {
       const untrusted = sink({ endpoint, prefix: 'tls/' });
-      await assert.rejects(
-        untrusted.connect(),
-        (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_TLS',
-      );
+      await assertFatal(untrusted.connect(), 'DP_OBJECT_STORE_TLS');
       await untrusted.close();
       // caBundle is relative to the pipeline file's folder (ctx.baseDir).
       const trusted = new ObjectStoreSink(
@@ -271,18 +247,8 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     }
   });
 
-  test('a missing bucket is a FatalError', async () => {
-    const s = sink({ bucket: `missing-${randomBytes(4).toString('hex')}` });
-    await assert.rejects(s.connect(), FatalError);
-    await s.close();
-  });
-  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
-    await assertBadRecordAlone(sink);
-  });
-
-  test('survives the server going away mid-run and coming back: nothing lost', {
-    timeout: 180_000,
-  }, async () => {
-    await assertSurvivesRestart('s3', sink);
+  driverContractTests('s3', sink, {
+    compression: 'zstd',
+    missing: { bucket: `missing-${randomBytes(4).toString('hex')}` },
   });
 });

@@ -1,12 +1,22 @@
-/** What the object-store integration tests share: records, a context, and reading every stored record back. */
+/**
+ * What the object-store integration tests share: records, a context, reading every stored record back,
+ * and the tests every driver passes alike (driverContractTests).
+ */
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
+import { FatalError } from '../../../src/core/errors.ts';
 import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { doublesIn } from '../../support/copies.ts';
 import { writeAcrossRestart } from '../../support/datapipe-process.ts';
+
+/** A promise that rejects with a FatalError of `code` (a stop, never retried). */
+export async function assertFatal(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => err instanceof FatalError && err.code === code);
+}
 
 export const ctx: PluginContext = testPluginContext('archive', import.meta.dirname);
 
@@ -48,7 +58,7 @@ export function idsOf(batch: readonly PipelineRecord[]): string[] {
  * of two partitions under `replay/`; every record is stored exactly once, in objects named after the
  * first run's offsets.
  */
-export async function assertReplayOnce(
+async function assertReplayOnce(
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
   compression: 'gzip' | 'zstd',
 ): Promise<void> {
@@ -90,7 +100,7 @@ export async function assertReplayOnce(
  * The server stops under a write and comes back: the write fails as retryable while it is down, is
  * retried, and in the end every record is stored exactly once.
  */
-export async function assertSurvivesRestart(
+async function assertSurvivesRestart(
   serviceName: 's3' | 'azurite' | 'gcs',
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
 ): Promise<void> {
@@ -103,7 +113,7 @@ export async function assertSurvivesRestart(
 }
 
 /** A record that cannot be stored is reported alone, by index; every other record of its batch lands. */
-export async function assertBadRecordAlone(
+async function assertBadRecordAlone(
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
 ): Promise<void> {
   const s = open({ prefix: 'bad/' });
@@ -118,4 +128,37 @@ export async function assertBadRecordAlone(
   );
   assert.deepEqual(await storedIds(s.driver, 'bad/'), idsOf(batch.filter((_, i) => i !== 4)));
   await s.close();
+}
+
+type OpenSink = (extra: Record<string, unknown>) => ObjectStoreSink;
+
+/**
+ * The tests every driver passes alike, registered in the caller's `describe`: a replay stores each record
+ * once, a store that does not exist (`missing`: the options naming it) is fatal, a bad record fails
+ * alone, and the server (`serviceName`) restarted under a write loses nothing. The restart goes last.
+ */
+export function driverContractTests(
+  serviceName: 's3' | 'azurite' | 'gcs',
+  open: OpenSink,
+  o: { compression: 'gzip' | 'zstd'; missing: Record<string, unknown> },
+): void {
+  test('writes objects named after their offsets; a replay with other boundaries stores each record once', async () => {
+    await assertReplayOnce(open, o.compression);
+  });
+
+  test('a missing bucket or container is a FatalError, not retried forever', async () => {
+    const s = open(o.missing);
+    await assertFatal(s.connect(), 'DP_OBJECT_STORE_NOT_FOUND');
+    await s.close();
+  });
+
+  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
+    await assertBadRecordAlone(open);
+  });
+
+  test('survives the server going away mid-run and coming back: nothing lost', {
+    timeout: 180_000,
+  }, async () => {
+    await assertSurvivesRestart(serviceName, open);
+  });
 }

@@ -131,7 +131,7 @@ export function sqliteSink(path: string, extra: Record<string, unknown> = {}): R
 }
 
 /** A `deadLetter` sink config: Kafka topic `topic` on the test broker, created on first use; `extra` adds or overrides. */
-export function deadLetterTo(topic: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function deadLetterTo(topic: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'kafka', name: 'dlq', brokers, topic, valueEncoding: 'bytes', createTopic: {}, ...extra };
 }
 
@@ -145,7 +145,7 @@ export function deadLetterFor(topic: string): Record<string, unknown> {
  * record whose value has `poison: true`, unless the process runs with DLQ_TEST_FIXED=1 (the fix a replay
  * runs with).
  */
-export function poisonCheck(dir: string): Record<string, unknown> {
+function poisonCheck(dir: string): Record<string, unknown> {
   writeFileSync(
     join(dir, 'check.mjs'),
     `export default (record) => {

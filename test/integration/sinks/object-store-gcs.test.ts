@@ -23,23 +23,19 @@ import {
   writeJsonLines,
 } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
-import { ctx, driverContractTests, idsOf, records, storedIds, storedNames } from './object-store-support.ts';
+import {
+  ctx,
+  driverContractTests,
+  dropGcsBucket,
+  idsOf,
+  records,
+  storedIds,
+  storedNames,
+} from './object-store-support.ts';
 
 const { endpoint: ENDPOINT, projectId } = services.gcs;
 const bucketName = `datapipe-test-${Date.now().toString(36)}`;
 const admin = new Storage({ apiEndpoint: ENDPOINT, projectId });
-
-/** Deletes a test bucket and what it holds (best effort: cleanup must not hide a test's own failure). */
-async function dropBucket(name: string): Promise<void> {
-  await admin
-    .bucket(name)
-    .deleteFiles({ force: true })
-    .catch(() => {});
-  await admin
-    .bucket(name)
-    .delete()
-    .catch(() => {});
-}
 
 function options(extra: Record<string, unknown> = {}, bucket = bucketName) {
   return objectStoreSink.options.parse({
@@ -60,7 +56,7 @@ describe('object-store sink, gcs driver (GCS-API server)', () => {
     await admin.bucket(bucketName).create();
   });
   after(async () => {
-    await dropBucket(bucketName);
+    await dropGcsBucket(admin, bucketName);
   });
 
   test('parquet objects read back with their columns', async () => {
@@ -128,7 +124,7 @@ describe('gcs: kill -9 and replay', () => {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
-    await dropBucket(crashBucket);
+    await dropGcsBucket(admin, crashBucket);
   });
 
   const committedLine = () => fileSourceCommitted(dir, 'gcs-crash');
@@ -191,7 +187,7 @@ describe('gcs: a bad record through `datapipe run`', () => {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
-    await dropBucket(dlqBucket);
+    await dropGcsBucket(admin, dlqBucket);
   });
 
   test('is dead-lettered with its error; every other record lands in GCS', { timeout: 120_000 }, async () => {

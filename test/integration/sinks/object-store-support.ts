@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
+import type { Storage } from '@google-cloud/storage';
 import { FatalError } from '../../../src/core/errors.ts';
 import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
@@ -47,6 +48,18 @@ export async function storedIds(driver: ObjectStoreDriver, prefix: string): Prom
     for (const line of body.toString().split('\n')) if (line) ids.push(JSON.parse(line).id);
   }
   return ids.sort();
+}
+
+/** Deletes a GCS test bucket and what it holds (best effort: cleanup must not hide a test's own failure). */
+export async function dropGcsBucket(storage: Storage, name: string): Promise<void> {
+  await storage
+    .bucket(name)
+    .deleteFiles({ force: true })
+    .catch(() => {});
+  await storage
+    .bucket(name)
+    .delete()
+    .catch(() => {});
 }
 
 export function idsOf(batch: readonly PipelineRecord[]): string[] {

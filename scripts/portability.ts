@@ -30,11 +30,10 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { Storage } from '@google-cloud/storage';
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
-import { pipelinePlugins } from '../src/cli/plugins.ts';
+import { objectStoreDrivers, pipelinePlugins } from '../src/cli/plugins.ts';
 import { parseBindings } from '../src/config/bindings.ts';
 import { parseYamlText } from '../src/config/yaml-file.ts';
 import type { ObjectStoreDriver } from '../src/sinks/object-store/driver.ts';
-import { createDriver } from '../src/sinks/object-store/drivers/index.ts';
 import { objectStoreOptions } from '../src/sinks/object-store/options.ts';
 import { services } from '../test/support/services.ts';
 
@@ -167,7 +166,7 @@ async function storeDriver(bindingsFile: string, baseDir: string): Promise<Objec
   const parsed = parseBindings(parseYamlText(text, bindingsFile), pipelinePlugins, runEnv());
   const fields = parsed.byName.get(STORE)?.fields;
   if (!fields) throw new Error(`${bindingsFile}: no binding ${STORE}`);
-  return createDriver(objectStoreOptions.parse(fields), baseDir);
+  return objectStoreDrivers.open(objectStoreOptions.parse(fields), baseDir);
 }
 
 /** Creates the bucket/container on the stand-in if needed, and empties it. */

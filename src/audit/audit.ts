@@ -37,7 +37,7 @@ export interface AuditOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export interface AuditSummary {
+interface AuditSummary {
   readonly filesScanned: number;
   readonly filesByKind: Record<FileKind, number>;
   readonly findings: number;
@@ -50,7 +50,7 @@ export interface AuditSummary {
   readonly effortDaysByCategory: Record<Category, Record<Target, number>>;
 }
 
-export interface AuditVerdict {
+interface AuditVerdict {
   readonly target: Target;
   readonly effortDays: number;
   readonly budgetDays: number;

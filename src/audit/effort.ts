@@ -22,7 +22,7 @@ export function effortPerMatch(matches: readonly EffortInput[], target: Target):
   });
 }
 
-export function totalEffort(matches: readonly EffortInput[], target: Target): number {
+function totalEffort(matches: readonly EffortInput[], target: Target): number {
   return round(effortPerMatch(matches, target).reduce((a, b) => a + b, 0));
 }
 

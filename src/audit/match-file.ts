@@ -220,7 +220,7 @@ function nameOf(object: ScannedObject): string | undefined {
  * Which lines sit inside YAML block scalars (`key: |`, `key: >-`, `- |`): text, not settings.
  * A block holds the following lines that are blank or indented deeper than the line that opened it.
  */
-export function blockScalarLines(lines: readonly string[]): boolean[] {
+function blockScalarLines(lines: readonly string[]): boolean[] {
   const inside = new Array<boolean>(lines.length).fill(false);
   let openerIndent = -1;
   for (let i = 0; i < lines.length; i++) {

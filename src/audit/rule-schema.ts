@@ -99,7 +99,7 @@ export function providerIds(targets: TargetRegistry): Record<Provider, string> {
   };
 }
 
-export function ruleSchema(targets: TargetRegistry) {
+function ruleSchema(targets: TargetRegistry) {
   const [first, ...rest] = providersOf(targets) as [string, ...string[]];
   const ids = Object.values(providerIds(targets)).join('|');
   return z.strictObject({
@@ -129,7 +129,6 @@ export function ruleSchema(targets: TargetRegistry) {
 }
 
 export type RuleEntry = z.output<ReturnType<typeof ruleSchema>>;
-export type RuleFixture = RuleEntry['fixtures']['match'][number];
 
 export function ruleFileSchema(targets: TargetRegistry) {
   return z.array(ruleSchema(targets));

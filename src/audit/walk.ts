@@ -25,7 +25,7 @@ export interface AuditedFile {
   readonly inHelmChart: boolean;
 }
 
-export class AuditPathError extends Error {
+class AuditPathError extends Error {
   readonly code = 'DP_AUDIT_PATH';
 }
 

@@ -1,8 +1,8 @@
 /**
- * The composition root: every source, sink and platform target the product ships is registered here,
- * and only here; the commands pass these registries down (`pipelineSchema(pipelinePlugins)`,
- * `pluginLookup(pipelinePlugins)`, ...). Adding a connector is one file exporting its plugin and one line
- * below. No lower layer imports this file (docs/architecture.md; the layer test enforces it).
+ * The composition root: every source, sink, object-store driver, transform kind and platform target the
+ * product ships is registered here, and only here; the commands pass these registries down
+ * (`pipelineSchema(pipelinePlugins)`, `pluginLookup(pipelinePlugins)`, ...). Adding a connector is one
+ * file exporting its plugin and one line below. No lower layer imports this file (docs/architecture.md; the layer test enforces it).
  */
 import type { PipelinePlugins } from '../core/plugin.ts';
 import { aws } from '../platform/targets/aws/index.ts';
@@ -16,6 +16,13 @@ import { icebergSink } from '../sinks/iceberg/index.ts';
 import { kafkaSink } from '../sinks/kafka/index.ts';
 import { mongodbSink } from '../sinks/mongodb/index.ts';
 import { nullSink } from '../sinks/null.ts';
+import {
+  azureBlobDriver,
+  driverRegistry,
+  fsDriver,
+  gcsDriver,
+  s3Driver,
+} from '../sinks/object-store/drivers/index.ts';
 import { objectStoreSink } from '../sinks/object-store/index.ts';
 import { postgresSink } from '../sinks/postgres/index.ts';
 import { sqliteSink } from '../sinks/sqlite.ts';
@@ -23,6 +30,15 @@ import { stdoutSink } from '../sinks/stdout.ts';
 import { fileSource } from '../sources/file.ts';
 import { generatorSource } from '../sources/generator.ts';
 import { kafkaSource } from '../sources/kafka/index.ts';
+import { filterTransform } from '../transforms/filter.ts';
+import { mapTransform } from '../transforms/map.ts';
+import { moduleTransform } from '../transforms/module.ts';
+
+/**
+ * The backends of the `object-store` sink: one module per driver (src/sinks/object-store/drivers/), its
+ * entry in drivers/index.ts, and one line here.
+ */
+export const objectStoreDrivers = driverRegistry([fsDriver, s3Driver, azureBlobDriver, gcsDriver]);
 
 export const pipelinePlugins: PipelinePlugins = {
   sources: [fileSource, generatorSource, kafkaSource],
@@ -33,10 +49,11 @@ export const pipelinePlugins: PipelinePlugins = {
     postgresSink,
     httpSink,
     sqliteSink,
-    objectStoreSink,
+    objectStoreSink(objectStoreDrivers),
     kafkaSink,
     icebergSink,
   ],
+  transforms: [filterTransform, mapTransform, moduleTransform],
 };
 
 /**

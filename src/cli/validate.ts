@@ -3,6 +3,7 @@ import { compileSinkConditions } from '../runtime/prepare.ts';
 import { compileTransforms } from '../transforms/chain.ts';
 import { EXIT, parseOutputFormat, printError, printJson } from './output.ts';
 import { BINDINGS_OPTION, loadPipeline } from './pipeline-input.ts';
+import { pipelinePlugins } from './plugins.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -17,7 +18,7 @@ export function registerValidate(program: Command): void {
       try {
         const loaded = loadPipeline(file, opts);
         // Expressions and transform modules too: a run must not be the first to find a typo in them.
-        await compileTransforms(loaded);
+        await compileTransforms(loaded, pipelinePlugins.transforms);
         compileSinkConditions(loaded);
         const { config } = loaded;
         if (opts.output === 'json') printJson({ file, valid: true, name: config.name });

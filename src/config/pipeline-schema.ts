@@ -5,7 +5,13 @@
  * and of docs/configuration.md.
  */
 import { z } from 'zod';
-import type { BindingSpec, PipelinePlugins, SinkPlugin, SourcePlugin } from '../core/plugin.ts';
+import type {
+  BindingSpec,
+  PipelinePlugins,
+  SinkPlugin,
+  SourcePlugin,
+  TransformPlugin,
+} from '../core/plugin.ts';
 import { byteSize, duration } from './units.ts';
 
 const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -115,26 +121,10 @@ function sourceVariants(sourcePlugins: readonly SourcePlugin[]) {
 // biome-ignore lint/suspicious/noExplicitAny: the variants come from the registry
 type Variants = [z.ZodObject<any>, ...z.ZodObject<any>[]];
 
-const transformSchema = z.union([
-  z.strictObject({
-    filter: z.string().meta({ description: 'Keep the record only when this JSONata expression is true.' }),
-  }),
-  z.strictObject({
-    map: z
-      .string()
-      .meta({ description: 'Replace the record value with the result of this JSONata expression.' }),
-  }),
-  z.strictObject({
-    module: z.string().meta({
-      description:
-        'A TypeScript or JavaScript module (relative to the pipeline file) whose default export maps a record to a record, an array of records, or null to drop it.',
-    }),
-    options: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: "Passed to the module's optional `setup(options)` export." }),
-  }),
-]);
+/** One `transforms:` entry: one shape per registered kind. */
+function transformSchema(kinds: readonly TransformPlugin[]) {
+  return z.union(kinds.map((k) => z.strictObject(k.fields)) as Variants);
+}
 
 /** The schema of pipeline files that may name these sources and sinks. */
 export function pipelineSchema(plugins: PipelinePlugins) {
@@ -148,7 +138,7 @@ export function pipelineSchema(plugins: PipelinePlugins) {
       }),
       source: sourceSchema,
       transforms: z
-        .array(transformSchema)
+        .array(transformSchema(plugins.transforms))
         .default([])
         .meta({ description: 'Applied in order to every record.' }),
       sinks: z.array(sinkSchema).min(1).meta({
@@ -211,4 +201,5 @@ export type SinkConfig = PipelineConfig['sinks'][number] & {
   retry: z.output<typeof retrySchema>;
 };
 export type SourceConfig = PipelineConfig['source'] & { type: string; decode: 'json' | 'string' | 'bytes' };
-export type TransformConfig = z.output<typeof transformSchema>;
+/** A `transforms:` entry: the fields of the kind its key names. */
+export type TransformConfig = Record<string, unknown>;

@@ -167,10 +167,37 @@ export interface SourcePlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   probe?(options: z.output<Options>, ctx: PluginContext): Promise<readonly ProbeResult[]>;
 }
 
-/** The connectors a pipeline may name: assembled by the composition root (src/cli/plugins.ts), passed down. */
+// ---------- transforms ----------
+
+/** A record, several (fan-out), or null/undefined to drop the record. */
+export type TransformResult = PipelineRecord | readonly PipelineRecord[] | null | undefined;
+
+export interface TransformStep {
+  /** `filter`, `map` or `module <path>`: for logs and error messages. */
+  readonly label: string;
+  /** Throws (or rejects) for a record it cannot transform: that record is dead-lettered. */
+  apply(record: PipelineRecord): TransformResult | PromiseLike<TransformResult>;
+}
+
+/** A kind of `transforms:` entry (`filter:`, `map:`, `module:`), named by its `key` field. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds kinds of different fields
+export interface TransformPlugin<Fields extends z.ZodRawShape = any> {
+  /** The field that names the kind in an entry. */
+  readonly key: string;
+  /** The entry's fields, `key` included. */
+  readonly fields: Fields;
+  /**
+   * Builds the step once, before the first record. A bad entry throws a `TransformConfigError`
+   * (src/transforms/transform.ts), reported at the entry's `key` field. `baseDir`: the pipeline file's folder.
+   */
+  compile(entry: z.output<z.ZodObject<Fields>>, baseDir: string): TransformStep | Promise<TransformStep>;
+}
+
+/** What a pipeline may name: assembled by the composition root (src/cli/plugins.ts), passed down. */
 export interface PipelinePlugins {
   readonly sources: readonly SourcePlugin[];
   readonly sinks: readonly SinkPlugin[];
+  readonly transforms: readonly TransformPlugin[];
 }
 
 export type { PipelineRecord, SourceMessage, SourcePosition };

@@ -41,7 +41,8 @@ export async function replayDeadLetters(
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
   };
-  const plugins: PluginLookup = { source: () => replaySource, sink: pluginLookup(options.plugins).sink };
+  const { sink, transforms } = pluginLookup(options.plugins);
+  const plugins: PluginLookup = { source: () => replaySource, sink, transforms };
   return runPipeline(loaded, {
     logger: options.logger,
     metrics: options.metrics,

@@ -19,7 +19,7 @@ import { inferTargets } from './targets.ts';
 import { inferWorkloads } from './workloads.ts';
 import { writeDraftYaml } from './write-yaml.ts';
 
-export const DEFAULT_RUNTIME_IMAGE = 'ghcr.io/datapipe/datapipe:0.1.0';
+const DEFAULT_RUNTIME_IMAGE = 'ghcr.io/datapipe/datapipe:0.1.0';
 
 export interface ImportResult {
   readonly yaml: string;

@@ -20,7 +20,7 @@ export interface KubeObject {
   readonly data: Json;
 }
 
-export interface TfResource {
+interface TfResource {
   readonly file: string;
   /** `aws_s3_bucket`, `azurerm_role_assignment`... (data sources are prefixed `data.`, provider blocks `provider.`). */
   readonly type: string;
@@ -28,7 +28,7 @@ export interface TfResource {
   readonly block: HclBlock;
 }
 
-export interface AnsibleTask {
+interface AnsibleTask {
   readonly file: string;
   readonly module: string;
   readonly args: Json;

@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig, SinkConfig, SourceConfig } from '../config/pipeline-schema.ts';
+import type { TransformPlugin } from '../core/plugin.ts';
 import type { PipelineRecord, SourceMessage } from '../core/record.ts';
 import type { DeadLetterStage } from '../runtime/dead-letter.ts';
 import { createDecoder, messageBytes } from '../runtime/decode.ts';
@@ -30,8 +31,11 @@ export interface CompiledPipeline {
   readonly collected: Map<string, PipelineRecord[]>;
 }
 
-export async function compilePipeline(loaded: LoadedConfig<PipelineConfig>): Promise<CompiledPipeline> {
-  const chain = await compileTransforms(loaded);
+export async function compilePipeline(
+  loaded: LoadedConfig<PipelineConfig>,
+  transforms: readonly TransformPlugin[],
+): Promise<CompiledPipeline> {
+  const chain = await compileTransforms(loaded, transforms);
   const whens = compileSinkConditions(loaded);
   const collected = new Map<string, PipelineRecord[]>();
   const router = new Router<number>(

@@ -77,7 +77,10 @@ export async function runTestFiles(
     const env = testEnv(loaded.config.env);
     const bindingsPath = bindingsFile ?? options.bindings;
     const bindings = bindingsPath === undefined ? undefined : loadBindingsFile(bindingsPath, plugins, env);
-    const pipeline = await compilePipeline(loadPipelineFile(pipelineFile, plugins, env, bindings));
+    const pipeline = await compilePipeline(
+      loadPipelineFile(pipelineFile, plugins, env, bindings),
+      plugins.transforms,
+    );
     const cases: CaseResult[] = [];
     for (const c of loaded.config.cases) {
       const shaped = comparable(c, await runCase(pipeline, c));

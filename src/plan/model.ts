@@ -12,7 +12,7 @@ export const PHASES = [
   'verify',
   'roll-back',
 ] as const;
-export type Phase = (typeof PHASES)[number];
+type Phase = (typeof PHASES)[number];
 
 export interface PlanStep {
   readonly phase: Phase;

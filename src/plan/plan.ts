@@ -25,7 +25,7 @@ export interface PlanOptions {
   readonly targets: TargetRegistry;
 }
 
-export class PlanInputError extends Error {
+class PlanInputError extends Error {
   readonly code = 'DP_PLAN_INPUT';
 }
 

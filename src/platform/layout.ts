@@ -38,7 +38,7 @@ const KIND_ORDER = [
   'Schedule',
 ];
 
-export function kindFileName(kind: string): string {
+function kindFileName(kind: string): string {
   return `${kind
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
@@ -50,7 +50,7 @@ function kindRank(kind: string): number {
   return at < 0 ? KIND_ORDER.length : at;
 }
 
-export function toYaml(value: unknown): string {
+function toYaml(value: unknown): string {
   return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 

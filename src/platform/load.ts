@@ -15,9 +15,9 @@ import { type GrantAction, type PlatformConfig, platformSchema } from './schema.
 import type { TargetRegistry } from './targets/descriptor.ts';
 
 /** Identities the platform itself runs (installed controllers), besides its workloads. */
-export const PLATFORM_IDENTITIES = ['external-dns', 'grafana'] as const;
+const PLATFORM_IDENTITIES = ['external-dns', 'grafana'] as const;
 /** Sources of traffic that are not workloads. */
-export const TRAFFIC_SOURCES = ['gateway', 'monitoring'] as const;
+const TRAFFIC_SOURCES = ['gateway', 'monitoring'] as const;
 
 const ACTIONS_BY_RESOURCE: Record<string, readonly GrantAction[]> = {
   bucket: ['read', 'write', 'list'],

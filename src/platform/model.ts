@@ -16,12 +16,12 @@ export interface Identity {
   readonly kind: 'workload' | 'platform';
 }
 
-export type GrantResource =
+type GrantResource =
   | { readonly bucket: string }
   | { readonly dnsZone: string }
   | { readonly metrics: 'platform' };
 
-export interface ResolvedGrant {
+interface ResolvedGrant {
   readonly identity: Identity;
   readonly actions: readonly GrantAction[];
   readonly resource: GrantResource;
@@ -103,8 +103,4 @@ export function hasGrant(model: PlatformModel, identity: Identity, action: Grant
 export function grantedIdentities(model: PlatformModel): Identity[] {
   const names = new Set(model.grants.map((g) => g.identity.name));
   return model.identities.filter((i) => names.has(i.name));
-}
-
-export function workloadIdentities(model: PlatformModel): Identity[] {
-  return model.identities.filter((i) => i.kind === 'workload');
 }

@@ -10,7 +10,7 @@ import type { LoadedConfig } from '../config/load.ts';
 const PLACEHOLDER =
   /replace-?me|(?:^|[^0-9a-f-])00000000-0000-0000-0000-000000000000(?![0-9a-f])|(?:^|[^0-9])000000000000(?![0-9])|\b192\.0\.2\.\d{1,3}\b/i;
 
-export function isPlaceholder(value: string): boolean {
+function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
 

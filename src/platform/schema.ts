@@ -46,7 +46,7 @@ const workloadCommon = {
     .meta({ description: 'Environment variables taken from Secrets by name (no inline values).' }),
 };
 
-export const pipelineWorkloadSchema = z.strictObject({
+const pipelineWorkloadSchema = z.strictObject({
   ...workloadCommon,
   file: z.string().min(1).meta({ description: 'The pipeline file, relative to platform.yaml.' }),
   autoscaling: z
@@ -67,7 +67,7 @@ export const pipelineWorkloadSchema = z.strictObject({
     .meta({ description: 'Scale on Kafka consumer lag with a KEDA ScaledObject.' }),
 });
 
-export const serviceWorkloadSchema = z.strictObject({
+const serviceWorkloadSchema = z.strictObject({
   ...workloadCommon,
   image: z.string().min(1),
   port: z.number().int().min(1).max(65535),
@@ -76,7 +76,7 @@ export const serviceWorkloadSchema = z.strictObject({
   runAsUser: z.number().int().min(1).default(10001),
 });
 
-export const statefulWorkloadSchema = z.strictObject({
+const statefulWorkloadSchema = z.strictObject({
   ...workloadCommon,
   replicas: z.number().int().min(1).default(1),
   image: z.string().min(1),
@@ -87,14 +87,14 @@ export const statefulWorkloadSchema = z.strictObject({
   args: z.array(z.string()).default([]),
 });
 
-export const volumeSchema = z.strictObject({
+const volumeSchema = z.strictObject({
   name: name(),
   size: z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'must be a size such as 20Gi'),
   accessMode: z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany']).default('ReadWriteOnce'),
   encrypted: z.boolean().default(true),
 });
 
-export const bucketSchema = z.strictObject({
+const bucketSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid bucket name'),
   encrypted: z.boolean().default(true),
   versioning: z.boolean().default(true),
@@ -104,7 +104,7 @@ export const bucketSchema = z.strictObject({
   }),
 });
 
-export const exposureSchema = z.strictObject({
+const exposureSchema = z.strictObject({
   service: name().meta({ description: 'A workload from `workloads.services`.' }),
   host: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a fully qualified host name'),
   path: z.string().startsWith('/').default('/'),
@@ -131,10 +131,10 @@ export const exposureSchema = z.strictObject({
     .optional(),
 });
 
-export const GRANT_ACTIONS = ['read', 'write', 'list', 'manageRecords', 'readMetrics'] as const;
+const GRANT_ACTIONS = ['read', 'write', 'list', 'manageRecords', 'readMetrics'] as const;
 export type GrantAction = (typeof GRANT_ACTIONS)[number];
 
-export const grantSchema = z.strictObject({
+const grantSchema = z.strictObject({
   identity: name().meta({
     description: 'A workload name, or a platform identity: external-dns, grafana.',
   }),
@@ -146,7 +146,7 @@ export const grantSchema = z.strictObject({
   ]),
 });
 
-export const networkRuleSchema = z.strictObject({
+const networkRuleSchema = z.strictObject({
   from: name().meta({ description: 'A workload, or `gateway` / `monitoring`.' }),
   to: name().optional().meta({ description: 'A workload in this platform.' }),
   toCidr: z
@@ -251,10 +251,6 @@ export type PlatformConfig = z.output<typeof platformBaseSchema>;
 export type PipelineWorkload = z.output<typeof pipelineWorkloadSchema>;
 export type ServiceWorkload = z.output<typeof serviceWorkloadSchema>;
 export type StatefulWorkload = z.output<typeof statefulWorkloadSchema>;
-export type Grant = z.output<typeof grantSchema>;
 export type Exposure = z.output<typeof exposureSchema>;
 export type NetworkRule = z.output<typeof networkRuleSchema>;
-export type Bucket = z.output<typeof bucketSchema>;
 export type Volume = z.output<typeof volumeSchema>;
-export type KafkaCluster = z.output<typeof kafkaClusterSchema>;
-export type Database = z.output<typeof databaseSchema>;

@@ -32,7 +32,7 @@ interface Validatable {
 type ModelClass = new (data: never) => Validatable;
 
 /** apiVersion/kind → the published model that validates it. */
-export const MODELS: Record<string, ModelClass> = {
+const MODELS: Record<string, ModelClass> = {
   'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,
   'v1/Service': Service,

@@ -13,12 +13,15 @@ import type {
   SinkPlugin,
   Source,
   SourcePlugin,
+  TransformPlugin,
 } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 
 export interface PluginLookup {
   source(type: string): SourcePlugin | undefined;
   sink(type: string): SinkPlugin | undefined;
+  /** The transform kinds `transforms:` entries may name. */
+  readonly transforms: readonly TransformPlugin[];
 }
 
 /** Looks plugins up by their `type` in a registry. */
@@ -26,6 +29,7 @@ export function pluginLookup(plugins: PipelinePlugins): PluginLookup {
   return {
     source: (type) => plugins.sources.find((p) => p.type === type),
     sink: (type) => plugins.sinks.find((p) => p.type === type),
+    transforms: plugins.transforms,
   };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
 import type { SinkPlugin } from '../core/plugin.ts';
 import type { PluginLookup } from './instances.ts';
@@ -23,6 +24,7 @@ describe('preparePipeline', () => {
     const plugins: PluginLookup = {
       source: () => ({ type: 'kafka', description: '', options: z.object({}), create: () => source }),
       sink: (type) => (type === 'kafka' ? kafkaSink : fakePlugins(source, { s: new FakeSink() }).sink(type)),
+      transforms: pipelinePlugins.transforms,
     };
     const loaded = fakePipeline({ sinks: [{ type: 's', name: 's' }] });
     const config = loaded.config as PipelineConfig & { source: Record<string, unknown> };

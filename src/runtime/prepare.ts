@@ -55,7 +55,7 @@ export async function preparePipeline(
 ): Promise<PreparedPipeline> {
   const config = loaded.config;
   const base = contextBase(loaded, options);
-  const chain = await compileTransforms(loaded);
+  const chain = await compileTransforms(loaded, options.plugins.transforms);
   const sourceContext = pluginContext(base, 'source', 'source');
   const sinkConfigs = config.sinks as SinkConfig[];
   const whens = compileSinkConditions(loaded);

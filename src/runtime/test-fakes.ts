@@ -2,8 +2,10 @@
  * In-process fakes for the engine's unit tests (pure logic only; real connectors have their own
  * integration tests). Not used by production code.
  */
+
 import { pino } from 'pino';
 import { z } from 'zod';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { batchSchema, type PipelineConfig, retrySchema } from '../config/pipeline-schema.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
@@ -164,6 +166,7 @@ export class FakeSink implements Sink {
 export function fakePlugins(source: Source, sinks: Record<string, Sink>): PluginLookup {
   const options = z.object({});
   return {
+    transforms: pipelinePlugins.transforms,
     source: (type) =>
       type === 'fake'
         ? ({ type, description: '', options, create: () => source } satisfies SourcePlugin)

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pipelinePlugins } from '../cli/plugins.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig } from '../config/pipeline-schema.ts';
@@ -10,6 +11,9 @@ import { parseYamlText } from '../config/yaml-file.ts';
 import type { DataError } from '../core/errors.ts';
 import type { PipelineRecord } from '../core/record.ts';
 import { compileTransforms, type TransformChain } from './chain.ts';
+
+/** Compiles with the transform kinds the product registers. */
+const compile = (l: LoadedConfig<PipelineConfig>) => compileTransforms(l, pipelinePlugins.transforms);
 
 function record(offset: number, value: unknown, headers: Record<string, string> = {}): PipelineRecord {
   return {
@@ -53,13 +57,13 @@ async function run(chain: TransformChain, records: PipelineRecord[]) {
 
 describe('transforms', () => {
   it('passes records through untouched, synchronously, when there are no transforms', async () => {
-    const chain = await compileTransforms(loaded([]));
+    const chain = await compile(loaded([]));
     const input = { records: [record(0, 1)], tags: [0] };
     assert.equal(chain.run(input, { filtered: assert.fail, failed: assert.fail }), input);
   });
 
   it('filters and maps with JSONata, with the record metadata as variables', async () => {
-    const chain = await compileTransforms(
+    const chain = await compile(
       loaded([
         { filter: 'amount > 10 and $headers.source = "web"' },
         { map: '{"id": $key, "cents": amount * 100, "at": $timestamp, "p": $partition}' },
@@ -76,7 +80,7 @@ describe('transforms', () => {
   });
 
   it('dead-letters a record whose expression fails, and keeps the others', async () => {
-    const chain = await compileTransforms(loaded([{ map: '$number(n)' }]));
+    const chain = await compile(loaded([{ map: '$number(n)' }]));
     const r = await run(chain, [record(0, { n: '12' }), record(1, { n: 'twelve' })]);
     assert.deepEqual(r.values, [12]);
     assert.equal(r.failed[0]?.[0], 1);
@@ -84,7 +88,7 @@ describe('transforms', () => {
   });
 
   it('reports an expression that does not compile as a ConfigError at its line', async () => {
-    await assert.rejects(compileTransforms(loaded([{ filter: 'a' }, { map: '{"a": ' }])), (err: unknown) => {
+    await assert.rejects(compile(loaded([{ filter: 'a' }, { map: '{"a": ' }])), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.field, 'transforms[1].map');
       assert.equal(err.location.line, 3);
@@ -106,7 +110,7 @@ export default function enrich(record: { value: { n: number } }) {
 }
 `,
     );
-    const chain = await compileTransforms(loaded([{ module: './enrich.ts', options: { factor: 3 } }], dir));
+    const chain = await compile(loaded([{ module: './enrich.ts', options: { factor: 3 } }], dir));
     assert.equal(chain.mayMutateHeaders, true);
     const r = await run(chain, [
       record(0, { n: 0 }),
@@ -138,7 +142,7 @@ export default function enrich(record: { value: { n: number } }) {
       join(dir, 'pair.ts'),
       'export default (r: { value: { n: number } }) => [r, { ...r, value: { n: r.value.n * 10 } }];\n',
     );
-    const chain = await compileTransforms(
+    const chain = await compile(
       loaded([{ module: './triple.ts' }, { filter: 'n != 5' }, { module: './pair.ts' }], dir),
     );
     // offset 7 (n=4): triple → n 4, 4, 5; filter drops 5; pair → 4, 40, 4, 40: indexes 0..3.
@@ -161,7 +165,7 @@ export default function enrich(record: { value: { n: number } }) {
   it('reports a module without a default export as a ConfigError', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'datapipe-transform-'));
     writeFileSync(join(dir, 'bad.ts'), 'export const x = 1;\n');
-    await assert.rejects(compileTransforms(loaded([{ module: './bad.ts' }], dir)), {
+    await assert.rejects(compile(loaded([{ module: './bad.ts' }], dir)), {
       name: 'ConfigError',
       field: 'transforms[0].module',
     });

@@ -8,13 +8,11 @@
 import type { LoadedConfig } from '../config/load.ts';
 import type { PipelineConfig, TransformConfig } from '../config/pipeline-schema.ts';
 import { DataError, FatalError } from '../core/errors.ts';
+import type { TransformPlugin } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
 import { configProblem } from './config-problem.ts';
-import { filterStep } from './filter.ts';
 import { describeJsonataError } from './jsonata-expression.ts';
-import { mapStep } from './map.ts';
-import { moduleStep, TransformModuleError } from './module.ts';
-import type { TransformResult, TransformStep } from './transform.ts';
+import { TransformConfigError, type TransformResult, type TransformStep } from './transform.ts';
 
 /** Records with a parallel array of tags (the engine's offset tickets), kept aligned through fan-out. */
 export interface Tagged<T> {
@@ -144,7 +142,7 @@ class ChainRun<T> {
  * is a new object, so two entries a module returned as the same object get different positions.
  * See docs/decisions/0016-fan-out-identity.md.
  */
-export function numberExpansions<T>(tagged: Tagged<T>): Tagged<T> {
+function numberExpansions<T>(tagged: Tagged<T>): Tagged<T> {
   const { records, tags } = tagged;
   let start = 0;
   for (let i = 0; i < records.length; i++) {
@@ -169,24 +167,26 @@ function isPromiseLike(value: unknown): value is PromiseLike<TransformResult> {
   );
 }
 
-/** Compiles the pipeline's transforms; a bad expression or module is a ConfigError at its line. */
-export async function compileTransforms(loaded: LoadedConfig<PipelineConfig>): Promise<TransformChain> {
+/**
+ * Compiles the pipeline's transforms with the kinds the composition root registered (the schema let
+ * through only entries of these kinds); a bad expression or module is a ConfigError at its line.
+ */
+export async function compileTransforms(
+  loaded: LoadedConfig<PipelineConfig>,
+  kinds: readonly TransformPlugin[],
+): Promise<TransformChain> {
   const steps: TransformStep[] = [];
   const configs: readonly TransformConfig[] = loaded.config.transforms;
   for (const [i, config] of configs.entries()) {
-    if ('filter' in config) {
-      steps.push(compileExpression(loaded, ['transforms', i, 'filter'], () => filterStep(config.filter)));
-    } else if ('map' in config) {
-      steps.push(compileExpression(loaded, ['transforms', i, 'map'], () => mapStep(config.map)));
-    } else {
-      try {
-        steps.push(await moduleStep(config.module, loaded.baseDir, config.options));
-      } catch (err) {
-        if (err instanceof TransformModuleError) {
-          throw configProblem(loaded, ['transforms', i, 'module'], err.message);
-        }
-        throw err;
+    const kind = kinds.find((k) => k.key in config);
+    if (kind === undefined) throw new Error(`transforms[${i}]: no registered transform kind`);
+    try {
+      steps.push(await kind.compile(config, loaded.baseDir));
+    } catch (err) {
+      if (err instanceof TransformConfigError) {
+        throw configProblem(loaded, ['transforms', i, kind.key], err.message);
       }
+      throw err;
     }
   }
   return new TransformChain(steps);

@@ -5,7 +5,9 @@
  * time on every evaluation.
  */
 import jsonata from 'jsonata';
+import type { TransformStep } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
+import { TransformConfigError } from './transform.ts';
 
 export type RecordExpression = (record: PipelineRecord) => Promise<unknown>;
 
@@ -44,6 +46,15 @@ function bindings(record: PipelineRecord, used: readonly Metadata[]): Record<str
 export function isTrue(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0 && value.some(isTrue);
   return Boolean(value);
+}
+
+/** Compiles a JSONata-based step; a bad expression is a TransformConfigError saying where and why. */
+export function jsonataStep(compile: () => TransformStep): TransformStep {
+  try {
+    return compile();
+  } catch (err) {
+    throw new TransformConfigError(describeJsonataError(err), { cause: err });
+  }
 }
 
 /** A one-line description of a JSONata compile error. */

@@ -6,16 +6,40 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import { DataError } from '../core/errors.ts';
+import type { TransformPlugin } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
-import type { TransformModule, TransformResult, TransformStep } from './transform.ts';
+import {
+  TransformConfigError,
+  type TransformModule,
+  type TransformResult,
+  type TransformStep,
+} from './transform.ts';
 
 /** Thrown when the module cannot be loaded or does not have the right shape; `message` says why. */
-export class TransformModuleError extends Error {
+class TransformModuleError extends TransformConfigError {
   override readonly name = 'TransformModuleError';
 }
 
-export async function moduleStep(
+const fields = {
+  module: z.string().meta({
+    description:
+      'A TypeScript or JavaScript module (relative to the pipeline file) whose default export maps a record to a record, an array of records, or null to drop it.',
+  }),
+  options: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: "Passed to the module's optional `setup(options)` export." }),
+};
+
+export const moduleTransform: TransformPlugin<typeof fields> = {
+  key: 'module',
+  fields,
+  compile: (entry, baseDir) => moduleStep(entry.module, baseDir, entry.options),
+};
+
+async function moduleStep(
   path: string,
   baseDir: string,
   options: Record<string, unknown> = {},

@@ -1,14 +1,13 @@
 /** What a transform step is: one record in, zero, one or several records out (possibly asynchronously). */
+
+import type { TransformResult } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
 
-/** A record, several (fan-out), or null/undefined to drop the record. */
-export type TransformResult = PipelineRecord | readonly PipelineRecord[] | null | undefined;
+export type { TransformResult, TransformStep } from '../core/plugin.ts';
 
-export interface TransformStep {
-  /** `filter`, `map` or `module <path>`: for logs and error messages. */
-  readonly label: string;
-  /** Throws (or rejects) for a record it cannot transform: that record is dead-lettered. */
-  apply(record: PipelineRecord): TransformResult | PromiseLike<TransformResult>;
+/** Thrown by a transform kind's `compile` for a bad entry: a ConfigError at the entry's line; `message` says why. */
+export class TransformConfigError extends Error {
+  override readonly name: string = 'TransformConfigError';
 }
 
 /** The default export a `module:` transform provides, and its optional `setup`. */

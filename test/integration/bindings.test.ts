@@ -18,9 +18,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { Storage } from '@google-cloud/storage';
-import { pipelinePlugins } from '../../src/cli/plugins.ts';
+import { objectStoreDrivers, pipelinePlugins } from '../../src/cli/plugins.ts';
 import { loadBindingsFile } from '../../src/config/bindings.ts';
-import { createDriver } from '../../src/sinks/object-store/drivers/index.ts';
 import { objectStoreOptions } from '../../src/sinks/object-store/options.ts';
 import { runDatapipeSummary } from '../support/datapipe-process.ts';
 import { services, stateDir } from '../support/services.ts';
@@ -129,7 +128,7 @@ describe('the same pipeline file on three stores, through bindings', () => {
       // Read back with the binding's own connection, through the driver the binding names.
       const binding = loadBindingsFile(bindingsFile, pipelinePlugins);
       const fields = binding.byName.get('orders-archive')!.fields;
-      const driver = await createDriver(objectStoreOptions.parse(fields), dir);
+      const driver = await objectStoreDrivers.open(objectStoreOptions.parse(fields), dir);
       const ids = await storedIds(driver, 'orders/');
       assert.equal(ids.length, RECORDS);
       assert.deepEqual(new Set(ids), new Set(Array.from({ length: RECORDS }, (_, i) => `o${i}`)));

@@ -12,7 +12,7 @@ import { runAudit } from '../audit.ts';
 import type { CompiledRule } from '../catalogue.ts';
 import { CATEGORIES, type Category, type Finding, type Provider, providersOf } from '../model.ts';
 
-export const LINE_TOLERANCE = 3;
+const LINE_TOLERANCE = 3;
 
 export interface Label {
   readonly platform: string;

@@ -5,7 +5,7 @@
  * See docs/decisions/0010-audit-reads-hcl-itself.md for why this is not a library.
  */
 
-export interface HclAttribute {
+interface HclAttribute {
   readonly name: string;
   /** The unquoted content of a plain string or heredoc; the raw source of any other expression. */
   readonly value: string;

@@ -5,7 +5,7 @@ import { blankTemplateActions, kubernetesObjects } from './kubernetes-objects.ts
 import type { ScannedObject } from './scanned-object.ts';
 import { terraformObjects } from './terraform-objects.ts';
 
-export type { Leaf, ScannedObject } from './scanned-object.ts';
+export type { ScannedObject } from './scanned-object.ts';
 
 export function objectsOf(kind: FileKind, text: string, path: string): ScannedObject[] {
   switch (kind) {

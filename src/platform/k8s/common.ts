@@ -7,7 +7,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { PlatformConfig } from '../schema.ts';
 import { type K8sObject, type ObjectMeta, recommendedLabels, selectorLabels, typed } from './object.ts';
 
-export const TARGET_CONFIGMAP_SUFFIX = '-target';
+const TARGET_CONFIGMAP_SUFFIX = '-target';
 
 /** Metadata of an object that belongs to one workload of the platform. */
 export function workloadMeta(

@@ -14,13 +14,13 @@ import type { Exposure, PlatformConfig } from '../schema.ts';
 import { workloadMeta } from './common.ts';
 import { type K8sObject, recommendedLabels, typed } from './object.ts';
 
-export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
+const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
 
-export function gatewayName(config: PlatformConfig): string {
+function gatewayName(config: PlatformConfig): string {
   return config.name;
 }
 
-export function envoyProxyName(config: PlatformConfig): string {
+function envoyProxyName(config: PlatformConfig): string {
   return `${config.name}-proxy`;
 }
 

@@ -24,7 +24,7 @@ export const ETCD_BACKUP_S3_SECRET = 'etcd-backup-s3';
 export const ETCD_BACKUP_ROOT_REASON =
   'reads the etcd client key, which is 0600 root:root on the control-plane host';
 
-export function etcdBackupScript(): string {
+function etcdBackupScript(): string {
   return readFileSync(new URL('../../../scripts/etcd-backup/etcd-backup.sh', import.meta.url), 'utf8');
 }
 

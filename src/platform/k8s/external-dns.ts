@@ -21,7 +21,7 @@ import {
   podSecurityContext,
 } from './pod-security.ts';
 
-export const EXTERNAL_DNS_IMAGE = 'registry.k8s.io/external-dns/external-dns:v0.19.0';
+const EXTERNAL_DNS_IMAGE = 'registry.k8s.io/external-dns/external-dns:v0.19.0';
 
 export interface ExternalDnsProvider {
   /** e.g. `aws`, `azure`, `google`, `rfc2136`. */

@@ -7,7 +7,7 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { grantedIdentities, type Identity, type PlatformModel } from '../model.ts';
 import { type K8sObject, recommendedLabels, typed } from './object.ts';
 
-export function serviceAccount(
+function serviceAccount(
   model: PlatformModel,
   identity: Identity,
   annotations: Record<string, string> = {},
@@ -33,7 +33,7 @@ export function serviceAccount(
 }
 
 /** Namespaces of the controllers the platform binds identities for (external-dns, Grafana, Velero...). */
-export function platformNamespaces(model: PlatformModel): K8sObject[] {
+function platformNamespaces(model: PlatformModel): K8sObject[] {
   const names = [...new Set(model.identities.filter((i) => i.kind === 'platform').map((i) => i.namespace))];
   return names
     .filter((n) => n !== model.config.namespace && n !== 'kube-system')

@@ -16,7 +16,7 @@ export const NETWORK_POLICY_VERIFY =
   'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out, while the allowed flows answer.';
 
 /** Namespaces of the traffic sources that are not workloads. */
-export const SOURCE_NAMESPACES: Record<string, string> = {
+const SOURCE_NAMESPACES: Record<string, string> = {
   gateway: 'envoy-gateway-system',
   monitoring: 'monitoring',
 };
@@ -33,7 +33,7 @@ function peer(config: PlatformConfig, name: string): INetworkPolicyPeer {
 const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP' as const, port }));
 
 /** The rules as written plus the implied ones: gateway → exposed services, monitoring → pipeline metrics. */
-export function effectiveRules(config: PlatformConfig): NetworkRule[] {
+function effectiveRules(config: PlatformConfig): NetworkRule[] {
   const rules: NetworkRule[] = [...config.network.allow];
   for (const e of config.exposure) {
     const svc = config.workloads.services.find((s) => s.name === e.service);

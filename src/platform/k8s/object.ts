@@ -35,7 +35,7 @@ export function typed<T extends { apiVersion: string; kind: string }>(
   return object as Typed<T>;
 }
 
-export const MANAGED_BY = 'datapipe';
+const MANAGED_BY = 'datapipe';
 
 /** https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ */
 export function recommendedLabels(opts: {

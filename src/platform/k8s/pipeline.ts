@@ -14,7 +14,7 @@ export const PIPELINE_HEALTH_PORT = 9464;
 export const PIPELINE_COMPONENT = 'pipeline';
 const CONFIG_DIR = '/etc/datapipe';
 /** Pipeline files should set `stateDir` under this folder (the root filesystem is read-only). */
-export const PIPELINE_STATE_DIR = '/var/lib/datapipe';
+const PIPELINE_STATE_DIR = '/var/lib/datapipe';
 const RUNTIME_UID = 10001;
 
 const QUANTITY_MIB: Record<string, number> = {
@@ -40,7 +40,7 @@ export function heapLimitEnv(memoryLimit: string): { name: string; value: string
   return { name: 'NODE_OPTIONS', value: `--max-old-space-size=${Math.max(64, Math.floor(mib * 0.75))}` };
 }
 
-export function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject {
+function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, fileText: string): K8sObject {
   return typed<IConfigMap>({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -54,7 +54,7 @@ export function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, f
  * `<pipeline>-bindings` that each target's overlay supplies (src/platform/bindings.ts). The workload is
  * the same on every target; only that ConfigMap differs.
  */
-export function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, bound = false): K8sObject {
+function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, bound = false): K8sObject {
   return workloadDeployment(
     config,
     {

@@ -5,7 +5,7 @@ import type { K8sObject } from './object.ts';
 import { httpProbe, podSecurityContext } from './pod-security.ts';
 import { workloadDeployment } from './workload-pod.ts';
 
-export const SERVICE_COMPONENT = 'service';
+const SERVICE_COMPONENT = 'service';
 
 export function serviceObjects(config: PlatformConfig, s: ServiceWorkload): K8sObject[] {
   const deployment = workloadDeployment(

@@ -9,7 +9,7 @@ import { type K8sObject, selectorLabels, typed } from './object.ts';
 import { podSecurityContext, tcpProbe } from './pod-security.ts';
 import { workloadPodTemplate } from './workload-pod.ts';
 
-export const STATEFUL_COMPONENT = 'database';
+const STATEFUL_COMPONENT = 'database';
 
 /** The provider-neutral StorageClass names; each target defines them in its bindings. */
 export function storageClassName(encrypted: boolean): string {

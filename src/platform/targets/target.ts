@@ -30,7 +30,7 @@ export interface CategoryBindings {
 }
 
 /** What a category method receives: the model, and the Terraform of the category to add to. */
-export interface CategoryContext {
+interface CategoryContext {
   readonly model: PlatformModel;
   readonly tf: TerraformBuilder;
   /** The provider-neutral workload objects, for targets that must patch a pod template. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { PluginContext, ProbeResult } from '../../core/plugin.ts';
 import { type FailureKind, failureKind, runProbe } from '../../core/probe.ts';
 import type { ObjectStoreDriver } from './driver.ts';
-import { createDriver } from './drivers/index.ts';
+import type { DriverRegistry } from './drivers/index.ts';
 import { checkDriverOptions, type ObjectStoreOptions } from './options.ts';
 
 const FIXES: Record<FailureKind, string> = {
@@ -19,7 +19,12 @@ const FIXES: Record<FailureKind, string> = {
   other: 'see the error; the binding (docs/bindings.md) says how the store is reached',
 };
 
-export async function probeObjectStore(opts: ObjectStoreOptions, ctx: PluginContext): Promise<ProbeResult[]> {
+/** `drivers`: the ones the composition root registered, as the sink opens them. */
+export async function probeObjectStore(
+  opts: ObjectStoreOptions,
+  ctx: PluginContext,
+  drivers: DriverRegistry,
+): Promise<ProbeResult[]> {
   checkDriverOptions(opts);
   const where = opts.endpoint ?? opts.accountUrl;
   let driver: ObjectStoreDriver | undefined;
@@ -45,7 +50,7 @@ export async function probeObjectStore(opts: ObjectStoreOptions, ctx: PluginCont
       {
         name: 'open',
         run: async () => {
-          driver = await createDriver(opts, ctx.baseDir);
+          driver = await drivers.open(opts, ctx.baseDir);
         },
       },
       { name: 'reach', run: () => (driver as ObjectStoreDriver).check() },

@@ -10,6 +10,7 @@ import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext } from '../../core/plugin.ts';
 import type { ObjectStoreDriver } from './driver.ts';
 import { FsDriver } from './drivers/fs.ts';
+import { driverRegistry, fsDriver } from './drivers/index.ts';
 import { objectStoreSink } from './index.ts';
 import { ObjectStoreSink } from './sink.ts';
 
@@ -50,14 +51,18 @@ function record(
 const range = (from: number, to: number, partition = 0) =>
   Array.from({ length: to - from + 1 }, (_, i) => record(from + i, partition));
 
+const plugin = objectStoreSink(driverRegistry([fsDriver]));
+
 /** A connected sink, as the engine hands it batches. */
 async function sink(
   folder: string,
   extra: Record<string, unknown> = {},
   driver?: ObjectStoreDriver,
 ): Promise<ObjectStoreSink> {
-  const opts = objectStoreSink.options.parse({ driver: 'fs', path: folder, ...extra });
-  const s = new ObjectStoreSink(opts, ctx(), driver);
+  const opts = plugin.options.parse({ driver: 'fs', path: folder, ...extra });
+  const s = driver
+    ? new ObjectStoreSink(opts, ctx(), driver)
+    : (plugin.create(opts, ctx()) as ObjectStoreSink);
   await s.connect();
   return s;
 }
@@ -293,8 +298,7 @@ describe('object-store sink (fs driver)', () => {
   });
 
   test('missing driver options are FatalErrors naming the field', () => {
-    const create = (o: Record<string, unknown>) =>
-      objectStoreSink.create(objectStoreSink.options.parse(o), ctx());
+    const create = (o: Record<string, unknown>) => plugin.create(plugin.options.parse(o), ctx());
     assert.throws(() => create({ driver: 'fs' }), /`path` is required/);
     assert.throws(() => create({ driver: 's3' }), /`bucket` is required/);
     assert.throws(() => create({ driver: 'azure-blob', container: 'c' }), /connectionString or accountUrl/);

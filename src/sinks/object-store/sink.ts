@@ -22,7 +22,6 @@ import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import { compareSubPositions, type SubPosition } from '../../core/record-identity.ts';
 import type { ObjectStoreDriver } from './driver.ts';
-import { createDriver } from './drivers/index.ts';
 import type { ObjectFormat } from './formats/format.ts';
 import { jsonlFormat } from './formats/jsonl.ts';
 import { parquetFormat } from './formats/parquet.ts';
@@ -43,26 +42,34 @@ interface Group {
 const PUT_CONCURRENCY = 4;
 
 export class ObjectStoreSink implements Sink {
-  readonly #opts: ObjectStoreOptions;
-  readonly #baseDir: string;
+  readonly #openDriver: () => Promise<ObjectStoreDriver>;
   readonly #logger: Logger;
   readonly #prefix: PrefixTemplate;
   readonly #format: ObjectFormat;
   #driver: ObjectStoreDriver | undefined;
   #stored: StoredOffsets | undefined;
 
-  /** `driver` replaces the one the options name (tests inject failing drivers). */
-  constructor(opts: ObjectStoreOptions, ctx: PluginContext, driver?: ObjectStoreDriver) {
+  /**
+   * `driver` opens the driver the options name (from the registered drivers, see `objectStoreSink`), or
+   * is a driver itself (tests inject failing drivers).
+   */
+  constructor(
+    opts: ObjectStoreOptions,
+    ctx: PluginContext,
+    driver: ObjectStoreDriver | (() => Promise<ObjectStoreDriver>),
+  ) {
     checkDriverOptions(opts);
-    this.#opts = opts;
-    this.#baseDir = ctx.baseDir;
     this.#logger = ctx.logger;
     this.#prefix = parsePrefix(opts.prefix);
     this.#format =
       opts.format === 'parquet'
         ? parquetFormat(opts.fields, opts.schema)
         : jsonlFormat(opts.fields, opts.compression);
-    this.#driver = driver;
+    if (typeof driver === 'function') this.#openDriver = driver;
+    else {
+      this.#driver = driver;
+      this.#openDriver = async () => driver;
+    }
   }
 
   /** The driver, once `connect` has created it. */
@@ -74,7 +81,7 @@ export class ObjectStoreSink implements Sink {
   }
 
   async connect(): Promise<void> {
-    this.#driver ??= await createDriver(this.#opts, this.#baseDir);
+    this.#driver ??= await this.#openDriver();
     await this.#driver.check();
   }
 

@@ -9,7 +9,7 @@ import type { ObjectStoreDriver } from './driver.ts';
 import { rangeOf } from './object-name.ts';
 
 /** Below every real position: nothing stored. */
-export const NOTHING_STORED: SubPosition = { offset: -1 };
+const NOTHING_STORED: SubPosition = { offset: -1 };
 
 export class StoredOffsets {
   readonly #driver: ObjectStoreDriver;

@@ -15,8 +15,9 @@ import {
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
+import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services } from '../../support/services.ts';
 import {
   assertFatal,
@@ -27,6 +28,9 @@ import {
   storedIds,
   storedNames,
 } from './object-store-support.ts';
+
+/** The sink as the composition root registers it, with every driver. */
+const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const {
   accountName: ACCOUNT,
@@ -44,7 +48,7 @@ function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
     connectionString: CONNECTION_STRING,
     ...extra,
   });
-  return new ObjectStoreSink(opts, ctx);
+  return objectStoreSink.create(opts, ctx) as ObjectStoreSink;
 }
 
 describe('object-store sink, azure-blob driver (Azurite)', () => {

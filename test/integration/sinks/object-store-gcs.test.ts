@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { parquetReadObjects } from 'hyparquet';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { GcsDriver } from '../../../src/sinks/object-store/drivers/gcs.ts';
-import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
+import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import {
   crashMidway,
   fileSourceCommitted,
@@ -33,6 +34,9 @@ import {
   storedNames,
 } from './object-store-support.ts';
 
+/** The sink as the composition root registers it, with every driver. */
+const objectStoreSink = objectStorePlugin(objectStoreDrivers);
+
 const { endpoint: ENDPOINT, projectId } = services.gcs;
 const bucketName = `datapipe-test-${Date.now().toString(36)}`;
 const admin = new Storage({ apiEndpoint: ENDPOINT, projectId });
@@ -48,7 +52,7 @@ function options(extra: Record<string, unknown> = {}, bucket = bucketName) {
 }
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  return new ObjectStoreSink(options(extra), ctx);
+  return objectStoreSink.create(options(extra), ctx) as ObjectStoreSink;
 }
 
 describe('object-store sink, gcs driver (GCS-API server)', () => {

@@ -22,12 +22,12 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { pipelinePlugins } from '../../../src/cli/plugins.ts';
+import { objectStoreDrivers, pipelinePlugins } from '../../../src/cli/plugins.ts';
 import { loadPipelineFile } from '../../../src/config/pipeline.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
-import { objectStoreSink } from '../../../src/sinks/object-store/index.ts';
-import { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
+import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
+import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
 import { selfSignedCertificate } from '../../support/tls.ts';
 import {
@@ -39,6 +39,9 @@ import {
   storedIds,
   storedNames,
 } from './object-store-support.ts';
+
+/** The sink as the composition root registers it, with every driver. */
+const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const { endpoint: ENDPOINT, accessKeyId: ACCESS_KEY, region: REGION } = services.s3;
 const SECRET_FILE = join(stateDir, 's3-secret');
@@ -61,7 +64,10 @@ function sinkOptions(): Record<string, unknown> {
 }
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  return new ObjectStoreSink(objectStoreSink.options.parse({ ...sinkOptions(), ...extra }), ctx);
+  return objectStoreSink.create(
+    objectStoreSink.options.parse({ ...sinkOptions(), ...extra }),
+    ctx,
+  ) as ObjectStoreSink;
 }
 
 describe('object-store sink, s3 driver (S3-compatible server)', () => {
@@ -229,7 +235,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
       await assertFatal(untrusted.connect(), 'DP_OBJECT_STORE_TLS');
       await untrusted.close();
       // caBundle is relative to the pipeline file's folder (ctx.baseDir).
-      const trusted = new ObjectStoreSink(
+      const trusted = objectStoreSink.create(
         objectStoreSink.options.parse({
           ...sinkOptions(),
           endpoint,
@@ -237,7 +243,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
           caBundle: join(tls, 'ca.crt'),
         }),
         ctx,
-      );
+      ) as ObjectStoreSink;
       await trusted.connect();
       await trusted.write(records(0, 9));
       assert.deepEqual(await storedIds(trusted.driver, 'tls/'), idsOf(records(0, 9)));

@@ -28,7 +28,7 @@ import type { AwsFacts } from './facts.ts';
 
 const facts = (model: PlatformModel) => factsOf<AwsFacts>(model, 'aws');
 
-export function awsRoleName(model: PlatformModel, identity: Identity): string {
+function awsRoleName(model: PlatformModel, identity: Identity): string {
   return `${model.config.name}-${identity.name}`.slice(0, 64);
 }
 

@@ -345,7 +345,7 @@ export const azureTarget: PlatformTarget = {
 };
 
 /** Pod-template patches: pods of identities with grants carry `azure.workload.identity/use: "true"`. */
-export function azureWorkloadPatches(model: PlatformModel, workloads: readonly K8sObject[]): K8sObject[] {
+function azureWorkloadPatches(model: PlatformModel, workloads: readonly K8sObject[]): K8sObject[] {
   const granted = new Set(grantedIdentities(model).map((i) => i.name));
   return workloads
     .filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && granted.has(o.metadata.name))

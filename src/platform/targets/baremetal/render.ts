@@ -40,7 +40,7 @@ const LONGHORN_NAMESPACE = 'longhorn-system';
 const CEPH_NAMESPACE = 'ceph-csi-rbd';
 
 /** The Secret with an identity's S3 keys, in the identity's namespace, as environment variable names. */
-export function s3CredentialsSecret(identity: Identity): string {
+function s3CredentialsSecret(identity: Identity): string {
   return identity.name === CLUSTER_BACKUP_IDENTITY ? ETCD_BACKUP_S3_SECRET : `${identity.name}-s3`;
 }
 

@@ -55,7 +55,7 @@ const METRICS_PERMISSIONS = [
 ];
 
 /** A GCP service account id: 6-30 characters. */
-export function gcpAccountId(model: PlatformModel, identity: Identity): string {
+function gcpAccountId(model: PlatformModel, identity: Identity): string {
   const id = `${model.config.name}-${identity.name}`.slice(0, 30).replace(/-+$/, '');
   return id.length >= 6 ? id : id.padEnd(6, '0');
 }

@@ -98,7 +98,7 @@ export class GcsDriver implements ObjectStoreDriver {
 }
 
 /** Auth and a missing bucket are fatal; network, throttling and 5xx retryable; other 4xx fatal. */
-export function classifyGcsError(err: unknown, what: string): Error {
+function classifyGcsError(err: unknown, what: string): Error {
   const e = err as { code?: number | string; status?: number; errors?: { reason?: string }[] };
   const status = typeof e.code === 'number' ? e.code : e.status;
   const reason = e.errors?.[0]?.reason ?? (typeof e.code === 'string' ? e.code : undefined) ?? 'Error';

@@ -15,22 +15,17 @@ import {
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
-import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services } from '../../support/services.ts';
 import {
   assertFatal,
-  ctx,
   driverContractTests,
   idsOf,
+  openObjectStore,
   records,
   storedIds,
   storedNames,
 } from './object-store-support.ts';
-
-/** The sink as the composition root registers it, with every driver. */
-const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const {
   accountName: ACCOUNT,
@@ -42,13 +37,7 @@ const container = `datapipe-test-${randomBytes(4).toString('hex')}`;
 const service = BlobServiceClient.fromConnectionString(CONNECTION_STRING, { retryOptions: { maxTries: 1 } });
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  const opts = objectStoreSink.options.parse({
-    driver: 'azure-blob',
-    container,
-    connectionString: CONNECTION_STRING,
-    ...extra,
-  });
-  return objectStoreSink.create(opts, ctx) as ObjectStoreSink;
+  return openObjectStore({ driver: 'azure-blob', container, connectionString: CONNECTION_STRING, ...extra });
 }
 
 describe('object-store sink, azure-blob driver (Azurite)', () => {

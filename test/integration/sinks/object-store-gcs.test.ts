@@ -13,9 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { parquetReadObjects } from 'hyparquet';
-import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { GcsDriver } from '../../../src/sinks/object-store/drivers/gcs.ts';
-import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import {
   crashMidway,
@@ -29,13 +27,11 @@ import {
   driverContractTests,
   dropGcsBucket,
   idsOf,
+  objectStoreSink,
   records,
   storedIds,
   storedNames,
 } from './object-store-support.ts';
-
-/** The sink as the composition root registers it, with every driver. */
-const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const { endpoint: ENDPOINT, projectId } = services.gcs;
 const bucketName = `datapipe-test-${Date.now().toString(36)}`;

@@ -22,26 +22,22 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { objectStoreDrivers, pipelinePlugins } from '../../../src/cli/plugins.ts';
+import { pipelinePlugins } from '../../../src/cli/plugins.ts';
 import { loadPipelineFile } from '../../../src/config/pipeline.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
-import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
 import { selfSignedCertificate } from '../../support/tls.ts';
 import {
   assertFatal,
-  ctx,
   driverContractTests,
   idsOf,
+  openObjectStore,
   records,
   storedIds,
   storedNames,
 } from './object-store-support.ts';
-
-/** The sink as the composition root registers it, with every driver. */
-const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const { endpoint: ENDPOINT, accessKeyId: ACCESS_KEY, region: REGION } = services.s3;
 const SECRET_FILE = join(stateDir, 's3-secret');
@@ -64,10 +60,7 @@ function sinkOptions(): Record<string, unknown> {
 }
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  return objectStoreSink.create(
-    objectStoreSink.options.parse({ ...sinkOptions(), ...extra }),
-    ctx,
-  ) as ObjectStoreSink;
+  return openObjectStore({ ...sinkOptions(), ...extra });
 }
 
 describe('object-store sink, s3 driver (S3-compatible server)', () => {
@@ -122,7 +115,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
       retry: _rt,
       ...options
     } = loaded.config.sinks[0] as Record<string, unknown>;
-    const s = objectStoreSink.create(objectStoreSink.options.parse(options), ctx) as ObjectStoreSink;
+    const s = openObjectStore(options);
     await s.connect();
     await s.write(records(0, 4));
     assert.deepEqual(await storedIds(s.driver, 'refs/'), idsOf(records(0, 4)));
@@ -235,15 +228,12 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
       await assertFatal(untrusted.connect(), 'DP_OBJECT_STORE_TLS');
       await untrusted.close();
       // caBundle is relative to the pipeline file's folder (ctx.baseDir).
-      const trusted = objectStoreSink.create(
-        objectStoreSink.options.parse({
-          ...sinkOptions(),
-          endpoint,
-          prefix: 'tls/',
-          caBundle: join(tls, 'ca.crt'),
-        }),
-        ctx,
-      ) as ObjectStoreSink;
+      const trusted = openObjectStore({
+        ...sinkOptions(),
+        endpoint,
+        prefix: 'tls/',
+        caBundle: join(tls, 'ca.crt'),
+      });
       await trusted.connect();
       await trusted.write(records(0, 9));
       assert.deepEqual(await storedIds(trusted.driver, 'tls/'), idsOf(records(0, 9)));

@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import type { Storage } from '@google-cloud/storage';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
+import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { doublesIn } from '../../support/copies.ts';
 import { writeAcrossRestart } from '../../support/datapipe-process.ts';
@@ -20,6 +22,14 @@ export async function assertFatal(promise: Promise<unknown>, code: string): Prom
 }
 
 export const ctx: PluginContext = testPluginContext('archive', import.meta.dirname);
+
+/** The sink as the composition root registers it, with every driver. */
+export const objectStoreSink = objectStorePlugin(objectStoreDrivers);
+
+/** An object-store sink from options as a pipeline file gives them (validated, defaults applied). */
+export function openObjectStore(options: Record<string, unknown>): ObjectStoreSink {
+  return objectStoreSink.create(objectStoreSink.options.parse(options), ctx) as ObjectStoreSink;
+}
 
 export function records(from: number, to: number, partition = 0, pad = 0): PipelineRecord[] {
   return Array.from({ length: to - from + 1 }, (_, i) => ({

@@ -180,20 +180,25 @@ async function prepareStore(target: string, driver: ObjectStoreDriver): Promise<
     const [exists] = await storage.bucket(STORE).exists();
     if (!exists) await storage.createBucket(STORE);
   } else {
-    const s3 = new S3Client({
-      endpoint: services.s3.endpoint,
-      region: services.s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey() },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: STORE })).catch((err: { name?: string }) => {
-      if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
-    });
-    s3.destroy();
+    await ensureS3Bucket(STORE);
   }
   const names: string[] = [];
   for await (const name of driver.list('')) names.push(name);
   for (const name of names) await driver.delete(name);
+}
+
+/** Creates `bucket` on the local S3 server (S3Proxy) unless it exists. */
+export async function ensureS3Bucket(bucket: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: services.s3.endpoint,
+    region: services.s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey() },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: { name?: string }) => {
+    if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
+  });
+  s3.destroy();
 }
 
 /** Records of this run in the store, duplicates included. */
@@ -275,7 +280,7 @@ async function datapipe(args: string[], logFile: string): Promise<void> {
   if (code !== 0) throw new Error(`datapipe ${args.join(' ')} exited ${code}: ${output}`);
 }
 
-async function ensureTopic(brokers: string[], topic: string): Promise<void> {
+export async function ensureTopic(brokers: string[], topic: string): Promise<void> {
   const admin = new Admin({ clientId: 'datapipe-portability', bootstrapBrokers: brokers });
   try {
     if ((await admin.listTopics()).includes(topic)) return;
@@ -291,7 +296,7 @@ async function ensureTopic(brokers: string[], topic: string): Promise<void> {
 }
 
 /** Per partition, the offset the next record will get. */
-async function endOffsets(brokers: string[], topic: string): Promise<Map<number, bigint>> {
+export async function endOffsets(brokers: string[], topic: string): Promise<Map<number, bigint>> {
   const admin = new Admin({ clientId: 'datapipe-portability', bootstrapBrokers: brokers });
   try {
     const md = await admin.metadata({ topics: [topic] });
@@ -313,7 +318,7 @@ async function endOffsets(brokers: string[], topic: string): Promise<Map<number,
 }
 
 /** The group starts at this run's first records, whatever an earlier target or run committed. */
-async function resetGroup(
+export async function resetGroup(
   brokers: string[],
   group: string,
   topic: string,
@@ -332,7 +337,7 @@ async function resetGroup(
   }
 }
 
-async function produce(brokers: string[], topic: string, run: string, count: number): Promise<void> {
+export async function produce(brokers: string[], topic: string, run: string, count: number): Promise<void> {
   const producer = new Producer<string, string, string, string>({
     clientId: 'datapipe-portability',
     bootstrapBrokers: brokers,

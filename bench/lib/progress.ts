@@ -28,8 +28,10 @@ export function latenciesFromSamples(samples: readonly Sample[], produced: Float
 
 /** Sum of a Prometheus counter over all its label sets, from a /metrics endpoint. */
 export function prometheusCounter(url: string, metric: string): CountFn {
+  // only that metric (`?name=`): formatting every metric 50 times a second showed in the measured CPU
+  const only = `${url}${url.includes('?') ? '&' : '?'}name=${encodeURIComponent(metric)}`;
   return async () => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(only, { signal: AbortSignal.timeout(2000) });
     const text = await res.text();
     let total = 0;
     for (const line of text.split('\n')) {

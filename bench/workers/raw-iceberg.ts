@@ -7,6 +7,7 @@
  */
 
 import pino from 'pino';
+import { objectStoreDrivers } from '../../src/cli/plugins.ts';
 import type { PipelineRecord } from '../../src/core/plugin.ts';
 import { icebergOptions } from '../../src/sinks/iceberg/options.ts';
 import { IcebergSink } from '../../src/sinks/iceberg/sink.ts';
@@ -27,6 +28,7 @@ const sink = new IcebergSink(
     },
   }),
   { pipelineName: 'raw', name: 'raw', logger: pino({ level: 'silent' }), baseDir: '.', stateDir: '.' },
+  objectStoreDrivers,
 );
 await sink.connect();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultHeapFlags, hasHeapLimit } from './heap.ts';
+import { defaultHeapFlags, missingHeapFlags } from './heap.ts';
 
 const MiB = 1024 * 1024;
 
@@ -14,10 +14,23 @@ describe('default heap of datapipe run', () => {
     assert.deepEqual(defaultHeapFlags(8 * MiB), { oldSpaceMiB: 2048, semiSpaceMiB: 4 });
   });
 
-  it('is left alone when Node flags or NODE_OPTIONS already cap the heap (rendered Deployments do)', () => {
-    assert.equal(hasHeapLimit([], '--max-old-space-size=384'), true);
-    assert.equal(hasHeapLimit(['--max-old-space-size=100'], undefined), true);
-    assert.equal(hasHeapLimit(['--cpu-prof'], '--enable-source-maps'), false);
-    assert.equal(hasHeapLimit([], undefined), false);
+  it('adds only the flags that Node flags or NODE_OPTIONS do not set (rendered Deployments set the old space)', () => {
+    const budget = 64 * MiB;
+    assert.deepEqual(missingHeapFlags(budget, [], undefined), [
+      '--max-old-space-size=2048',
+      '--max-semi-space-size=8',
+    ]);
+    assert.deepEqual(missingHeapFlags(budget, [], '--max-old-space-size=384'), ['--max-semi-space-size=8']);
+    assert.deepEqual(missingHeapFlags(budget, ['--max-old-space-size=100'], undefined), [
+      '--max-semi-space-size=8',
+    ]);
+    assert.deepEqual(
+      missingHeapFlags(budget, ['--cpu-prof'], '--max-semi-space-size=4 --max-old-space-size=512'),
+      [],
+    );
+    assert.deepEqual(missingHeapFlags(budget, [], '--enable-source-maps'), [
+      '--max-old-space-size=2048',
+      '--max-semi-space-size=8',
+    ]);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * A plain `datapipe run` sizes V8's heap from the pipeline's byte budget (decision 0059). Without flags,
+ * A plain `datapipe run` sizes V8's heap from the pipeline's byte budget (decisions 0059, 0079). Without flags,
  * V8 sizes its young generation from its own heap limit (about 4 GiB here, so 32 MiB semi-spaces): RSS
  * then sits far above what the pipeline holds. The rendered Deployments already set NODE_OPTIONS from the
- * pod's memory limit (src/platform/k8s/pipeline.ts); when neither NODE_OPTIONS nor Node's own flags set
- * `--max-old-space-size`, `run` restarts itself in place (`process.execve`: same process id, same stdio)
- * with the flags below, before anything is opened.
+ * pod's memory limit (src/platform/k8s/pipeline.ts), not the semi-spaces; for each of the two flags that
+ * neither NODE_OPTIONS nor Node's own flags set, `run` restarts itself in place (`process.execve`: same
+ * process id, same stdio) with the flag below added, before anything is opened.
  */
 
 const MiB = 1024 * 1024;
@@ -40,17 +40,30 @@ export function defaultHeapFlags(maxInFlightBytes: number): HeapFlags {
   };
 }
 
-/** True when this process was started with a heap cap of its own (flags or NODE_OPTIONS). */
-export function hasHeapLimit(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => arg.startsWith(HEAP_FLAG));
+/**
+ * The heap flags this process lacks: each of the two that neither Node's flags nor NODE_OPTIONS set.
+ * A rendered Deployment sets the old space from the pod's memory limit (src/platform/k8s/pipeline.ts)
+ * and gets only the semi-spaces from here, so a pod sizes its young generation like a plain run.
+ */
+export function missingHeapFlags(
+  maxInFlightBytes: number,
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): string[] {
+  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
+  const has = (flag: string) => given.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
+  const heap = defaultHeapFlags(maxInFlightBytes);
+  return [
+    ...(has(HEAP_FLAG) ? [] : [`${HEAP_FLAG}=${heap.oldSpaceMiB}`]),
+    ...(has(SEMI_SPACE_FLAG) ? [] : [`${SEMI_SPACE_FLAG}=${heap.semiSpaceMiB}`]),
+  ];
 }
 
-/** Replaces this process by the same command with the default heap flags, unless a cap is set; else returns. */
+/** Replaces this process by the same command with the heap flags it lacks, if any; else returns. */
 export function restartWithDefaultHeap(maxInFlightBytes: number): void {
-  if (hasHeapLimit(process.execArgv, process.env.NODE_OPTIONS)) return;
+  const flags = missingHeapFlags(maxInFlightBytes, process.execArgv, process.env.NODE_OPTIONS);
+  if (flags.length === 0) return;
   if (typeof process.execve !== 'function') return; // not on Windows: run with V8's own sizes
-  const heap = defaultHeapFlags(maxInFlightBytes);
-  const flags = [`${HEAP_FLAG}=${heap.oldSpaceMiB}`, `${SEMI_SPACE_FLAG}=${heap.semiSpaceMiB}`];
   process.execve(
     process.execPath,
     [process.execPath, ...process.execArgv, ...flags, ...process.argv.slice(1)],

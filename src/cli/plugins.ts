@@ -51,7 +51,7 @@ export const pipelinePlugins: PipelinePlugins = {
     sqliteSink,
     objectStoreSink(objectStoreDrivers),
     kafkaSink,
-    icebergSink,
+    icebergSink(objectStoreDrivers),
   ],
   transforms: [filterTransform, mapTransform, moduleTransform],
 };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -82,6 +82,50 @@ describe('bindings', () => {
     assert.deepEqual(source['brokers'], ['kafka-0.kafka:9093']);
     assert.deepEqual(source['tls'], { ca: join(dir, 'certs/kafka-ca.pem'), insecureSkipVerify: false });
     assert.equal((source['sasl'] as { password: string }).password, 'pw-from-file\n'.trim());
+  });
+
+  test('an iceberg sink naming a catalog gets the catalog, its auth and the store of its files from the binding', () => {
+    const pipeline = write('lake.yaml', [
+      'name: lake', // 1
+      'source: { type: kafka, kafka: main, topics: [orders] }', // 2
+      'sinks:', // 3
+      '  - name: lake', // 4
+      '    type: iceberg', // 5
+      '    catalog: lake', // 6
+      '    namespace: shop', // 7
+      '    table: orders', // 8
+      '    location: s3://elsewhere', // 9
+    ]);
+    const lines = [
+      ...BINDINGS.slice(0, 2),
+      ...BINDINGS.slice(9),
+      '  lake:',
+      '    type: iceberg-catalog',
+      '    catalogUri: https://iceberg.shop.internal:8181',
+      '    auth: bearer',
+      '    token: "${file:env/kafka-password}"',
+      '    location: s3://shop-lake', // 13
+      '    s3: { endpoint: "https://s3.shop.internal:9000", forcePathStyle: true, caBundle: certs/s3-ca.pem }',
+    ];
+    const bindings = loadBindingsFileOf(write('lake-bindings.yaml', lines));
+    // `location` is the binding's: set in the pipeline too, it is an error at the pipeline's line.
+    assert.deepEqual(
+      problems(() => loadPipelineFile(pipeline, pipelinePlugins, {}, bindings)),
+      [
+        `${pipeline}:9:15: sinks[0].location: also set by binding "lake" (${join(dir, 'lake-bindings.yaml')}:13): the binding says where and how to connect, the pipeline what to write`,
+      ],
+    );
+    writeFileSync(pipeline, readFileSync(pipeline, 'utf8').replace('    location: s3://elsewhere\n', ''));
+    const sink = loadPipelineFile(pipeline, pipelinePlugins, {}, bindings).config.sinks[0] as Record<
+      string,
+      unknown
+    >;
+    assert.equal(sink['catalogUri'], 'https://iceberg.shop.internal:8181');
+    assert.equal(sink['token'], 'pw-from-file');
+    assert.equal(sink['location'], 's3://shop-lake');
+    assert.equal(sink['table'], 'orders');
+    // A relative CA of the files' store resolves against the bindings file, like the object-store's.
+    assert.equal((sink['s3'] as Record<string, unknown>)['caBundle'], join(dir, 'certs/s3-ca.pem'));
   });
 
   test('a name with no binding is an error at the pipeline line that names it', () => {

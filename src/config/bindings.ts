@@ -1,8 +1,9 @@
 /**
  * Bindings: what the platform resources a pipeline names are, in one environment. A pipeline says
  * `store: orders-archive` (object-store sink), `kafka: main` (Kafka source, sink or dead-letter
- * destination) or `connection: shop-db` (MongoDB, PostgreSQL sink); a bindings file, given with
- * `--bindings FILE` (rendered per target, or written by hand for a local run), says what each name is:
+ * destination), `connection: shop-db` (MongoDB, PostgreSQL sink) or `catalog: lake` (iceberg sink); a
+ * bindings file, given with `--bindings FILE` (rendered per target, or written by hand for a local run),
+ * says what each name is:
  *
  *   bindings:
  *     orders-archive: { type: object-store, driver: s3, bucket: shop-orders-archive, auth: workload }
@@ -13,7 +14,7 @@
  * lists); the pipeline owns *what*
  * (format, prefix, database, topics, batching). A field set on both sides is an error, so a pipeline
  * cannot silently pin itself to one provider. `${...}` references in a bindings file resolve against its
- * own folder, as do relative file fields (caBundle, path, tls.*). See docs/bindings.md and
+ * own folder, as do relative file fields (caBundle, s3.caBundle, path, tls.*). See docs/bindings.md and
  * docs/decisions/0049-bindings.md.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -42,6 +43,7 @@ const NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 /** Fields holding a file path, resolved against the bindings file's folder. */
 const FILE_FIELDS: readonly (readonly string[])[] = [
   ['caBundle'],
+  ['s3', 'caBundle'],
   ['path'],
   ['tls', 'ca'],
   ['tls', 'cert'],

@@ -106,6 +106,11 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly binding?: BindingSpec;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
   /**
+   * True for a sink that never reads record values, nor needs them to be valid (the null sink): when
+   * every sink of a pipeline says so, `json` values are not checked at decode (decision 0077).
+   */
+  readonly ignoresValues?: boolean;
+  /**
    * Proves, without writing any record, that the endpoints the sink uses can be reached and written with
    * the process's credentials (`datapipe check`): e.g. writes, reads back and deletes a probe object.
    */

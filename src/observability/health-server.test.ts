@@ -24,6 +24,11 @@ it('serves /healthz, /readyz from the pipeline state and /metrics in Prometheus 
     const body = await res.text();
     assert.match(body, /^datapipe_records_out_total\{pipeline="orders",sink="db"\} 42$/m);
     assert.match(body, /# TYPE datapipe_batch_write_duration_seconds histogram/);
+    const one = await (
+      await fetch(`${base}/metrics?name=datapipe_records_out_total&name=no_such_metric`)
+    ).text();
+    assert.match(one, /^datapipe_records_out_total\{pipeline="orders",sink="db"\} 42$/m);
+    assert.doesNotMatch(one, /datapipe_batch_write_duration_seconds/, 'only the metric asked for');
     assert.equal((await fetch(`${base}/nope`)).status, 404);
   } finally {
     await server.close();

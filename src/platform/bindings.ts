@@ -1,6 +1,6 @@
 /**
  * The bindings a target renders for its pipelines (docs/bindings.md): for each pipeline that names
- * platform resources (`store:`, `kafka:`, `connection:`), a ConfigMap `<pipeline>-bindings` in the
+ * platform resources (`store:`, `kafka:`, `connection:`, `catalog:`), a ConfigMap `<pipeline>-bindings` in the
  * bindings overlay whose `bindings.yaml` says what each name is on this target. The workload (the same
  * on every target) mounts it and runs `datapipe run ... --bindings`. What a bucket is on a target is
  * that target's `bindings` piece (src/platform/targets/<name>/index.ts). No secret is ever written here:
@@ -10,6 +10,8 @@
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { parse, stringify as stringifyYaml } from 'yaml';
+import { ipCidr } from './egress.ts';
+import { icebergCatalogBinding, icebergCatalogEgress } from './iceberg-catalogs.ts';
 import { workloadMeta } from './k8s/common.ts';
 import { type K8sObject, selectorLabels, typed } from './k8s/object.ts';
 import type { PlatformModel } from './model.ts';
@@ -21,9 +23,9 @@ export const BINDINGS_DIR = '/etc/datapipe-bindings';
 export const BINDINGS_FILE = `${BINDINGS_DIR}/bindings.yaml`;
 
 export interface NamedResource {
-  readonly field: 'store' | 'kafka' | 'connection';
+  readonly field: 'store' | 'kafka' | 'connection' | 'catalog';
   readonly name: string;
-  /** The binding type: `object-store`, `kafka`, `mongodb` or `postgres`. */
+  /** The binding type: `object-store`, `kafka`, `mongodb`, `postgres` or `iceberg-catalog`. */
   readonly type: string;
   /** Where in the pipeline file, e.g. `sinks[0].store`. */
   readonly at: string;
@@ -40,6 +42,8 @@ export function namedResources(pipelineText: string): NamedResource[] {
       out.push({ field: 'store', name: e['store'], type: 'object-store', at: `${at}.store` });
     if (typeof e['kafka'] === 'string')
       out.push({ field: 'kafka', name: e['kafka'], type: 'kafka', at: `${at}.kafka` });
+    if (typeof e['catalog'] === 'string')
+      out.push({ field: 'catalog', name: e['catalog'], type: 'iceberg-catalog', at: `${at}.catalog` });
     if (typeof e['connection'] === 'string') {
       out.push({
         field: 'connection',
@@ -125,6 +129,14 @@ function bindingOf(
       throw new BindingError(`${where} is not a Kafka cluster of the platform (kafka: ${names(c.kafka)})`);
     return { type: 'kafka', brokers: [...cluster.brokers] };
   }
+  if (r.type === 'iceberg-catalog') {
+    const catalog = c.catalogs.find((k) => k.name === r.name);
+    if (!catalog)
+      throw new BindingError(
+        `${where} is not an Iceberg catalog of the platform (catalogs: ${names(c.catalogs)})`,
+      );
+    return { type: 'iceberg-catalog', ...icebergCatalogBinding(c, target, targetFacts(c, target), catalog) };
+  }
   const db = c.databases.find((d) => d.name === r.name);
   if (!db)
     throw new BindingError(`${where} is not a database of the platform (databases: ${names(c.databases)})`);
@@ -162,6 +174,7 @@ export function bindingsConfigMaps(model: PlatformModel, target: TargetDescripto
 
 /** Fields that hold a credential: in a rendered document they may only be a `${ENV}` / `${file:...}` reference. */
 const SECRET_FIELDS = new Set([
+  'token',
   'accessKeyId',
   'secretAccessKey',
   'sessionToken',
@@ -225,20 +238,6 @@ export const PUBLIC_INTERNET = {
   except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
 } as const;
 
-/**
- * The egress to an S3-compatible endpoint URL: its port, and `cidr` (a fact of the target, at path
- * `cidrFact`), else the host's own /32 when it is an address.
- */
-export function endpointEgress(
-  endpoint: string,
-  cidr: string | undefined,
-  cidrFact: readonly string[],
-): Egress {
-  const url = new URL(endpoint);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return { host: url.hostname, port, cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
-}
-
 /** Where a bound resource is, for the network policy: in-cluster service, or CIDR and port. */
 type Endpoint =
   | ({ readonly name: string; readonly cidr: string } & Omit<Egress, 'cidr'>)
@@ -266,17 +265,26 @@ function boundEndpoints(model: PlatformModel, target: TargetDescriptor, p: Pipel
         }
         out.push({ name, host, port: Number(port), cidr, except: [] });
       }
-    } else if (b['type'] === 'object-store') {
-      const e = target.bindings.objectStoreEgress(targetFacts(c, target), b);
-      if (e.cidr === undefined) {
-        const fact = e.cidrFact ?? ['targets', target.name];
-        // Reported at the block that lacks the fact.
-        throw new FactError(
-          fact.slice(0, -1),
-          `${where}: the store is bound to ${e.host}:${e.port}, a host name with no CIDR: the network policy cannot let ${p.name} reach port ${e.port} there; set ${fact.join('.')} to where the S3 server is`,
-        );
+    } else if (b['type'] === 'object-store' || b['type'] === 'iceberg-catalog') {
+      const facts = targetFacts(c, target);
+      const catalog = c.catalogs.find((k) => k.name === name);
+      const egress =
+        b['type'] === 'object-store'
+          ? [target.bindings.objectStoreEgress(facts, b)]
+          : icebergCatalogEgress(c, target, facts, catalog!);
+      for (const e of egress) {
+        if (e.cidr === undefined) {
+          const fact = e.cidrFact ?? ['targets', target.name];
+          const [bound, what] =
+            fact[0] === 'catalogs' ? ['catalog', 'Iceberg catalog'] : ['store', 'S3 server'];
+          // Reported at the block that lacks the fact.
+          throw new FactError(
+            fact.slice(0, -1),
+            `${where}: the ${bound} is bound to ${e.host}:${e.port}, a host name with no CIDR: the network policy cannot let ${p.name} reach port ${e.port} there; set ${fact.join('.')} to where the ${what} is`,
+          );
+        }
+        out.push({ name, ...e, cidr: e.cidr });
       }
-      out.push({ name, ...e, cidr: e.cidr });
     } else {
       const db = c.databases.find((d) => d.name === name)!;
       if (db.service === undefined) continue; // outside the cluster: its rule is the platform's network.allow
@@ -287,8 +295,22 @@ function boundEndpoints(model: PlatformModel, target: TargetDescriptor, p: Pipel
   return out;
 }
 
-function ipCidr(host: string): string | undefined {
-  return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) ? `${host}/32` : undefined;
+/** The patches the target needs on bound pipelines' Deployments for their bindings (e.g. a mounted CA). */
+export function bindingsPatches(
+  model: PlatformModel,
+  target: TargetDescriptor,
+  workloads: readonly K8sObject[],
+): K8sObject[] {
+  const hook = target.bindings.pipelinePatches;
+  if (!hook) return [];
+  return model.config.workloads.pipelines
+    .filter((p) => pipelineNamesResources(model, p))
+    .flatMap((p) => {
+      const deployment = workloads.find((o) => o.kind === 'Deployment' && o.metadata.name === p.name);
+      return deployment
+        ? hook(targetFacts(model.config, target), deployment, pipelineBindings(model, target, p))
+        : [];
+    });
 }
 
 /**

@@ -13,6 +13,7 @@ import type { PipelinePlugins } from '../core/plugin.ts';
 import { BindingError, bindingsDocument, bindingsFor, namedResources } from './bindings.ts';
 import { type GrantAction, type PlatformConfig, platformSchema } from './schema.ts';
 import type { TargetRegistry } from './targets/descriptor.ts';
+import { FactError } from './targets/target.ts';
 
 /** Identities the platform itself runs (installed controllers), besides its workloads. */
 const PLATFORM_IDENTITIES = ['external-dns', 'grafana'] as const;
@@ -75,6 +76,7 @@ function pipelineProblem(
       }
     } catch (err) {
       if (err instanceof BindingError) return err.message;
+      if (err instanceof FactError) return undefined; // a fact the platform lacks: reported at its own field
       throw err;
     }
     const problem = pipelineProblemWith(path, pipelines, bindings);
@@ -203,6 +205,17 @@ function checkReferences(
 
   if (c.backup && !buckets.has(c.backup.bucket))
     report(['backup', 'bucket'], `no bucket "${c.backup.bucket}" in buckets`);
+  c.catalogs.forEach((k, i) => {
+    if (!buckets.has(k.bucket)) report(['catalogs', i, 'bucket'], `no bucket "${k.bucket}" in buckets`);
+    const unmanaged = targets.list.filter(
+      (t) => c.targets[t.name] !== undefined && !t.bindings.icebergCatalog,
+    );
+    if (!k.uri && unmanaged.length > 0)
+      report(
+        ['catalogs', i],
+        `catalog "${k.name}": ${unmanaged.map((t) => t.title).join(', ')} ${unmanaged.length > 1 ? 'have' : 'has'} no managed Iceberg catalog: set \`uri\` to the REST catalog you run there (docs/bindings.md)`,
+      );
+  });
 
   const declared = targets.names.filter((t) => c.targets[t] !== undefined);
   if (declared.length === 0)

@@ -5,11 +5,17 @@
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ConfigError, formatFieldPath } from '../config/config-error.ts';
 import type { LoadedConfig } from '../config/load.ts';
-import { BindingError, bindingsConfigMaps, bindingsEgressPolicies, inlineSecrets } from './bindings.ts';
+import {
+  BindingError,
+  bindingsConfigMaps,
+  bindingsEgressPolicies,
+  bindingsPatches,
+  inlineSecrets,
+} from './bindings.ts';
 import { CATEGORIES, type Category } from './categories.ts';
 import { targetConfigMapName } from './k8s/common.ts';
 import { type K8sObject, recommendedLabels, typed } from './k8s/object.ts';
-import { applyPatch, patchTargets } from './k8s/patch.ts';
+import { applyPatch, mergePatches, patchTargets } from './k8s/patch.ts';
 import { filesByKind, kustomization, patchFile, patchFileName, terraformFile } from './layout.ts';
 import { buildModel, type PlatformModel } from './model.ts';
 import { rbacWildcards, terraformPolicyWildcards } from './policy-check.ts';
@@ -134,7 +140,7 @@ function renderChecked(
     ...bindingsConfigMaps(model, descriptor),
     ...bindingsEgressPolicies(model, descriptor),
   ];
-  const patches: K8sObject[] = [];
+  const unmerged: K8sObject[] = [];
   const terraform = new Map<string, TerraformDoc>([['providers.tf.json', target.providers(model)]]);
   const runbook = {} as Record<Category, RunbookPart>;
   const extraFiles = new Map<string, string>();
@@ -142,7 +148,7 @@ function renderChecked(
     const tf = new TerraformBuilder();
     const out = target[methodOf(category)]({ model, tf, workloads });
     bindings.push(...out.objects);
-    patches.push(...(out.patches ?? []));
+    unmerged.push(...(out.patches ?? []));
     runbook[category] = out.runbook;
     for (const [path, text] of Object.entries(out.files ?? {})) {
       if (!path.startsWith('scripts/'))
@@ -151,6 +157,9 @@ function renderChecked(
     }
     if (!isEmptyDoc(tf.doc)) terraform.set(`${category}.tf.json`, tf.doc);
   }
+  unmerged.push(...bindingsPatches(model, descriptor, workloads));
+  // One file per patched object: kustomize takes one patch file per object here.
+  const patches = mergePatches(unmerged);
 
   const applied = workloads.map((o) => patches.filter((p) => patchTargets(o, p)).reduce(applyPatch, o));
   for (const p of patches) {

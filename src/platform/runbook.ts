@@ -2,6 +2,7 @@
 import { BINDINGS_FILE, namedResources } from './bindings.ts';
 
 import { CATEGORIES, CATEGORY_TITLES, type Category } from './categories.ts';
+import { icebergRunbook } from './iceberg-catalogs.ts';
 import type { PlatformModel } from './model.ts';
 import type { TargetDescriptor } from './targets/descriptor.ts';
 import type { RunbookPart } from './targets/target.ts';
@@ -46,6 +47,7 @@ export function renderRunbook(
     for (const item of part.verify) lines.push(`- ${item}`);
     lines.push('');
   }
+  lines.push(...icebergRunbook(c, target, c.targets[target.name]));
   lines.push(
     '## Everything',
     '',

@@ -187,6 +187,33 @@ const databaseSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
 });
 
+/**
+ * An Apache Iceberg REST catalog pipelines may name (`catalog: <name>`, iceberg sink). On AWS and GCP the
+ * binding is the provider's managed catalog (AWS Glue, BigLake); elsewhere the catalog you run at `uri`.
+ */
+const catalogSchema = z.strictObject({
+  name: name(),
+  bucket: z.string().min(1).meta({
+    description: "A bucket from `buckets`: where the tables' files go (the warehouse bucket).",
+  }),
+  uri: z.url().optional().meta({
+    description:
+      'The REST catalog you run (e.g. Apache Polaris, Lakekeeper), for targets without a managed one (azure, baremetal, scaleway); the part before `/v1/`.',
+  }),
+  warehouse: z
+    .string()
+    .optional()
+    .meta({ description: 'The warehouse to ask that catalog for, if it serves several.' }),
+  tokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional().meta({
+    description:
+      "That catalog's bearer token: the environment variable (from the workload's `secretEnv`) that holds it; the binding refers to it, never copies it.",
+  }),
+  cidr: z.string().regex(CIDR, 'must be a CIDR').optional().meta({
+    description:
+      'Where that catalog is: the egress the network policy opens to it (on the port of `uri`). Needed when `uri` is a host name.',
+  }),
+});
+
 const platformFields = {
   name: name().meta({ description: 'The platform: app.kubernetes.io/part-of and resource name prefix.' }),
   namespace: name(),
@@ -205,6 +232,9 @@ const platformFields = {
   }),
   databases: z.array(databaseSchema).default([]).meta({
     description: 'Databases pipelines name with `connection: <name>` (docs/bindings.md).',
+  }),
+  catalogs: z.array(catalogSchema).default([]).meta({
+    description: 'Iceberg REST catalogs pipelines name with `catalog: <name>` (docs/bindings.md).',
   }),
   grants: z.array(grantSchema).default([]),
   network: z
@@ -254,3 +284,4 @@ export type StatefulWorkload = z.output<typeof statefulWorkloadSchema>;
 export type Exposure = z.output<typeof exposureSchema>;
 export type NetworkRule = z.output<typeof networkRuleSchema>;
 export type Volume = z.output<typeof volumeSchema>;
+export type IcebergCatalog = z.output<typeof catalogSchema>;

@@ -45,13 +45,13 @@ describe('decoders', () => {
     assert.deepEqual(copy, { h: 'v' });
   });
 
-  describe('keepBytes (nothing but the sinks reads values)', () => {
+  describe('checked-bytes (nothing but sinks that write JSON text reads values)', () => {
     // Spelled the way no JSON.stringify would write it: spaces, an escape, a float with a zero fraction.
     const text = '{ "b" : 1.0,\t"a":["\\u00e9", 2e3] }';
     const spelled: SourceMessage = { ...message(0, 3, null), value: Buffer.from(text) };
 
     it('keeps the original bytes, byte for byte, and parses them only when read', () => {
-      const r = createDecoder('json', { keepBytes: true })(spelled, 0, false);
+      const r = createDecoder('json', 'checked-bytes')(spelled, 0, false);
       assert.ok(r instanceof JsonBytesRecord);
       assert.equal(originalJson(r), spelled.value, 'the very same bytes, not a copy');
       assert.equal(originalJson(r)?.toString('utf8'), text);
@@ -61,22 +61,22 @@ describe('decoders', () => {
     });
 
     it('a value assigned later is the one sinks see: the original bytes are gone', () => {
-      const r = createDecoder('json', { keepBytes: true })(spelled, 0, false);
+      const r = createDecoder('json', 'checked-bytes')(spelled, 0, false);
       r.value = { replaced: true };
       assert.equal(originalJson(r), undefined);
       assert.deepEqual(r.value, { replaced: true });
     });
 
     it('still refuses invalid UTF-8 and invalid JSON at decode, as without it', () => {
-      const decode = createDecoder('json', { keepBytes: true });
+      const decode = createDecoder('json', 'checked-bytes');
       const latin1 = { ...message(0, 1, null), value: Buffer.from([0x22, 0xe9, 0x22]) };
       assert.throws(() => decode(latin1, 0, false), { code: 'DP_DECODE_INVALID_UTF8' });
       assert.throws(() => decode(message(0, 2, '{not json'), 0, false), { code: 'DP_DECODE_INVALID_JSON' });
     });
 
     it('string and bytes decoding are unaffected; a tombstone stays null', () => {
-      assert.equal(createDecoder('string', { keepBytes: true })(spelled, 0, false).value, text);
-      const tombstone = createDecoder('json', { keepBytes: true })(message(0, 1, null), 0, false);
+      assert.equal(createDecoder('string', 'checked-bytes')(spelled, 0, false).value, text);
+      const tombstone = createDecoder('json', 'checked-bytes')(message(0, 1, null), 0, false);
       assert.equal(tombstone.value, null);
       assert.equal(originalJson(tombstone), undefined);
     });

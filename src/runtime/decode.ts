@@ -28,14 +28,20 @@ export function messageBytes(message: SourceMessage): number {
 const RECORD_OVERHEAD_BYTES = 128;
 
 /**
- * `keepBytes` (only meaningful for `json`; the engine sets it when no transform and no routing condition
- * reads values): the record keeps the value's original bytes and parses them only when something reads
- * `value` (a `JsonBytesRecord`). The bytes are still checked here, so a value that is not UTF-8 or not
- * JSON is dead-lettered at stage `decode` exactly as before: the check is V8's own parser, whose result is
- * dropped at once (young garbage, cheap to collect); decision 0057 has the measurements behind this.
+ * How a `json` value is decoded (decision 0077; meaningless for `string` and `bytes`):
+ * - `parse`: parsed once, here; what transforms, routing conditions and sinks that read values need.
+ * - `checked-bytes`: the record keeps the value's original bytes and parses them only when something
+ *   reads `value` (a `JsonBytesRecord`, decision 0057); the bytes are checked here, so a value that is
+ *   not UTF-8 or not JSON is dead-lettered at stage `decode` as before. For sinks that write the bytes
+ *   as JSON text. The check is V8's own parser, whose result is dropped at once.
+ * - `bytes`: the same record, not checked: only when every sink ignores values (the null sink). A value
+ *   that is not JSON is then not dead-lettered, since nothing would ever trip on it.
  */
-export function createDecoder(kind: DecodeKind, options: { keepBytes?: boolean } = {}): Decoder {
-  if (kind === 'json' && options.keepBytes === true) {
+export type JsonDecoding = 'parse' | 'checked-bytes' | 'bytes';
+
+export function createDecoder(kind: DecodeKind, json: JsonDecoding = 'parse'): Decoder {
+  if (kind === 'json' && json !== 'parse') {
+    const check = json === 'checked-bytes';
     return (message, bytes, copyHeaders) => {
       const headers = copyHeaders ? { ...message.headers } : (message.headers as Record<string, string>);
       const position = { topic: message.topic, partition: message.partition, offset: message.offset };
@@ -43,7 +49,7 @@ export function createDecoder(kind: DecodeKind, options: { keepBytes?: boolean }
         const key = message.key === null ? null : message.key.toString('utf8');
         return { position, key, value: null, headers, timestamp: message.timestamp, sizeBytes: bytes };
       }
-      checkJson(message.value);
+      if (check) checkJson(message.value);
       // the key's bytes too are decoded only if read
       return new JsonBytesRecord(position, message.key, message.value, headers, message.timestamp, bytes);
     };

@@ -245,6 +245,53 @@ describe('runPipeline', () => {
     assert.deepEqual(source.committed(), { 't/0': 4 });
   });
 
+  it('does not check values when every sink ignores them (null); one sink that may read them brings the check back', async () => {
+    const notUtf8 = Buffer.from([0x22, 0xff, 0x22]);
+    const messages = () => [
+      message(0, 0, '{ "n" : 1.0 }'),
+      message(0, 1, '{not json'),
+      { ...message(0, 2, null), value: notUtf8 },
+    ];
+    const ignores = new FakeSink();
+    const dlq = new FakeSink();
+    const alone = fakePipeline({
+      sinks: [{ type: 'ignores', name: 'ignores' }],
+      deadLetter: { type: 'dlq', name: 'dlq' },
+    });
+    await runPipeline(
+      alone,
+      runOptions(fakePlugins(new FakeSource([messages()]), { ignores, dlq }, ['ignores'])),
+    );
+    assert.deepEqual(ignores.offsets(), [0, 1, 2], 'nothing read the values, so nothing was dead-lettered');
+    assert.deepEqual(
+      ignores.written.map((r) => originalJson(r)),
+      [Buffer.from('{ "n" : 1.0 }'), Buffer.from('{not json'), notUtf8],
+      'the bytes as read',
+    );
+    assert.equal(dlq.written.length, 0);
+
+    const ignores2 = new FakeSink();
+    const text = new FakeSink();
+    const dlq2 = new FakeSink();
+    const both = fakePipeline({
+      sinks: [
+        { type: 'ignores', name: 'ignores' },
+        { type: 'text', name: 'text' },
+      ],
+      deadLetter: { type: 'dlq', name: 'dlq' },
+    });
+    const plugins = fakePlugins(new FakeSource([messages()]), { ignores: ignores2, text, dlq: dlq2 }, [
+      'ignores',
+    ]);
+    await runPipeline(both, runOptions(plugins));
+    assert.deepEqual(text.offsets(), [0]);
+    assert.deepEqual(ignores2.offsets(), [0]);
+    assert.deepEqual(
+      dlq2.written.map((r) => r.headers[DLQ_HEADER.errorCode]),
+      ['DP_DECODE_INVALID_JSON', 'DP_DECODE_INVALID_UTF8'],
+    );
+  });
+
   it('a transform sees parsed values, and sinks then get its values, not the original bytes', async () => {
     const source = new FakeSource([[message(0, 0, '{ "n" : 2 }'), message(0, 1, '{"n":3}')]]);
     const sink = new FakeSink();

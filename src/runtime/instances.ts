@@ -64,6 +64,11 @@ export function createSource(lookup: PluginLookup, config: SourceConfig, ctx: Pl
   return plugin.create(pluginOptions(config, SOURCE_ENGINE_FIELDS), ctx);
 }
 
+/** The sink's plugin says it never reads values (decision 0077). */
+export function sinkIgnoresValues(lookup: PluginLookup, config: SinkConfig): boolean {
+  return lookup.sink(config.type)?.ignoresValues === true;
+}
+
 /** What the sink's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */
 export function probeSink(lookup: PluginLookup, config: SinkConfig, ctx: PluginContext) {
   return lookup.sink(config.type)?.probe?.(pluginOptions(config, SINK_ENGINE_FIELDS), ctx);

@@ -17,12 +17,21 @@ import type { PipelineMetrics } from '../observability/metrics.ts';
 import { compileExpression, compileTransforms, type TransformChain } from '../transforms/chain.ts';
 import { compileRecordExpression, type RecordExpression } from '../transforms/jsonata-expression.ts';
 import { DEAD_LETTER_FILE_NAME, deadLetterFileSink } from './dead-letter-file.ts';
-import { type ContextBase, createSink, createSource, type PluginLookup, pluginContext } from './instances.ts';
+import {
+  type ContextBase,
+  createSink,
+  createSource,
+  type PluginLookup,
+  pluginContext,
+  sinkIgnoresValues,
+} from './instances.ts';
 
 interface PreparedSink {
   readonly config: SinkConfig;
   readonly sink: Sink;
   readonly when: RecordExpression | undefined;
+  /** The sink never reads values (decision 0077). */
+  readonly ignoresValues: boolean;
 }
 
 export interface PreparedPipeline {
@@ -63,6 +72,7 @@ export async function preparePipeline(
     config: s,
     sink: createSink(options.plugins, s, pluginContext(base, s.name, 'sink')),
     when: whens[i],
+    ignoresValues: sinkIgnoresValues(options.plugins, s),
   }));
   return {
     config,
@@ -101,6 +111,8 @@ function deadLetterSink(
       config: configured,
       sink: createSink(plugins, configured, pluginContext(base, configured.name, 'sink')),
       when: undefined,
+      // dead letters are written from the messages' original bytes, never from decoded values
+      ignoresValues: true,
     };
   }
   const file = join(base.stateDir, DEAD_LETTER_FILE_NAME);
@@ -108,6 +120,7 @@ function deadLetterSink(
     config: engineSinkConfig({ type: 'dead-letter-file' }),
     sink: deadLetterFileSink(file),
     when: undefined,
+    ignoresValues: true,
   };
 }
 

@@ -163,7 +163,12 @@ export class FakeSink implements Sink {
 }
 
 /** Plugins `fake` (source) and `fake-a`, `fake-b`, ... (sinks) backed by the given instances. */
-export function fakePlugins(source: Source, sinks: Record<string, Sink>): PluginLookup {
+/** `ignoringValues`: the sink types whose plugin says it never reads values (like the null sink). */
+export function fakePlugins(
+  source: Source,
+  sinks: Record<string, Sink>,
+  ignoringValues: readonly string[] = [],
+): PluginLookup {
   const options = z.object({});
   return {
     transforms: pipelinePlugins.transforms,
@@ -173,7 +178,9 @@ export function fakePlugins(source: Source, sinks: Record<string, Sink>): Plugin
         : undefined,
     sink: (type) => {
       const sink = sinks[type];
-      return sink ? ({ type, description: '', options, create: () => sink } satisfies SinkPlugin) : undefined;
+      if (!sink) return undefined;
+      const ignoresValues = ignoringValues.includes(type);
+      return { type, description: '', options, create: () => sink, ignoresValues } satisfies SinkPlugin;
     },
   };
 }

@@ -9,7 +9,7 @@ import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import { Committer } from './committer.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
-import { createDecoder, type DecodeKind } from './decode.ts';
+import { createDecoder, type DecodeKind, type JsonDecoding } from './decode.ts';
 import { Intake, type IntakeCounters } from './intake.ts';
 import type { OffsetTracker } from './offset-tracker.ts';
 import type { PreparedPipeline } from './prepare.ts';
@@ -105,10 +105,7 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
   const intake = new Intake({
     budget: o.budget,
     tracker: o.tracker,
-    // Nothing but the sinks reads values: records keep their original bytes (decision 0057).
-    decode: createDecoder(p.config.source.decode as DecodeKind, {
-      keepBytes: p.chain.steps.length === 0 && p.sinks.every((s) => s.when === undefined),
-    }),
+    decode: createDecoder(p.config.source.decode as DecodeKind, jsonDecoding(p)),
     chain: p.chain,
     router: new Router(runners),
     deadLetter: (ticket, stage, error, attempts) => dlq.send(ticket, stage, error, attempts),
@@ -136,4 +133,14 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
     },
   });
   return { runners, deadLetters: dlq, intake, committer, batchers };
+}
+
+/**
+ * How `json` values are decoded (decisions 0057, 0077): parsed at once for transforms and routing
+ * conditions; else kept as their original bytes (parsed when a sink reads them), checked to be JSON
+ * unless every sink ignores values.
+ */
+function jsonDecoding(p: PreparedPipeline): JsonDecoding {
+  if (p.chain.steps.length > 0 || p.sinks.some((s) => s.when !== undefined)) return 'parse';
+  return p.sinks.every((s) => s.ignoresValues) ? 'bytes' : 'checked-bytes';
 }

@@ -16,8 +16,10 @@ const options = z.object({
 export const nullSink: SinkPlugin<typeof options> = {
   type: 'null',
   description:
-    "Discards records (after an optional delay): measures the pipeline itself. Quote the name (`type: 'null'`): unquoted, YAML reads `null` as no value.",
+    "Discards records (after an optional delay): measures the pipeline itself. With only null sinks, json values are not checked (invalid ones are not dead-lettered). Quote the name (`type: 'null'`): unquoted, YAML reads `null` as no value.",
   options,
+  // with only null sinks, json values are not even checked at decode (decision 0077)
+  ignoresValues: true,
   create: (opts): Sink => ({
     connect: async () => {},
     write: async (_batch: readonly PipelineRecord[]) => {

@@ -14,6 +14,10 @@ export interface PodTemplateChange {
   readonly labels?: Record<string, string>;
   /** Replaces the container's `envFrom` list (strategic merge has no merge key for it). */
   readonly envFrom?: ReadonlyArray<Record<string, unknown>>;
+  /** Added to the pod's volumes (merged by `name`). */
+  readonly volumes?: ReadonlyArray<Record<string, unknown>>;
+  /** Added to every container's volumeMounts (merged by `mountPath`). */
+  readonly volumeMounts?: ReadonlyArray<Record<string, unknown>>;
 }
 
 export function podTemplatePatch(target: K8sObject, change: PodTemplateChange): K8sObject {
@@ -22,9 +26,14 @@ export function podTemplatePatch(target: K8sObject, change: PodTemplateChange): 
   const spec = target['spec'] as { template: { spec: { containers: { name: string }[] } } };
   const template: Record<string, unknown> = {};
   if (change.labels) template['metadata'] = { labels: change.labels };
-  if (change.envFrom) {
+  if (change.envFrom || change.volumeMounts || change.volumes) {
     template['spec'] = {
-      containers: spec.template.spec.containers.map((c) => ({ name: c.name, envFrom: change.envFrom })),
+      containers: spec.template.spec.containers.map((c) => ({
+        name: c.name,
+        ...(change.envFrom ? { envFrom: change.envFrom } : {}),
+        ...(change.volumeMounts ? { volumeMounts: change.volumeMounts } : {}),
+      })),
+      ...(change.volumes ? { volumes: change.volumes } : {}),
     };
   }
   return {
@@ -42,11 +51,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Lists strategic merge merges by a key (the pod template's patch strategy), as kustomize does. */
+const MERGE_KEYS: Readonly<Record<string, string>> = {
+  containers: 'name',
+  volumes: 'name',
+  volumeMounts: 'mountPath',
+};
+
 function merge(base: unknown, patch: unknown, key: string): unknown {
-  if (Array.isArray(base) && Array.isArray(patch) && key === 'containers') {
+  const mergeKey = MERGE_KEYS[key];
+  if (Array.isArray(base) && Array.isArray(patch) && mergeKey) {
     const out = base.map((c) => structuredClone(c) as Record<string, unknown>);
     for (const p of patch as Record<string, unknown>[]) {
-      const at = out.findIndex((c) => c['name'] === p['name']);
+      const at = out.findIndex((c) => c[mergeKey] === p[mergeKey]);
       if (at < 0) out.push(structuredClone(p));
       else out[at] = merge(out[at], p, '') as Record<string, unknown>;
     }
@@ -63,6 +80,21 @@ function merge(base: unknown, patch: unknown, key: string): unknown {
 
 export function applyPatch(target: K8sObject, patch: K8sObject): K8sObject {
   return merge(target, { ...patch, metadata: {} }, '') as K8sObject;
+}
+
+/**
+ * One patch per object: patches of the same object (from two categories, or a category and the
+ * bindings) merged in order, as kustomize would apply them one after the other.
+ */
+export function mergePatches(patches: readonly K8sObject[]): K8sObject[] {
+  const out: K8sObject[] = [];
+  for (const p of patches) {
+    const at = out.findIndex((q) => patchTargets(q, p));
+    if (at < 0) out.push(p);
+    else
+      out[at] = { ...(merge(out[at], { ...p, metadata: {} }, '') as K8sObject), metadata: out[at]!.metadata };
+  }
+  return out;
 }
 
 export function patchTargets(target: K8sObject, patch: K8sObject): boolean {

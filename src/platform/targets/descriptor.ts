@@ -6,6 +6,8 @@
  * the registry is assembled.
  */
 import type { z } from 'zod';
+import type { K8sObject } from '../k8s/object.ts';
+import type { IcebergCatalog } from '../schema.ts';
 import type { PlatformTarget } from './target.ts';
 
 /** What `datapipe import` found in the scanned files, as a target reads it to fill in its facts. */
@@ -55,7 +57,7 @@ export interface Egress {
   readonly cidr: string | undefined;
   readonly except: readonly string[];
   /** The fact that says where the host is (e.g. `targets.baremetal.s3.cidr`). */
-  readonly cidrFact?: readonly string[];
+  readonly cidrFact?: readonly (string | number)[];
 }
 
 /** What the platform's resources are on this target, in the bindings render writes (docs/bindings.md). */
@@ -67,6 +69,24 @@ interface TargetBindings {
   objectStore(facts: unknown, bucket: string): Record<string, unknown>;
   /** Where pods reach that store (`binding` is what objectStore returned). */
   objectStoreEgress(facts: unknown, binding: Record<string, unknown>): Egress;
+  /**
+   * The provider's managed Iceberg REST catalog, as the catalog part of an `iceberg-catalog` binding
+   * (`catalogUri`, `warehouse`, `auth` with the workload identity, ...; the table files' part comes from
+   * `objectStore` of the catalog's bucket). Absent: the target has none, and the platform's `uri` is used
+   * (src/platform/iceberg-catalogs.ts).
+   */
+  icebergCatalog?(facts: unknown, catalog: IcebergCatalog): Record<string, unknown>;
+  /** Where pods reach that managed catalog. */
+  icebergCatalogEgress?(facts: unknown): Egress;
+  /**
+   * Patches a bound pipeline's Deployment needs on this target for its bindings (e.g. the mounted CA a
+   * binding's `caBundle` points at); none when absent.
+   */
+  pipelinePatches?(
+    facts: unknown,
+    deployment: K8sObject,
+    bindings: Readonly<Record<string, Record<string, unknown>>>,
+  ): K8sObject[];
 }
 
 interface TargetPlan {

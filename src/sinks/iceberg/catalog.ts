@@ -6,6 +6,7 @@
  * (snapshot ids of other writers) are kept exact as BigInts both ways.
  */
 import { FatalError, RetryableError } from '../../core/errors.ts';
+import type { CatalogAuthorizer } from './catalog-auth.ts';
 import type { PartitionSpec } from './partitioning.ts';
 import type { IcebergSchema } from './schema.ts';
 
@@ -42,7 +43,10 @@ export class CommitConflict extends Error {}
 export interface CatalogOptions {
   readonly uri: string;
   readonly warehouse?: string | undefined;
-  readonly token?: string | undefined;
+  /** The headers that authenticate each request (catalog-auth.ts); none when absent. */
+  readonly authorize?: CatalogAuthorizer;
+  /** Fixed headers of every request (never a secret). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
 }
 
@@ -82,9 +86,13 @@ export class RestCatalog {
     this.#prefix = prefix ? `/${prefix.split('/').map(encodeURIComponent).join('/')}` : '';
   }
 
-  async createNamespace(namespace: readonly string[]): Promise<void> {
+  /** `location`: the namespace's location property (where catalogs such as Glue put its tables). */
+  async createNamespace(namespace: readonly string[], location?: string): Promise<void> {
     try {
-      await this.#request('POST', `${this.#base()}/namespaces`, { namespace, properties: {} });
+      await this.#request('POST', `${this.#base()}/namespaces`, {
+        namespace,
+        properties: location ? { location } : {},
+      });
     } catch (err) {
       if (!(err instanceof CatalogStatus && err.status === 409)) throw err; // 409: it exists already
     }
@@ -108,10 +116,12 @@ export class RestCatalog {
     table: string,
     schema: IcebergSchema,
     spec: PartitionSpec,
+    location?: string,
   ): Promise<TableMetadata> {
     try {
       const result = (await this.#request('POST', `${this.#base()}/namespaces/${nsPath(namespace)}/tables`, {
         name: table,
+        ...(location ? { location } : {}),
         schema,
         'partition-spec': spec,
         'stage-create': false,
@@ -160,16 +170,19 @@ export class RestCatalog {
   }
 
   async #request(method: string, path: string, body?: unknown): Promise<unknown> {
-    const url = `${this.#opts.uri.replace(/\/+$/, '')}${path}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const url = new URL(`${this.#opts.uri.replace(/\/+$/, '')}${path}`);
+    const headers: Record<string, string> = { ...this.#opts.headers, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.#opts.token) headers['authorization'] = `Bearer ${this.#opts.token}`;
+    const text = body !== undefined ? toJson(body) : undefined;
+    const auth = this.#opts.authorize
+      ? await this.#opts.authorize({ method, url, headers, ...(text !== undefined ? { body: text } : {}) })
+      : {};
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers,
-        ...(body !== undefined ? { body: toJson(body) } : {}),
+        headers: { ...headers, ...auth },
+        ...(text !== undefined ? { body: text } : {}),
         signal: AbortSignal.timeout(this.#opts.timeoutMs ?? 30_000),
       });
     } catch (err) {
@@ -181,9 +194,9 @@ export class RestCatalog {
         },
       );
     }
-    const text = await response.text();
-    if (response.ok) return text ? parseJson(text) : undefined;
-    const message = `iceberg catalog ${method} ${path}: HTTP ${response.status} ${errorMessage(text)}`;
+    const answer = await response.text();
+    if (response.ok) return answer ? parseJson(answer) : undefined;
+    const message = `iceberg catalog ${method} ${path}: HTTP ${response.status} ${errorMessage(answer)}`;
     const details = { status: response.status };
     if (response.status === 401 || response.status === 403) {
       throw new FatalError('DP_ICEBERG_AUTH', message, { details });

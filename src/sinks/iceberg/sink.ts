@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import type { DriverRegistry } from '../object-store/drivers/index.ts';
 import {
   CommitConflict,
   RestCatalog,
@@ -18,6 +19,7 @@ import {
   type TableRequirement,
   type TableUpdate,
 } from './catalog.ts';
+import { catalogAuthorizer } from './catalog-auth.ts';
 import {
   mergeCommittedOffsets,
   type PartitionPositions,
@@ -33,7 +35,7 @@ import {
   type ManifestFileEntry,
   manifestListEntry,
 } from './manifests.ts';
-import type { IcebergOptions } from './options.ts';
+import { catalogAuthMode, type IcebergOptions } from './options.ts';
 import {
   applyTransform,
   type PartitionField,
@@ -68,10 +70,14 @@ export class IcebergSink implements Sink {
   /** The manifest list entries of the snapshot we committed last, to skip re-reading it. */
   #lastManifests: { snapshotId: bigint; entries: ManifestFileEntry[] } | undefined;
 
-  /** `inject` replaces the catalog client or the file store the options name (tests inject faults). */
+  /**
+   * `drivers`: the object-store drivers that reach the table's files; `inject` replaces the catalog client
+   * or the file store the options name (tests inject faults).
+   */
   constructor(
     opts: IcebergOptions,
     ctx: PluginContext,
+    drivers: DriverRegistry,
     inject: { catalog?: RestCatalog; store?: TableStore } = {},
   ) {
     this.#opts = opts;
@@ -80,8 +86,13 @@ export class IcebergSink implements Sink {
     this.#namespace = opts.namespace.split('.');
     this.#catalog =
       inject.catalog ??
-      new RestCatalog({ uri: opts.catalogUri, warehouse: opts.warehouse, token: opts.token });
-    this.#store = inject.store ?? new TableStore(opts.s3);
+      new RestCatalog({
+        uri: opts.catalogUri,
+        warehouse: opts.warehouse,
+        headers: opts.headers,
+        authorize: catalogAuthorizer({ ...opts, auth: catalogAuthMode(opts) }),
+      });
+    this.#store = inject.store ?? new TableStore(opts, ctx.baseDir, drivers);
   }
 
   async connect(): Promise<void> {
@@ -148,7 +159,9 @@ export class IcebergSink implements Sink {
         `iceberg: table ${this.#name()} does not exist (set create: true to create it)`,
       );
     }
-    await this.#catalog.createNamespace(this.#namespace);
+    const base = this.#opts.location?.replace(/\/+$/, '');
+    const nsLocation = base ? `${base}/${this.#namespace.join('/')}` : undefined;
+    await this.#catalog.createNamespace(this.#namespace, nsLocation);
     const schema = this.#initialSchema(prepared.map((p) => p.row));
     const spec: PartitionSpec = {
       'spec-id': 0,
@@ -171,7 +184,13 @@ export class IcebergSink implements Sink {
         };
       }),
     };
-    const created = await this.#catalog.createTable(this.#namespace, this.#opts.table, schema, spec);
+    const created = await this.#catalog.createTable(
+      this.#namespace,
+      this.#opts.table,
+      schema,
+      spec,
+      nsLocation ? `${nsLocation}/${this.#opts.table}` : undefined,
+    );
     this.#logger.info({ table: this.#name(), location: created.location }, 'iceberg table created');
     return this.#checkFormat(created);
   }

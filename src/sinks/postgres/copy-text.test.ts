@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { copyField, encodingOf } from './copy-text.ts';
+import { copyField, copyJsonText, encodingOf } from './copy-text.ts';
 
 describe('COPY text encoding', () => {
   it('maps SQL types to encodings', () => {
@@ -34,5 +34,15 @@ describe('COPY text encoding', () => {
     assert.equal(copyField(0, 'time'), '1970-01-01T00:00:00.000Z');
     assert.equal(copyField(Buffer.from([1, 255]), 'bytea'), '\\\\x01ff');
     assert.equal(copyField(Buffer.from('hi'), 'json'), '"aGk="');
+  });
+
+  it('writes a json field from the original JSON text as it was spelled, escaped; JSON null is SQL NULL like copyField', () => {
+    // a tab inside a JSON string's raw text is not valid JSON, but a literal one between tokens is
+    assert.equal(
+      copyJsonText(Buffer.from('{ "s" : "x\\ty",\t"n": 1.0 }')),
+      '{ "s" : "x\\\\ty",\\t"n": 1.0 }',
+    );
+    assert.equal(copyJsonText(Buffer.from(' null ')), copyField(null, 'json'));
+    assert.equal(copyJsonText(Buffer.from('"null"')), '"null"');
   });
 });

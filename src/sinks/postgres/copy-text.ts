@@ -31,6 +31,15 @@ export function copyField(value: unknown, encoding: ColumnEncoding): string {
   }
 }
 
+/**
+ * A json/jsonb field from the value's original JSON text (decision 0077): the same value `copyField`
+ * writes from the parsed value, without parsing and re-serialising it; a JSON `null` is SQL NULL there too.
+ */
+export function copyJsonText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return text.trim() === 'null' ? NULL : escapeCopy(text);
+}
+
 function plain(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');

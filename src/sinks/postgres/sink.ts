@@ -10,8 +10,9 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataError, FatalError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
+import { originalJson } from '../../core/record.ts';
 import { subIndex } from '../../core/record-identity.ts';
-import { type ColumnEncoding, copyField, encodingOf } from './copy-text.ts';
+import { type ColumnEncoding, copyField, copyJsonText, encodingOf } from './copy-text.ts';
 import { classifyPgError, classOfPgError, isBrokenConnection } from './errors.ts';
 import type { PostgresOptions } from './options.ts';
 import {
@@ -174,7 +175,12 @@ export class PostgresSink implements Sink {
       try {
         let line = String(index);
         for (let c = 0; c < columns.length; c++) {
-          line += `\t${copyField((columns[c] as (typeof columns)[number]).path.get(record), encodings[c] as ColumnEncoding)}`;
+          const column = columns[c] as (typeof columns)[number];
+          const encoding = encodings[c] as ColumnEncoding;
+          // the whole value into json/jsonb: its original bytes, when nothing changed them (decision 0077)
+          const original =
+            column.path.kind === 'value' && encoding === 'json' ? originalJson(record) : undefined;
+          line += `\t${original === undefined ? copyField(column.path.get(record), encoding) : copyJsonText(original)}`;
         }
         rows.push({ index, line: `${line}\n` });
       } catch (err) {

@@ -1,5 +1,6 @@
 /** What the iceberg integration tests share: a sink on the local catalog, records, and PyIceberg's view of a table. */
 import { randomUUID } from 'node:crypto';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { icebergOptions } from '../../../src/sinks/iceberg/options.ts';
@@ -39,7 +40,7 @@ export function openSink(
   extra: Record<string, unknown> = {},
   pipeline = 'test',
 ) {
-  return new IcebergSink(sinkOptions(namespace, table, extra), context(pipeline));
+  return new IcebergSink(sinkOptions(namespace, table, extra), context(pipeline), objectStoreDrivers);
 }
 
 export function records(

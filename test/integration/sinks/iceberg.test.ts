@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import pino from 'pino';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
 import { DataError, RetryableError } from '../../../src/core/errors.ts';
 import { RestCatalog } from '../../../src/sinks/iceberg/catalog.ts';
 import { IcebergSink } from '../../../src/sinks/iceberg/sink.ts';
@@ -134,7 +135,8 @@ describe('iceberg sink', { timeout: 300_000 }, () => {
         },
       }),
     );
-    const writer = () => new IcebergSink(sinkOptions(ns, 'race'), { ...context(), logger });
+    const writer = () =>
+      new IcebergSink(sinkOptions(ns, 'race'), { ...context(), logger }, objectStoreDrivers);
     const a = writer();
     const b = writer();
     await Promise.all([a.connect(), b.connect()]);
@@ -161,7 +163,9 @@ describe('iceberg sink', { timeout: 300_000 }, () => {
       }
     }
     const opts = sinkOptions(ns, 'lost');
-    const sink = new IcebergSink(opts, context(), { catalog: new LosingCatalog({ uri: opts.catalogUri }) });
+    const sink = new IcebergSink(opts, context(), objectStoreDrivers, {
+      catalog: new LosingCatalog({ uri: opts.catalogUri }),
+    });
     await sink.connect();
     const down = await sink.write(records(0, 49)).catch((e: unknown) => e);
     assert.ok(down instanceof RetryableError);

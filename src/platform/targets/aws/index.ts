@@ -4,6 +4,8 @@ import type { TargetDescriptor } from '../descriptor.ts';
 import { type AwsFacts, awsFactsSchema } from './facts.ts';
 import { awsTarget } from './render.ts';
 
+const glueIcebergEndpoint = (region: string) => `https://glue.${region}.amazonaws.com/iceberg`;
+
 const REGION = /\b((?:eu|us|ap|sa|ca|me|af)-(?:central|west|east|north|south|northeast|southeast)-\d)\b/;
 
 export const aws: TargetDescriptor = {
@@ -20,6 +22,24 @@ export const aws: TargetDescriptor = {
     }),
     objectStoreEgress: (facts) => ({
       host: `s3.${(facts as AwsFacts).region}.amazonaws.com`,
+      port: 443,
+      ...PUBLIC_INTERNET,
+    }),
+    // The Data Catalog's Iceberg REST endpoint: warehouse = the account's catalog id, requests signed with
+    // SigV4 for service `glue` by the workload's IRSA / Pod Identity credentials.
+    // https://docs.aws.amazon.com/glue/latest/dg/connect-glu-iceberg-rest.html
+    icebergCatalog: (facts) => {
+      const { region, accountId } = facts as AwsFacts;
+      return {
+        catalogUri: glueIcebergEndpoint(region),
+        warehouse: accountId,
+        auth: 'sigv4',
+        signingRegion: region,
+        signingName: 'glue',
+      };
+    },
+    icebergCatalogEgress: (facts) => ({
+      host: new URL(glueIcebergEndpoint((facts as AwsFacts).region)).hostname,
       port: 443,
       ...PUBLIC_INTERNET,
     }),

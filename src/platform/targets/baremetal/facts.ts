@@ -37,6 +37,22 @@ export const baremetalFactsSchema = z
           description:
             'Where the S3 server is: pipelines bound to its buckets get egress to this CIDR on the endpoint port. Needed when the endpoint is a host name.',
         }),
+      caBundle: z
+        .union([
+          z.strictObject({
+            configMap: z.string().min(1).meta({ description: 'A ConfigMap you create in the namespace.' }),
+            key: z.string().min(1).meta({ description: 'Its key holding the PEM CA bundle.' }),
+          }),
+          z.strictObject({
+            secret: z.string().min(1).meta({ description: 'A Secret you create in the namespace.' }),
+            key: z.string().min(1).meta({ description: 'Its key holding the PEM CA bundle.' }),
+          }),
+        ])
+        .optional()
+        .meta({
+          description:
+            "The CA that signed the S3 server's certificate, when it is a private one: pipelines bound to its buckets mount it and their bindings' `caBundle` points at it.",
+        }),
     }),
     etcd: z
       .strictObject({

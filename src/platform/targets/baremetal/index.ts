@@ -1,8 +1,13 @@
 /** Bare metal (a self-managed cluster): everything the bare-metal target means, reachable from here. */
-import { endpointEgress } from '../../bindings.ts';
+import { endpointEgress } from '../../egress.ts';
+import { podTemplatePatch } from '../../k8s/patch.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
 import { type BaremetalFacts, baremetalFactsSchema } from './facts.ts';
 import { baremetalTarget } from './render.ts';
+
+/** Where a bound pipeline mounts the CA of `targets.baremetal.s3.caBundle`. */
+const CA_DIR = '/etc/datapipe-ca';
+const CA_VOLUME = 'object-store-ca';
 
 export const baremetal: TargetDescriptor = {
   name: 'baremetal',
@@ -20,12 +25,33 @@ export const baremetal: TargetDescriptor = {
         endpoint: s3.endpoint,
         region: s3.region,
         forcePathStyle: true,
+        ...(s3.caBundle ? { caBundle: `${CA_DIR}/${s3.caBundle.key}` } : {}),
         auth: 'auto',
       };
     },
     objectStoreEgress(facts) {
       const { s3 } = facts as BaremetalFacts;
       return endpointEgress(s3.endpoint, s3.cidr, ['targets', 'baremetal', 's3', 'cidr']);
+    },
+    // A private CA of the S3 server: mounted read-only where the bindings' `caBundle` points, in the
+    // pipelines bound to a store or an Iceberg catalog (whose files are in that store).
+    pipelinePatches(facts, deployment, bindings) {
+      const { caBundle } = (facts as BaremetalFacts).s3;
+      const bound = Object.values(bindings).some(
+        (b) => b['type'] === 'object-store' || b['type'] === 'iceberg-catalog',
+      );
+      if (!caBundle || !bound) return [];
+      const items = [{ key: caBundle.key, path: caBundle.key }];
+      const source =
+        'configMap' in caBundle
+          ? { configMap: { name: caBundle.configMap, items } }
+          : { secret: { secretName: caBundle.secret, items } };
+      return [
+        podTemplatePatch(deployment, {
+          volumes: [{ name: CA_VOLUME, ...source }],
+          volumeMounts: [{ name: CA_VOLUME, mountPath: CA_DIR, readOnly: true }],
+        }),
+      ];
     },
   },
   audit: { ruleId: 'BM' },

@@ -39,6 +39,12 @@ const METALLB_NAMESPACE = 'metallb-system';
 const LONGHORN_NAMESPACE = 'longhorn-system';
 const CEPH_NAMESPACE = 'ceph-csi-rbd';
 
+/** The CA bundle of a private S3 server, which the bound pipelines mount (baremetal/index.ts). */
+function caBundleToCreate(model: PlatformModel, ca: NonNullable<BaremetalFacts['s3']['caBundle']>): string {
+  const [kind, name] = 'configMap' in ca ? ['ConfigMap', ca.configMap] : ['Secret', ca.secret];
+  return `${kind} \`${name}\` in \`${model.config.namespace}\` with key \`${ca.key}\`: the PEM CA that signed the S3 server's certificate (mounted by the pipelines bound to its buckets): \`kubectl create ${kind === 'ConfigMap' ? 'configmap' : 'secret generic'} ${name} -n ${model.config.namespace} --from-file=${ca.key}=ca.crt\`.`;
+}
+
 /** The Secret with an identity's S3 keys, in the identity's namespace, as environment variable names. */
 function s3CredentialsSecret(identity: Identity): string {
   return identity.name === CLUSTER_BACKUP_IDENTITY ? ETCD_BACKUP_S3_SECRET : `${identity.name}-s3`;
@@ -313,6 +319,9 @@ export const baremetalTarget: PlatformTarget = {
         verify: [
           '`mc admin policy info ALIAS PLATFORM-IDENTITY` shows only the granted buckets and actions.',
         ],
+        ...(facts(model).s3.caBundle
+          ? { secrets: [caBundleToCreate(model, facts(model).s3.caBundle!)] }
+          : {}),
       },
     };
   },

@@ -1,8 +1,10 @@
 /** Google Cloud (GKE): everything the GCP target means, reachable from here. */
 import { PUBLIC_INTERNET } from '../../bindings.ts';
 import type { TargetDescriptor } from '../descriptor.ts';
-import { gcpFactsSchema } from './facts.ts';
+import { type GcpFacts, gcpFactsSchema } from './facts.ts';
 import { gcpTarget } from './render.ts';
+
+const BIGLAKE_ICEBERG_ENDPOINT = 'https://biglake.googleapis.com/iceberg/v1/restcatalog';
 
 export const gcp: TargetDescriptor = {
   name: 'gcp',
@@ -12,6 +14,20 @@ export const gcp: TargetDescriptor = {
   bindings: {
     objectStore: (_facts, bucket) => ({ driver: 'gcs', bucket, auth: 'workload' }),
     objectStoreEgress: () => ({ host: 'storage.googleapis.com', port: 443, ...PUBLIC_INTERNET }),
+    // BigLake's Iceberg REST catalog: a single-bucket catalog's warehouse is gs://<bucket>; requests carry
+    // an OAuth token from ADC (GKE Workload Identity) and the project for billing and quota.
+    // https://docs.cloud.google.com/lakehouse/docs/spark-support
+    icebergCatalog: (facts, catalog) => ({
+      catalogUri: BIGLAKE_ICEBERG_ENDPOINT,
+      warehouse: `gs://${catalog.bucket}`,
+      auth: 'google',
+      headers: { 'x-goog-user-project': (facts as GcpFacts).projectId },
+    }),
+    icebergCatalogEgress: () => ({
+      host: new URL(BIGLAKE_ICEBERG_ENDPOINT).hostname,
+      port: 443,
+      ...PUBLIC_INTERNET,
+    }),
   },
   audit: { ruleId: 'GCP' },
   import: {

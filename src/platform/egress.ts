@@ -1,0 +1,21 @@
+/** Egress to an endpoint outside the cluster, for the NetworkPolicies that follow the bindings (bindings.ts). */
+import type { Egress } from './targets/descriptor.ts';
+
+/**
+ * The egress to an S3-compatible endpoint URL: its port, and `cidr` (a fact of the target, at path
+ * `cidrFact`), else the host's own /32 when it is an address.
+ */
+export function endpointEgress(
+  endpoint: string,
+  cidr: string | undefined,
+  cidrFact: readonly (string | number)[],
+): Egress {
+  const url = new URL(endpoint);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return { host: url.hostname, port, cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
+}
+
+/** An address's own /32; undefined for a host name. */
+export function ipCidr(host: string): string | undefined {
+  return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) ? `${host}/32` : undefined;
+}

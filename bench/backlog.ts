@@ -3,12 +3,10 @@
  * slow sink (null sink with a delay per batch). RSS is sampled every second; with a bounded in-flight
  * byte budget it must stay flat however large the lag.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { metricsUrl, startDatapipe } from './contenders/datapipe.ts';
 import { createTopic, deleteTopics, preload } from './lib/kafka.ts';
-import type { MeasureContext } from './lib/measure.ts';
+import { type MeasureContext, runInput } from './lib/measure.ts';
 import { prometheusCounter } from './lib/progress.ts';
 import { round } from './lib/stats.ts';
 
@@ -42,17 +40,7 @@ export async function runBacklog(ctx: MeasureContext, opts: BacklogOptions) {
   try {
     const loaded = await preload(ctx.kafka, topic, partitions, opts.records, opts.size);
     console.error(`  loaded ${opts.records} × ${opts.size} B in ${loaded.seconds.toFixed(1)} s`);
-    const dir = join(ctx.runDir, 'backlog');
-    mkdirSync(dir, { recursive: true });
-    const input = {
-      kafka: ctx.kafka,
-      topic,
-      group: `${topic}-group`,
-      records: opts.records,
-      warmup: 0,
-      dir,
-      port: ctx.nextPort(),
-    };
+    const input = runInput(ctx, topic, `${topic}-group`, 'backlog', opts.records);
     const proc = startDatapipe(
       input,
       { sink: () => ({ type: 'null', delay: opts.delay }) },
@@ -73,7 +61,8 @@ export async function runBacklog(ctx: MeasureContext, opts: BacklogOptions) {
     }
     const peak = proc.peakMiB();
     await proc.stop();
-    if (exited && progress.length < opts.seconds - 1) throw new Error(`datapipe exited early (see ${dir})`);
+    if (exited && progress.length < opts.seconds - 1)
+      throw new Error(`datapipe exited early (see ${input.dir})`);
     // samples taken while it ran (not during the shutdown)
     const samples = proc.samples.filter((x) => x.t <= opts.seconds * 1000);
     const at = (fraction: number) =>

@@ -8,7 +8,7 @@ import { metricsUrl, startDatapipe } from './contenders/datapipe.ts';
 import { watchedRunning } from './contenders/watched.ts';
 import { createTopic, deleteTopics, preload } from './lib/kafka.ts';
 import { REPO_ROOT } from './lib/machine.ts';
-import type { MeasureContext } from './lib/measure.ts';
+import { type MeasureContext, runInput } from './lib/measure.ts';
 import { prometheusCounter } from './lib/progress.ts';
 import { round } from './lib/stats.ts';
 
@@ -120,18 +120,10 @@ export async function runProfile(
   await createTopic(ctx.kafka, topic, opts.partitions);
   try {
     await preload(ctx.kafka, topic, opts.partitions, opts.records, opts.size);
-    const dir = join(ctx.runDir, 'profile');
+    const input = runInput(ctx, topic, `${topic}-group`, 'profile', opts.records);
+    const dir = input.dir;
     const profDir = join(dir, 'cpuprofile');
     mkdirSync(profDir, { recursive: true });
-    const input = {
-      kafka: ctx.kafka,
-      topic,
-      group: `${topic}-group`,
-      records: opts.records,
-      warmup: 0,
-      dir,
-      port: ctx.nextPort(),
-    };
     const datapipeOpts = {
       // `file`: the object-store sink, fs driver, JSONL (what the file scenario measures)
       sink: () =>

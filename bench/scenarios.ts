@@ -71,22 +71,21 @@ function sinkVsRaw(
       ),
     ],
     ratios: (r) => ({
-      [`${id}_vs_raw`]: ratio(
-        median(r, `datapipe-${id}`, 'recordsPerSec'),
-        median(r, `raw-${id}`, 'recordsPerSec'),
-      ),
+      [`${id}_vs_raw`]: versus(r, `datapipe-${id}`, `raw-${id}`, 'recordsPerSec'),
       // the same per CPU second: steadier than wall time on a shared machine
-      [`${id}_vs_raw_per_cpu`]: ratio(
-        median(r, `datapipe-${id}`, 'recordsPerCpuSec'),
-        median(r, `raw-${id}`, 'recordsPerCpuSec'),
-      ),
+      [`${id}_vs_raw_per_cpu`]: versus(r, `datapipe-${id}`, `raw-${id}`, 'recordsPerCpuSec'),
     }),
     ...hooks,
   };
 }
 
-const median = (r: ScenarioResults, id: string, field: 'recordsPerSec' | 'recordsPerCpuSec' | 'peakRssMiB') =>
-  r.throughput[id]?.[field].median;
+/** Contender `a`'s median of `field` over contender `b`'s. */
+const versus = (
+  r: ScenarioResults,
+  a: string,
+  b: string,
+  field: 'recordsPerSec' | 'recordsPerCpuSec' | 'peakRssMiB',
+) => ratio(r.throughput[a]?.[field].median, r.throughput[b]?.[field].median);
 
 export const kafkaClient = () =>
   workerContender('kafka-client', '@platformatic/kafka consumer alone, discarding', 'kafka-client.ts');
@@ -106,14 +105,8 @@ function withConnectAnchor(s: Scenario): Scenario {
     contenders: (env) => [...s.contenders(env), kafkaConnectFile()],
     ratios: (r) => ({
       ...s.ratios(r),
-      [`${id}_vs_kafka_connect`]: ratio(
-        median(r, `datapipe-${id}`, 'recordsPerCpuSec'),
-        median(r, 'kafka-connect-file', 'recordsPerCpuSec'),
-      ),
-      [`${id}_vs_kafka_connect_wall`]: ratio(
-        median(r, `datapipe-${id}`, 'recordsPerSec'),
-        median(r, 'kafka-connect-file', 'recordsPerSec'),
-      ),
+      [`${id}_vs_kafka_connect`]: versus(r, `datapipe-${id}`, 'kafka-connect-file', 'recordsPerCpuSec'),
+      [`${id}_vs_kafka_connect_wall`]: versus(r, `datapipe-${id}`, 'kafka-connect-file', 'recordsPerSec'),
     }),
   };
 }
@@ -131,15 +124,9 @@ export const scenarios: readonly Scenario[] = [
     latency: true,
     contenders: () => [kafkaClient(), datapipeNull()],
     ratios: (r) => ({
-      null_vs_raw: ratio(
-        median(r, 'datapipe-null', 'recordsPerSec'),
-        median(r, 'kafka-client', 'recordsPerSec'),
-      ),
+      null_vs_raw: versus(r, 'datapipe-null', 'kafka-client', 'recordsPerSec'),
       // per core: the figure a loaded machine distorts least (wall time suffers more under contention)
-      null_vs_raw_per_cpu: ratio(
-        median(r, 'datapipe-null', 'recordsPerCpuSec'),
-        median(r, 'kafka-client', 'recordsPerCpuSec'),
-      ),
+      null_vs_raw_per_cpu: versus(r, 'datapipe-null', 'kafka-client', 'recordsPerCpuSec'),
       null_p50_ms: p50(r, 'datapipe-null'),
     }),
   },
@@ -168,18 +155,9 @@ export const scenarios: readonly Scenario[] = [
       kafkaConnectFile(),
     ],
     ratios: (r) => ({
-      file_vs_kafka_connect: ratio(
-        median(r, 'datapipe-file-jsonl', 'recordsPerCpuSec'),
-        median(r, 'kafka-connect-file', 'recordsPerCpuSec'),
-      ),
-      file_vs_kafka_connect_wall: ratio(
-        median(r, 'datapipe-file-jsonl', 'recordsPerSec'),
-        median(r, 'kafka-connect-file', 'recordsPerSec'),
-      ),
-      rss_vs_kafka_connect: ratio(
-        median(r, 'datapipe-file-jsonl', 'peakRssMiB'),
-        median(r, 'kafka-connect-file', 'peakRssMiB'),
-      ),
+      file_vs_kafka_connect: versus(r, 'datapipe-file-jsonl', 'kafka-connect-file', 'recordsPerCpuSec'),
+      file_vs_kafka_connect_wall: versus(r, 'datapipe-file-jsonl', 'kafka-connect-file', 'recordsPerSec'),
+      rss_vs_kafka_connect: versus(r, 'datapipe-file-jsonl', 'kafka-connect-file', 'peakRssMiB'),
       file_p50_ms: p50(r, 'datapipe-file-jsonl'),
     }),
   },
@@ -302,18 +280,9 @@ export const scenarios: readonly Scenario[] = [
       ];
     },
     ratios: (r) => ({
-      iceberg_vs_raw: ratio(
-        median(r, 'datapipe-iceberg', 'recordsPerSec'),
-        median(r, 'raw-iceberg', 'recordsPerSec'),
-      ),
-      iceberg_vs_s3_parquet: ratio(
-        median(r, 'datapipe-iceberg', 'recordsPerSec'),
-        median(r, 'datapipe-s3-parquet', 'recordsPerSec'),
-      ),
-      iceberg_rss_vs_s3_parquet: ratio(
-        median(r, 'datapipe-iceberg', 'peakRssMiB'),
-        median(r, 'datapipe-s3-parquet', 'peakRssMiB'),
-      ),
+      iceberg_vs_raw: versus(r, 'datapipe-iceberg', 'raw-iceberg', 'recordsPerSec'),
+      iceberg_vs_s3_parquet: versus(r, 'datapipe-iceberg', 'datapipe-s3-parquet', 'recordsPerSec'),
+      iceberg_rss_vs_s3_parquet: versus(r, 'datapipe-iceberg', 'datapipe-s3-parquet', 'peakRssMiB'),
     }),
   },
   {
@@ -327,10 +296,7 @@ export const scenarios: readonly Scenario[] = [
       scaleOut('datapipe-null-x2', { sink: () => ({ type: 'null' }) }, 2),
     ],
     ratios: (r) => ({
-      two_vs_one_process: ratio(
-        median(r, 'datapipe-null-x2', 'recordsPerSec'),
-        median(r, 'datapipe-null-x1', 'recordsPerSec'),
-      ),
+      two_vs_one_process: versus(r, 'datapipe-null-x2', 'datapipe-null-x1', 'recordsPerSec'),
     }),
   },
 ];

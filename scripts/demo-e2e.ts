@@ -16,6 +16,12 @@ import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { HttpReceiver } from '../test/support/http-receiver.ts';
+import {
+  azureBlobSinkYaml,
+  icebergSinkYaml,
+  s3SinkYaml,
+  serviceSinkEnv,
+} from '../test/support/service-sinks.ts';
 import { services } from '../test/support/services.ts';
 import { createTopic, produceOrders } from './demo-e2e/kafka.ts';
 import {
@@ -99,24 +105,8 @@ sinks:
     key: orderId
     writeModel: insert
     ${batch}
-  - name: s3
-    type: object-store
-    driver: s3
-    endpoint: ${services.s3.endpoint}
-    region: ${services.s3.region}
-    forcePathStyle: true
-    bucket: ${names.bucket}
-    accessKeyId: \${S3_ACCESS_KEY_ID}
-    secretAccessKey: \${S3_SECRET_ACCESS_KEY}
-    prefix: ${names.prefix}
-    ${batch}
-  - name: azure-blob
-    type: object-store
-    driver: azure-blob
-    container: ${names.container}
-    connectionString: \${AZURE_STORAGE_CONNECTION_STRING}
-    prefix: ${names.prefix}
-    ${batch}
+${s3SinkYaml('s3', names.bucket, names.prefix, batch)}
+${azureBlobSinkYaml('azure-blob', names.container, names.prefix, batch)}
   - name: postgres
     type: postgres
     connectionString: \${PG_URL}
@@ -135,19 +125,9 @@ sinks:
     url: ${receiver.url}
     format: ndjson
     ${batch}
-  - name: iceberg
-    type: iceberg
-    catalogUri: ${services.iceberg.uri}
-    namespace: ${names.namespace}
-    table: ${names.table}
-    create: true
-    partition: [{ column: _timestamp, transform: day }]
-    s3:
-      endpoint: ${services.s3.endpoint}
-      forcePathStyle: true
-      accessKeyId: \${S3_ACCESS_KEY_ID}
-      secretAccessKey: \${S3_SECRET_ACCESS_KEY}
-    ${batch}
+${icebergSinkYaml('iceberg', names.namespace, names.table, batch, [
+  'partition: [{ column: _timestamp, transform: day }]',
+])}
 observability: { enabled: false }
 stateDir: ${join(dir, 'state')}
 `;
@@ -182,9 +162,7 @@ try {
     env: {
       ...process.env,
       MONGODB_URI: services.mongodb.url,
-      S3_ACCESS_KEY_ID: services.s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey(),
-      AZURE_STORAGE_CONNECTION_STRING: services.azurite.connectionString,
+      ...serviceSinkEnv(),
       PG_URL: services.postgres.connectionString,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

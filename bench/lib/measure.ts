@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Contender, Measurement } from './contender.ts';
+import type { Contender, Measurement, RunInput } from './contender.ts';
 import { createTopic, deleteTopics, type KafkaTarget, preload, produceAtRate } from './kafka.ts';
 import { type LatencySummary, latencySummary, round, type Spread, spread } from './stats.ts';
 
@@ -36,6 +36,23 @@ export interface MeasureContext {
   nextPort(): number;
 }
 
+/**
+ * One run's input: consumer group `group` on `topic` (fresh, so the run starts from the earliest offset),
+ * its folder `dirName` under the run folder (created), and the next free port.
+ */
+export function runInput(
+  ctx: MeasureContext,
+  topic: string,
+  group: string,
+  dirName: string,
+  records: number,
+  warmup = 0,
+): RunInput {
+  const dir = join(ctx.runDir, dirName);
+  mkdirSync(dir, { recursive: true });
+  return { kafka: ctx.kafka, topic, group, records, warmup, dir, port: ctx.nextPort() };
+}
+
 let seq = 0;
 function freshName(ctx: MeasureContext, what: string): string {
   seq++;
@@ -61,18 +78,7 @@ export async function measureThroughput(
       const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
       for (const c of order) {
         const group = freshName(ctx, c.id);
-        const dir = join(ctx.runDir, group);
-        mkdirSync(dir, { recursive: true });
-        const input = {
-          kafka: ctx.kafka,
-          topic,
-          group,
-          records: opts.records,
-          warmup: 0,
-          dir,
-          port: ctx.nextPort(),
-        };
-        const running = await c.start(input);
+        const running = await c.start(runInput(ctx, topic, group, group, opts.records));
         try {
           await running.reached(opts.records, opts.timeoutMs);
           const m = await running.finish();
@@ -121,18 +127,7 @@ export async function measureLatency(
     const topic = freshName(ctx, `lat${opts.size}`);
     await createTopic(ctx.kafka, topic, 1);
     const group = freshName(ctx, `${c.id}-lat`);
-    const dir = join(ctx.runDir, group);
-    mkdirSync(dir, { recursive: true });
-    const input = {
-      kafka: ctx.kafka,
-      topic,
-      group,
-      records: opts.warmup + count,
-      warmup: opts.warmup,
-      dir,
-      port: ctx.nextPort(),
-    };
-    const running = await c.start(input);
+    const running = await c.start(runInput(ctx, topic, group, group, opts.warmup + count, opts.warmup));
     try {
       await preload(ctx.kafka, topic, 1, opts.warmup, opts.size);
       await running.reached(opts.warmup, opts.timeoutMs);

@@ -9,24 +9,23 @@ set -euo pipefail
 
 KUBE_SCORE_VERSION=v1.20.0
 CHECKOV_VERSION=3.3.30
-DP_CACHE="${DATAPIPE_CACHE_DIR:-${HOME}/.cache/datapipe}"
+# shellcheck source=scripts/services/lib.sh
+. "$(dirname "$0")/../services/lib.sh"
 dir="$DP_CACHE/linters"
 mkdir -p "$dir"
 
 ks="$dir/kube-score-$KUBE_SCORE_VERSION"
 if [ ! -x "$ks/kube-score" ]; then
-  go="${DATAPIPE_GO:-$(command -v go || echo /usr/local/go/bin/go)}"
   echo "[platform-lint] go install github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" >&2
-  GOMODCACHE="$DP_CACHE/go/mod" GOCACHE="$DP_CACHE/go/build" GOTOOLCHAIN=auto GOBIN="$ks" \
-    "$go" install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
+  GOBIN="$ks" dp_go install -ldflags="-s -w" "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
 fi
 
 ck="$dir/checkov-$CHECKOV_VERSION"
 if [ ! -f "$ck/.installed" ]; then
-  py="$(command -v python3)" || { apt-get update -q && apt-get install -y -q python3 python3-venv && py=python3; }
+  ensure_python3_venv
   echo "[platform-lint] pip install checkov==$CHECKOV_VERSION (venv $ck)" >&2
   rm -rf "$ck"
-  "$py" -m venv "$ck"
+  python3 -m venv "$ck"
   "$ck/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION" >&2 || {
     rm -rf "$ck"
     exit 1

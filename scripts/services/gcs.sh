@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # GCS-API server: fake-gcs-server (github.com/fsouza/fake-gcs-server), built from the Go module proxy with
-# `go install` into the cache (needs Go; the polyglot image ships it, elsewhere Debian's golang-go).
+# `go install` into the cache (lib.sh's dp_go: needs Go; the polyglot image ships it, elsewhere Debian's golang-go).
 # http://127.0.0.1:$GCS_PORT (19443), JSON API and XML API, no auth. Data in $DP_STATE/gcs (filesystem
 # backend, so objects survive a restart). See docs/decisions/0048-gcs-test-server.md.
 
@@ -14,12 +14,11 @@ gcs_timeout() { echo 30; }
 
 gcs_install() {
   [ -x "$(gcs_bin)" ] && return 0
-  local dir tmp go
-  go="$(go_bin)" || die "gcs: no Go toolchain"
+  local dir tmp
   dir="$(dirname "$(dirname "$(gcs_bin)")")"
   tmp="$(mktemp -d "$DP_CACHE/.fake-gcs.XXXXXX")"
   say "gcs: go install github.com/fsouza/fake-gcs-server@$GCS_VERSION into $dir (a few minutes the first time)"
-  GOBIN="$tmp/bin" CGO_ENABLED=0 "$go" install "github.com/fsouza/fake-gcs-server@$GCS_VERSION" >&2 || {
+  GOBIN="$tmp/bin" dp_go install -ldflags="-s -w" "github.com/fsouza/fake-gcs-server@$GCS_VERSION" >&2 || {
     rm -rf "$tmp"
     die "gcs: go install failed"
   }

@@ -33,8 +33,7 @@ iceberg_install() {
   local venv
   venv="$(iceberg_venv)"
   if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pyiceberg, pyarrow' 2>/dev/null; then
-    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
-    python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+    ensure_python3_venv
     say "iceberg: installing pyiceberg $PYICEBERG_VERSION from PyPI into $venv"
     rm -rf "$venv.tmp"
     python3 -m venv "$venv.tmp" >&2 || die "iceberg: python3 -m venv failed"

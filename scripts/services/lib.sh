@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared helpers for scripts/services/*.sh. Sourced by services.sh only.
+# Shared helpers for scripts/services/*.sh. Sourced by services.sh, scripts/test-tools.sh and
+# scripts/platform-lint/install.sh.
 #
 # Layout (see docs/services.md):
 #   $DP_CACHE  = ${DATAPIPE_CACHE_DIR:-$HOME/.cache/datapipe}   installed software (outside the repo)
@@ -10,7 +11,6 @@ DP_STATE="${DATAPIPE_STATE_DIR:-${DP_CACHE}/run}"
 DP_LOGS="${DP_STATE}/logs"
 DP_PIDS="${DP_STATE}/pids"
 DP_HOST=127.0.0.1
-DP_APT_UPDATED=0
 
 say() { printf '[services] %s\n' "$*" >&2; }
 die() {
@@ -34,21 +34,28 @@ as_root() {
   fi
 }
 
-# apt_install PKG...: installs the Debian packages that are missing; runs apt-get update once first.
+# apt_install PKG...: installs the Debian packages that are missing. One apt at a time: `npm test` builds the
+# kubernetes service in the background while the foreground installs others (a lock in the cache dir, and
+# apt's own lock waited for). `apt-get update` runs first unless one ran in the last hour.
 apt_install() {
-  local missing=() p
+  local missing=() p fd stamp="$DP_CACHE/.apt-updated"
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
-  if [ "$DP_APT_UPDATED" = 0 ]; then
+  mkdir -p "$DP_CACHE"
+  exec {fd}>"$DP_CACHE/.apt.lock"
+  flock -w 1800 "$fd" || die "apt: another apt_install still holds $DP_CACHE/.apt.lock after 30 min"
+  if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
     say "apt-get update"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || die "apt-get update failed"
-    DP_APT_UPDATED=1
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q >&2 ||
+      die "apt-get update failed"
+    touch "$stamp"
   fi
   say "apt-get install ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-    die "apt-get install ${missing[*]} failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+    --no-install-recommends "${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
+  exec {fd}>&-
 }
 
 # java_bin: a Java >= 17 runtime (Kafka 4 and S3Proxy 2.x need 17).
@@ -66,6 +73,12 @@ java_bin() {
   fi
   apt_install openjdk-17-jre-headless
   echo /usr/lib/jvm/java-17-openjdk-amd64/bin/java
+}
+
+# ensure_python3_venv: python3 with its venv module (PyIceberg's and Checkov's venvs).
+ensure_python3_venv() {
+  command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
 }
 
 ensure_maven() {
@@ -123,6 +136,18 @@ go_bin() {
   done
   apt_install golang-go
   command -v go
+}
+
+# dp_go ARGS...: go with the settings every Go-built tool of the tests shares (the kubernetes and gcs
+# services, kube-score): module and build caches in the services cache (a fresh clone reuses them), the Go
+# version a go.mod asks for (GOTOOLCHAIN=auto: from the Go module proxy), static binaries without cgo (as
+# the upstream release builds), no VCS stamp and trimmed paths. The same flags everywhere, so a package one
+# build compiled is reused by the next. See docs/decisions/0075-cold-test-run.md.
+dp_go() {
+  local go
+  go="$(go_bin)" || die "no Go toolchain"
+  GOMODCACHE="$DP_CACHE/go/mod" GOCACHE="$DP_CACHE/go/build" GOTOOLCHAIN=auto CGO_ENABLED=0 \
+    GOFLAGS="-buildvcs=false -trimpath" "$go" "$@"
 }
 
 # node_bin: a Node.js >= 22 (the repo's node_modules/.bin/node is Node 24).

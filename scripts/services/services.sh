@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Install (once, cached outside the repo), start, check and stop the real services datapipe is
 # tested against. Usage:
-#   services.sh up     [SERVICE...]                 install if needed, start what is down, wait until it answers
-#   services.sh status [--output json] [SERVICE...] one line per service; exit 0 only if all answer a real request
-#   services.sh down   [SERVICE...]                 stop the processes `up` started (by recorded pid)
-# SERVICE is one of: kafka mongodb s3 iceberg azurite postgres etcd gcs kubernetes (default: all). See docs/services.md.
+#   services.sh up      [SERVICE...]                 install if needed, start what is down, wait until it answers
+#   services.sh install [SERVICE...]                 install what is down (into the cache), start nothing
+#   services.sh status  [--output json] [SERVICE...] one line per service; exit 0 only if all answer a real request
+#   services.sh down    [SERVICE...]                 stop the processes `up` started (by recorded pid)
+# SERVICE is one of: kafka mongodb s3 iceberg azurite postgres etcd gcs kubernetes (default: all);
+# --except SERVICE (repeatable) leaves one out of the default. See docs/services.md.
+# Installs of one service never run twice at once: a second `up`/`install` waits for the first (a lock in
+# the cache dir, at most DATAPIPE_INSTALL_WAIT seconds, default 3600) and then finds it installed.
 set -euo pipefail
 
 DP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,8 +23,14 @@ for s in "${ALL_SERVICES[@]}"; do
 done
 
 usage() {
-  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
+}
+
+known_service() {
+  local k
+  for k in "${ALL_SERVICES[@]}"; do [ "$k" = "$1" ] && return 0; done
+  die "unknown service '$1' (known: ${ALL_SERVICES[*]})"
 }
 
 cmd="${1:-}"
@@ -28,25 +38,59 @@ cmd="${1:-}"
 shift
 output=text
 services=()
+except=()
 while [ $# -gt 0 ]; do
   case "$1" in
   --output) output="${2:-}"; shift 2 ;;
   --output=*) output="${1#--output=}"; shift ;;
   --json) output=json; shift ;;
+  --except) except+=("${2:-}"); shift 2 ;;
+  --except=*) except+=("${1#--except=}"); shift ;;
   -h | --help) usage ;;
   *)
-    found=0
-    for s in "${ALL_SERVICES[@]}"; do [ "$s" = "$1" ] && found=1; done
-    [ "$found" = 1 ] || die "unknown service '$1' (known: ${ALL_SERVICES[*]})"
+    known_service "$1"
     services+=("$1")
     shift
     ;;
   esac
 done
 [ "$output" = text ] || [ "$output" = json ] || die "--output must be text or json"
-[ "${#services[@]}" -gt 0 ] || services=("${ALL_SERVICES[@]}")
+for s in "${except[@]}"; do known_service "$s"; done
+[ "${#services[@]}" -eq 0 ] || [ "${#except[@]}" -eq 0 ] || die "name the services or use --except, not both"
+if [ "${#services[@]}" -eq 0 ]; then
+  for s in "${ALL_SERVICES[@]}"; do
+    [[ " ${except[*]} " == *" $s "* ]] || services+=("$s")
+  done
+fi
 
 dp_init_dirs
+
+# install_svc SVC: runs SVC's install under its lock ($DP_CACHE/.install-SVC.lock), so that `npm test`'s
+# background build (scripts/test.sh) and a later `up` of the same service never build it twice at once.
+install_svc() {
+  local svc="$1" lock="$DP_CACHE/.install-$1.lock" wait="${DATAPIPE_INSTALL_WAIT:-3600}" fd
+  exec {fd}>"$lock"
+  if ! flock -n "$fd"; then
+    say "$svc: another install of it is running (lock $lock); waiting for it, at most ${wait}s"
+    flock -w "$wait" "$fd" || die "$svc: the other install still holds $lock after ${wait}s"
+  fi
+  "${svc}_install"
+  exec {fd}>&-
+}
+
+# Like `up`, leaves a service that already answers alone (its install also writes its config files).
+do_install() {
+  local svc t0
+  for svc in "${services[@]}"; do
+    t0=$SECONDS
+    if "${svc}_check" >/dev/null 2>&1; then
+      say "$svc: already up on $("${svc}_addr")"
+      continue
+    fi
+    install_svc "$svc"
+    say "$svc: installed ($((SECONDS - t0))s)"
+  done
+}
 
 # wait_up SVC: polls SVC's real check until it answers, its process dies, or its timeout passes.
 wait_up() {
@@ -77,7 +121,7 @@ do_up() {
       say "$svc: already up on $("${svc}_addr")"
       continue
     fi
-    "${svc}_install"
+    install_svc "$svc"
     if svc_pid "$svc" >/dev/null; then
       say "$svc: our process $(svc_pid "$svc") is running but not answering yet; waiting for it"
       started+=("$svc")
@@ -166,6 +210,7 @@ do_down() {
 
 case "$cmd" in
 up) do_up ;;
+install) do_install ;;
 status) do_status ;;
 down) do_down ;;
 *) usage ;;

@@ -17,14 +17,11 @@ import type {
   SourcePosition,
 } from '../core/plugin.ts';
 import { CheckpointFile } from './checkpoint.ts';
+import { chunkSizeOption, topicOption } from './embedded-options.ts';
 
 const options = z.object({
   path: z.string().min(1).meta({ description: 'The JSONL file, relative to the pipeline file.' }),
-  topic: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "Topic of the records; defaults to the file's base name." }),
+  topic: topicOption("the file's base name"),
   keyField: z.string().min(1).optional().meta({
     description: 'A field (dot path) of each JSON line used as the record key, e.g. `orderId`.',
   }),
@@ -43,12 +40,7 @@ const options = z.object({
   pollInterval: duration()
     .default(1000)
     .meta({ description: 'With `follow`: how often to look for new lines at the end of the file.' }),
-  chunkSize: z
-    .number()
-    .int()
-    .positive()
-    .default(500)
-    .meta({ description: 'Lines handed to the engine at a time.' }),
+  chunkSize: chunkSizeOption(500, 'Lines'),
 });
 
 type FileSourceOptions = z.output<typeof options>;

@@ -15,6 +15,7 @@ import type {
   SourcePosition,
 } from '../core/plugin.ts';
 import { CheckpointFile } from './checkpoint.ts';
+import { chunkSizeOption, topicOption } from './embedded-options.ts';
 import { templates } from './generator-templates.ts';
 
 const options = z.object({
@@ -22,11 +23,7 @@ const options = z.object({
     description:
       'orders: realistic e-commerce order events (about 1.5% with `test: true`); sequence: `{seq, at}`.',
   }),
-  topic: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: 'Topic of the records; defaults to the template name.' }),
+  topic: topicOption('the template name'),
   count: z.number().int().nonnegative().optional().meta({
     description: 'Total records across all partitions, then the source ends; unbounded when absent.',
   }),
@@ -51,12 +48,7 @@ const options = z.object({
   interval: duration()
     .default(1000)
     .meta({ description: 'Time between the timestamps of consecutive records.' }),
-  chunkSize: z
-    .number()
-    .int()
-    .positive()
-    .default(1000)
-    .meta({ description: 'Records handed to the engine at a time.' }),
+  chunkSize: chunkSizeOption(1000, 'Records'),
 });
 
 type GeneratorOptions = z.output<typeof options>;

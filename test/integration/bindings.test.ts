@@ -23,7 +23,7 @@ import { loadBindingsFile } from '../../src/config/bindings.ts';
 import { objectStoreOptions } from '../../src/sinks/object-store/options.ts';
 import { runDatapipeSummary } from '../support/datapipe-process.ts';
 import { services, stateDir } from '../support/services.ts';
-import { storedIds } from './sinks/object-store-support.ts';
+import { dropGcsBucket, storedIds } from './sinks/object-store-support.ts';
 
 const RECORDS = 500;
 const name = `bind-${randomBytes(4).toString('hex')}`;
@@ -101,14 +101,7 @@ describe('the same pipeline file on three stores, through bindings', () => {
     await s3.send(new DeleteBucketCommand({ Bucket: name }));
     s3.destroy();
     await azure.getContainerClient(name).deleteIfExists();
-    await gcs
-      .bucket(name)
-      .deleteFiles({ force: true })
-      .catch(() => {});
-    await gcs
-      .bucket(name)
-      .delete()
-      .catch(() => {});
+    await dropGcsBucket(gcs, name);
   });
 
   for (const target of Object.keys(BINDINGS)) {

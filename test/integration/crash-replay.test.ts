@@ -6,8 +6,6 @@
  * its upsert key is the position), and archived lines. Both checks are then shown to catch a double.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +14,12 @@ import { after, before, describe, test } from 'node:test';
 import { injectDouble, insertedKeys, prepareSink } from '../../scripts/chaos/sink-check.ts';
 import { orderEvent } from '../../src/sources/generator-templates.ts';
 import { doublesIn, missingFrom } from '../support/copies.ts';
-import { runDatapipe, runDatapipeSummary } from '../support/datapipe-process.ts';
+import {
+  crashMidway,
+  fileSourceCommitted,
+  runDatapipeSummary,
+  writeJsonLines,
+} from '../support/datapipe-process.ts';
 
 const RECORDS = 200_000;
 const KILL_AFTER_COMMITTED = 30_000;
@@ -49,28 +52,19 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'datapipe-crash-'));
   await mkdir(join(dir, 'data'));
   await writeFile(join(dir, 'pipeline.yaml'), PIPELINE);
-  const out = createWriteStream(join(dir, 'data/orders.jsonl'));
   const start = Date.parse('2026-05-01T00:00:00Z');
-  for (let i = 0; i < RECORDS; i++) {
-    if (!out.write(`${JSON.stringify(orderEvent(i, 3, start + i * 2000).value)}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  await writeJsonLines(
+    join(dir, 'data/orders.jsonl'),
+    RECORDS,
+    (i) => orderEvent(i, 3, start + i * 2000).value,
+  );
   await prepareSink(join(dir, 'out/orders.db'), 'orders');
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const checkpointFile = () => join(dir, '.datapipe/crash/file-orders.checkpoint.json');
-
-async function committedLine(): Promise<number> {
-  try {
-    return JSON.parse(await readFile(checkpointFile(), 'utf8')).line;
-  } catch {
-    return 0;
-  }
-}
+const committedLine = () => fileSourceCommitted(dir, 'crash');
 
 /** The order id of every row the sink holds (its key is the position, so one row per position). */
 function sqliteIds(): string[] {
@@ -114,14 +108,12 @@ function assertExactlyOnce(ids: string[], label: string): void {
 
 describe('crash and replay', () => {
   test('after kill -9 in the middle and a rerun, every record is in every sink exactly once', async (t) => {
-    const first = await runDatapipe(join(dir, 'pipeline.yaml'), {
+    const committedAtCrash = await crashMidway(join(dir, 'pipeline.yaml'), {
       cwd: dir,
-      env: { DATAPIPE_LOG_FORMAT: 'json' },
-      killWhen: async () => (await committedLine()) >= KILL_AFTER_COMMITTED,
+      committed: committedLine,
+      after: KILL_AFTER_COMMITTED,
+      total: RECORDS,
     });
-    assert.equal(first.signal, 'SIGKILL', `the first run ended before it could be killed:\n${first.output}`);
-    const committedAtCrash = await committedLine();
-    assert.ok(committedAtCrash < RECORDS, `killed in the middle (committed ${committedAtCrash})`);
     // Usually the sinks hold records past the checkpoint at the crash: the rerun replays them.
     const storedAtCrash = { sqlite: sqliteIds().length, archive: (await archivedIds(true)).length };
     t.diagnostic(`at the crash: committed ${committedAtCrash}, stored ${JSON.stringify(storedAtCrash)}`);

@@ -21,6 +21,7 @@ import { doublesIn, missingFrom } from '../support/copies.ts';
 import { runDatapipe, runDatapipeSummary } from '../support/datapipe-process.ts';
 import { HttpReceiver } from '../support/http-receiver.ts';
 import { readTable } from '../support/iceberg.ts';
+import { azureBlobSinkYaml, icebergSinkYaml, s3SinkYaml, serviceSinkEnv } from '../support/service-sinks.ts';
 import { services } from '../support/services.ts';
 
 const COPIES = 3;
@@ -75,24 +76,8 @@ transforms:
 sinks:
   - { name: sqlite, type: sqlite, path: out/db.sqlite, ${batch} }
   - { name: fs, type: object-store, driver: fs, path: out/archive, ${batch} }
-  - name: s3
-    type: object-store
-    driver: s3
-    endpoint: ${services.s3.endpoint}
-    region: ${services.s3.region}
-    forcePathStyle: true
-    bucket: ${BUCKET}
-    accessKeyId: \${S3_ACCESS_KEY_ID}
-    secretAccessKey: \${S3_SECRET_ACCESS_KEY}
-    prefix: ${prefix}
-    ${batch}
-  - name: azure
-    type: object-store
-    driver: azure-blob
-    container: ${CONTAINER}
-    connectionString: \${AZURE_STORAGE_CONNECTION_STRING}
-    prefix: ${prefix}
-    ${batch}
+${s3SinkYaml('s3', BUCKET, prefix, batch)}
+${azureBlobSinkYaml('azure', CONTAINER, prefix, batch)}
   - name: postgres
     type: postgres
     connectionString: ${services.postgres.connectionString}
@@ -108,29 +93,14 @@ sinks:
     topic: ${run}-${name}
     createTopic: { partitions: 1, replicationFactor: 1 }
     ${batch}
-  - name: iceberg
-    type: iceberg
-    catalogUri: ${services.iceberg.uri}
-    namespace: ${ICEBERG_NAMESPACE}
-    table: ${name}
-    create: true
-    s3:
-      endpoint: ${services.s3.endpoint}
-      forcePathStyle: true
-      accessKeyId: \${S3_ACCESS_KEY_ID}
-      secretAccessKey: \${S3_SECRET_ACCESS_KEY}
-    ${batch}
+${icebergSinkYaml('iceberg', ICEBERG_NAMESPACE, name, batch)}
 observability: { enabled: false }
 `,
   );
   return join(folder, 'pipeline.yaml');
 }
 
-const env = () => ({
-  S3_ACCESS_KEY_ID: services.s3.accessKeyId,
-  S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey(),
-  AZURE_STORAGE_CONNECTION_STRING: services.azurite.connectionString,
-});
+const env = serviceSinkEnv;
 
 const jsonLines = (text: string) =>
   text

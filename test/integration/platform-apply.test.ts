@@ -7,7 +7,6 @@
  * warning (Pod Security warnings included), and the RUNBOOK must give exactly this order.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { kubectl } from '../support/kubectl.ts';
 import { crdsFor } from '../support/platform-crds.ts';
 import { renderAllTargets } from '../support/platform-render.ts';
 import { orderSteps, type Phase, secretsToCreate } from '../support/runbook-parse.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 
 /** The only order that works on a fresh cluster (the defect: namespaces came after Secrets). */
 const REQUIRED_ORDER: Phase[] = ['crds', 'namespaces', 'provider', 'secrets', 'rest'];
@@ -89,31 +89,7 @@ async function forget(objects: readonly K8sObject[]): Promise<void> {
 }
 
 /** A self-signed pair for the TLS Secrets (the API server warns about a certificate that is not PEM). */
-function selfSignedPair(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'apply-tls-'));
-  const pair = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=apply-test',
-      '-keyout',
-      pair.key,
-      '-out',
-      pair.cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return pair;
-}
-const tlsPair = selfSignedPair();
+const tlsPair = selfSignedCertificate(mkdtempSync(join(tmpdir(), 'apply-tls-')), 'tls', 'apply-test');
 
 describe('rendered platforms applied to a real API server, in the RUNBOOK order', () => {
   for (const rendered of renderAllTargets()) {

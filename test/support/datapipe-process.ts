@@ -4,6 +4,9 @@
 // restarts one under a write.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -68,6 +71,53 @@ export async function runDatapipe(file: string, options: DatapipeRunOptions = {}
     }
   }
   return { ...(await exited), output };
+}
+
+/**
+ * A crash in the middle of a run: runs pipeline `file` in `cwd` and kills it (kill -9 of its process
+ * group) once `committed()` reaches `after`; asserts that the kill came before the run ended and before
+ * `total` was committed, and returns what was committed at the crash.
+ */
+export async function crashMidway(
+  file: string,
+  o: { cwd: string; committed: () => Promise<number>; after: number; total: number },
+): Promise<number> {
+  const first = await runDatapipe(file, {
+    cwd: o.cwd,
+    env: { DATAPIPE_LOG_FORMAT: 'json' },
+    killWhen: async () => (await o.committed()) >= o.after,
+  });
+  assert.equal(first.signal, 'SIGKILL', `the first run ended before it could be killed:\n${first.output}`);
+  const committedAtCrash = await o.committed();
+  assert.ok(committedAtCrash < o.total, `killed in the middle (committed ${committedAtCrash})`);
+  return committedAtCrash;
+}
+
+/** Writes `count` JSON lines, line i being `value(i)`, to `path`, streamed (a large fixture stays out of memory). */
+export async function writeJsonLines(
+  path: string,
+  count: number,
+  value: (i: number) => unknown,
+): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < count; i++) {
+    if (!out.write(`${JSON.stringify(value(i))}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/**
+ * The line the file source of pipeline `pipeline` (run in `dir`, reading `<topic>.jsonl`) has committed:
+ * its checkpoint in the default state folder, 0 before the first commit.
+ */
+export async function fileSourceCommitted(dir: string, pipeline: string, topic = 'orders'): Promise<number> {
+  try {
+    const file = join(dir, '.datapipe', pipeline, `file-${topic}.checkpoint.json`);
+    return JSON.parse(await readFile(file, 'utf8')).line;
+  } catch {
+    return 0;
+  }
 }
 
 /**

@@ -195,6 +195,18 @@ export function usesGateway(config: PlatformConfig): boolean {
   return config.exposure.some((e) => e.via === 'gateway');
 }
 
+/** The runbook's step that installs what serves the Gateway (the same on every target). */
+export const ENVOY_GATEWAY_INSTALL =
+  'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`).';
+
+/** The EnvoyProxy binding (see envoyProxy) where the platform exposes anything through the Gateway. */
+export function envoyProxies(
+  config: PlatformConfig,
+  service: { annotations: Record<string, string>; loadBalancerClass?: string },
+): K8sObject[] {
+  return usesGateway(config) ? [envoyProxy(config, service)] : [];
+}
+
 /** The binding a target renders for the Gateway: the Envoy Service as the provider's load balancer wants it. */
 export function envoyProxy(
   config: PlatformConfig,

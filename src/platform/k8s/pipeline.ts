@@ -2,19 +2,13 @@
  * A datapipe pipeline as a Deployment: the runtime image running the pipeline file from a ConfigMap,
  * health on :9464 (/healthz, /readyz, /metrics), state in an emptyDir, graceful shutdown time.
  */
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { BINDINGS_DIR, BINDINGS_FILE, bindingsConfigMapName } from '../bindings.ts';
 import type { PipelineWorkload, PlatformConfig } from '../schema.ts';
-import { podDisruptionBudget, targetConfigMapName, workloadEnv, workloadMeta } from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
-import {
-  containerResources,
-  containerSecurityContext,
-  httpProbe,
-  podSecurityContext,
-  spreadReplicas,
-} from './pod-security.ts';
+import { podDisruptionBudget, workloadEnv, workloadMeta } from './common.ts';
+import { type K8sObject, typed } from './object.ts';
+import { httpProbe, podSecurityContext } from './pod-security.ts';
+import { workloadDeployment } from './workload-pod.ts';
 
 export const PIPELINE_HEALTH_PORT = 9464;
 export const PIPELINE_COMPONENT = 'pipeline';
@@ -61,62 +55,40 @@ function pipelineConfigMap(config: PlatformConfig, p: PipelineWorkload, fileText
  * the same on every target; only that ConfigMap differs.
  */
 function pipelineDeployment(config: PlatformConfig, p: PipelineWorkload, bound = false): K8sObject {
-  const labels = recommendedLabels({
-    name: p.name,
-    instance: p.name,
-    component: PIPELINE_COMPONENT,
-    partOf: config.name,
-  });
-  const volumes = [
-    { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
-    { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
-    { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
-    ...(bound ? [{ name: 'bindings', configMap: { name: bindingsConfigMapName(p.name) } }] : []),
-  ];
-  return typed<IDeployment>({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: workloadMeta(config, p.name, PIPELINE_COMPONENT),
-    spec: {
-      // With autoscaling KEDA owns the replica count; a fixed one here would fight it on every apply.
-      ...(p.autoscaling ? {} : { replicas: p.replicas }),
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: selectorLabels(p.name, config.name) },
-      template: {
-        metadata: { labels },
-        spec: {
-          serviceAccountName: p.name,
-          automountServiceAccountToken: false,
-          ...spreadReplicas(selectorLabels(p.name, config.name)),
-          // The runtime's default grace period is 30s; give it room to flush, commit and leave the group.
-          terminationGracePeriodSeconds: 45,
-          securityContext: podSecurityContext(RUNTIME_UID),
-          containers: [
-            {
-              name: 'datapipe',
-              image: config.image,
-              args: ['run', `${CONFIG_DIR}/pipeline.yaml`, ...(bound ? ['--bindings', BINDINGS_FILE] : [])],
-              ports: [{ name: 'metrics', containerPort: PIPELINE_HEALTH_PORT, protocol: 'TCP' }],
-              env: [...workloadEnv(p), heapLimitEnv(p.resources.memoryLimit)],
-              envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              imagePullPolicy: 'Always',
-              resources: containerResources(p.resources, volumes),
-              securityContext: containerSecurityContext(),
-              livenessProbe: httpProbe('/healthz', 'metrics', 10),
-              readinessProbe: httpProbe('/readyz', 'metrics', 5),
-              volumeMounts: [
-                { name: 'pipeline', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'state', mountPath: PIPELINE_STATE_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-                ...(bound ? [{ name: 'bindings', mountPath: BINDINGS_DIR, readOnly: true }] : []),
-              ],
-            },
-          ],
-          volumes,
-        },
+  return workloadDeployment(
+    config,
+    {
+      name: p.name,
+      component: PIPELINE_COMPONENT,
+      // The runtime's default grace period is 30s; give it room to flush, commit and leave the group.
+      terminationGracePeriodSeconds: 45,
+      securityContext: podSecurityContext(RUNTIME_UID),
+      volumes: [
+        { name: 'pipeline', configMap: { name: `${p.name}-pipeline` } },
+        { name: 'state', emptyDir: { sizeLimit: '1Gi' } },
+        { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+        ...(bound ? [{ name: 'bindings', configMap: { name: bindingsConfigMapName(p.name) } }] : []),
+      ],
+      container: {
+        name: 'datapipe',
+        image: config.image,
+        args: ['run', `${CONFIG_DIR}/pipeline.yaml`, ...(bound ? ['--bindings', BINDINGS_FILE] : [])],
+        port: { name: 'metrics', containerPort: PIPELINE_HEALTH_PORT },
+        env: [...workloadEnv(p), heapLimitEnv(p.resources.memoryLimit)],
+        resources: p.resources,
+        livenessProbe: httpProbe('/healthz', 'metrics', 10),
+        readinessProbe: httpProbe('/readyz', 'metrics', 5),
+        volumeMounts: [
+          { name: 'pipeline', mountPath: CONFIG_DIR, readOnly: true },
+          { name: 'state', mountPath: PIPELINE_STATE_DIR },
+          { name: 'tmp', mountPath: '/tmp' },
+          ...(bound ? [{ name: 'bindings', mountPath: BINDINGS_DIR, readOnly: true }] : []),
+        ],
       },
     },
-  });
+    // With autoscaling KEDA owns the replica count; a fixed one here would fight it on every apply.
+    p.autoscaling ? undefined : p.replicas,
+  );
 }
 
 export function pipelineObjects(

@@ -4,21 +4,10 @@
  */
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { PlatformConfig, StatefulWorkload, Volume } from '../schema.ts';
-import {
-  podDisruptionBudget,
-  targetConfigMapName,
-  workloadEnv,
-  workloadMeta,
-  workloadService,
-} from './common.ts';
-import { type K8sObject, recommendedLabels, selectorLabels, typed } from './object.ts';
-import {
-  containerResources,
-  containerSecurityContext,
-  podSecurityContext,
-  spreadReplicas,
-  tcpProbe,
-} from './pod-security.ts';
+import { podDisruptionBudget, workloadEnv, workloadMeta, workloadService } from './common.ts';
+import { type K8sObject, selectorLabels, typed } from './object.ts';
+import { podSecurityContext, tcpProbe } from './pod-security.ts';
+import { workloadPodTemplate } from './workload-pod.ts';
 
 const STATEFUL_COMPONENT = 'database';
 
@@ -28,13 +17,6 @@ export function storageClassName(encrypted: boolean): string {
 }
 
 export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, volume: Volume): K8sObject[] {
-  const labels = recommendedLabels({
-    name: s.name,
-    instance: s.name,
-    component: STATEFUL_COMPONENT,
-    partOf: config.name,
-  });
-  const volumes = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
   const statefulSet: K8sObject = typed<IStatefulSet>({
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -44,36 +26,26 @@ export function statefulObjects(config: PlatformConfig, s: StatefulWorkload, vol
       replicas: s.replicas,
       podManagementPolicy: 'OrderedReady',
       selector: { matchLabels: selectorLabels(s.name, config.name) },
-      template: {
-        metadata: { labels },
-        spec: {
-          serviceAccountName: s.name,
-          automountServiceAccountToken: false,
-          ...spreadReplicas(selectorLabels(s.name, config.name)),
-          terminationGracePeriodSeconds: 60,
-          securityContext: { ...podSecurityContext(s.runAsUser), fsGroupChangePolicy: 'OnRootMismatch' },
-          containers: [
-            {
-              name: s.name,
-              image: s.image,
-              ...(s.args.length > 0 ? { args: s.args } : {}),
-              ports: [{ name: 'tcp', containerPort: s.port, protocol: 'TCP' }],
-              env: workloadEnv(s),
-              envFrom: [{ configMapRef: { name: targetConfigMapName(config) } }],
-              imagePullPolicy: 'Always',
-              resources: containerResources(s.resources, volumes),
-              securityContext: containerSecurityContext(),
-              livenessProbe: tcpProbe('tcp', 20, 'liveness'),
-              readinessProbe: tcpProbe('tcp', 10, 'readiness'),
-              volumeMounts: [
-                { name: volume.name, mountPath: s.mountPath },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            },
+      template: workloadPodTemplate(config, {
+        name: s.name,
+        component: STATEFUL_COMPONENT,
+        terminationGracePeriodSeconds: 60,
+        securityContext: { ...podSecurityContext(s.runAsUser), fsGroupChangePolicy: 'OnRootMismatch' },
+        volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+        container: {
+          image: s.image,
+          args: s.args,
+          port: { name: 'tcp', containerPort: s.port },
+          env: workloadEnv(s),
+          resources: s.resources,
+          livenessProbe: tcpProbe('tcp', 20, 'liveness'),
+          readinessProbe: tcpProbe('tcp', 10, 'readiness'),
+          volumeMounts: [
+            { name: volume.name, mountPath: s.mountPath },
+            { name: 'tmp', mountPath: '/tmp' },
           ],
-          volumes,
         },
-      },
+      }),
       volumeClaimTemplates: [
         {
           metadata: { name: volume.name, labels: selectorLabels(s.name, config.name) },

@@ -11,6 +11,11 @@ export interface StorageClassSpec {
   readonly standard: Record<string, string>;
 }
 
+/** The runbook's check of the volumes: every claim Bound, then what shows the provider's volume (`detail`). */
+export function volumesVerify(detail: string): string {
+  return `\`kubectl get pvc -n NAMESPACE\` shows every claim Bound; ${detail}`;
+}
+
 export function storageClasses(model: PlatformModel, spec: StorageClassSpec): K8sObject[] {
   const needed = [...new Set(model.config.volumes.map((v) => v.encrypted))].sort();
   return needed.map((encrypted) =>

@@ -69,3 +69,17 @@ export function actionsFor(
 ): string[] {
   return [...new Set(actions.flatMap((a) => table[a] ?? []))].sort();
 }
+
+/**
+ * A grant's S3 actions on one bucket, split by what they apply to: the objects (resource `BUCKET/*`,
+ * `suffix` '/*') and the bucket itself (suffix ''); a part with no action is left out.
+ */
+export function s3ActionsByResource(
+  actions: readonly GrantAction[],
+): Array<{ on: 'objects' | 'bucket'; suffix: '/*' | ''; actions: string[] }> {
+  const parts = [
+    { on: 'objects' as const, suffix: '/*' as const, actions: actionsFor(S3_OBJECT_ACTIONS, actions) },
+    { on: 'bucket' as const, suffix: '' as const, actions: actionsFor(S3_BUCKET_ACTIONS, actions) },
+  ];
+  return parts.filter((p) => p.actions.length > 0);
+}

@@ -45,3 +45,9 @@ export function grafanaDatasource(
     }),
   ];
 }
+
+/** The runbook's step that installs Grafana under its platform identity; `more`: the target's other settings. */
+export function grafanaInstall(more: string): string {
+  const place = PLATFORM_IDENTITY_PLACES['grafana']!;
+  return `Grafana (Helm chart \`grafana/grafana\`) in namespace \`${place.namespace}\` with \`serviceAccount.create=false\`, \`serviceAccount.name=${place.serviceAccount}\`${more}.`;
+}

@@ -20,7 +20,7 @@ export interface RunbookPart {
   readonly secrets?: readonly string[];
 }
 
-interface CategoryBindings {
+export interface CategoryBindings {
   readonly objects: readonly K8sObject[];
   /** Strategic-merge patches on workload objects (kustomize `patches`). */
   readonly patches?: readonly K8sObject[];

@@ -7,25 +7,20 @@
  * The same one-per-source-record check applied to the raw topic fails: that is the deliberate double.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import type { InspectResult } from '../../../src/dlq/inspect.ts';
 import type { RunSummary } from '../../../src/runtime/run-summary.ts';
 import {
-  brokers,
-  createTopic,
   datapipe,
   headerMap,
+  kafkaToSqlite,
   produce,
   readTopic,
   sinkRowCount,
-  startDatapipe,
-  tempDir,
-  uniqueName,
   waitFor,
-  writePipeline,
+  whileRunning,
 } from './support.ts';
 
 const POISON = 25;
@@ -45,53 +40,20 @@ function onePerPoisonRecord(positions: readonly string[]): void {
 
 describe('dead letters after kill -9', () => {
   it('inspect shows one line per poison record and replay re-drives each once', async () => {
-    const name = uniqueName('dlqcrash').toLowerCase();
-    const topic = await createTopic(`${name}-in`, 1);
-    const dlqTopic = `${name}.dlq`;
-    const dir = tempDir('dlq-crash');
-    writeFileSync(
-      join(dir, 'check.mjs'),
-      `export default (record) => {
-  if (record.value && record.value.poison && process.env.DLQ_TEST_FIXED !== '1') throw new Error('poison record ' + record.value.id);
-  return record;
-};\n`,
-    );
-    const db = join(dir, 'out.db');
-    const file = writePipeline(dir, {
-      name,
+    const { topic, dlqTopic, dir, db, file } = await kafkaToSqlite('dlqcrash', 1, {
       // A killed member stays in the group until its session times out: keep that short.
-      source: {
-        type: 'kafka',
-        brokers,
-        topics: [topic],
-        groupId: `${name}-group`,
-        maxWaitTime: '100ms',
-        sessionTimeout: '6s',
-        rebalanceTimeout: '10s',
-      },
-      transforms: [{ module: './check.mjs' }],
-      sinks: [{ type: 'sqlite', name: 'db', path: db, key: '$position', batch: { linger: '50ms' } }],
-      deadLetter: {
-        type: 'kafka',
-        name: 'dlq',
-        brokers,
-        topic: dlqTopic,
-        valueEncoding: 'bytes',
-        createTopic: { partitions: 1 },
-        batch: { linger: '50ms' },
-      },
+      source: { sessionTimeout: '6s', rebalanceTimeout: '10s' },
+      sink: { batch: { linger: '50ms' } },
+      poison: true,
+      deadLetter: { createTopic: { partitions: 1 }, batch: { linger: '50ms' } },
     });
 
     // A first good record creates the sink's table; then the sink is locked, so the next good record
     // holds the commit point while the poison records behind it are dead-lettered.
     await produce(topic, [{ key: 'g0', value: JSON.stringify({ id: 0 }) }]);
-    const first = startDatapipe(['run', file], join(dir, 'run-0.log'));
-    try {
-      await waitFor('the first record', () => sinkRowCount(db) === 1);
-    } finally {
-      first.child.kill('SIGTERM');
-      await first.exited;
-    }
+    await whileRunning(['run', file], join(dir, 'run-0.log'), () =>
+      waitFor('the first record', () => sinkRowCount(db) === 1),
+    );
     const lock = new DatabaseSync(db);
     lock.exec('BEGIN EXCLUSIVE');
     try {
@@ -103,27 +65,22 @@ describe('dead letters after kill -9', () => {
         })),
       ]);
       for (let crash = 1; crash <= CRASHES; crash++) {
-        const run = startDatapipe(['run', file], join(dir, `run-${crash}.log`));
-        try {
-          await readTopic(dlqTopic, POISON * crash, 120_000);
-        } finally {
-          run.child.kill('SIGKILL');
-          await run.exited;
-        }
+        await whileRunning(
+          ['run', file],
+          join(dir, `run-${crash}.log`),
+          () => readTopic(dlqTopic, POISON * crash, 120_000),
+          'SIGKILL',
+        );
       }
     } finally {
       lock.exec('COMMIT');
       lock.close();
     }
     // Unlocked: the last run writes g1, dead-letters the poison records once more, and commits.
-    const last = startDatapipe(['run', file], join(dir, 'run-last.log'));
-    try {
+    await whileRunning(['run', file], join(dir, 'run-last.log'), async () => {
       await waitFor('the second good record', () => sinkRowCount(db) === 2, 120_000);
       await readTopic(dlqTopic, POISON * (CRASHES + 1), 60_000);
-    } finally {
-      last.child.kill('SIGTERM');
-      await last.exited;
-    }
+    });
 
     const raw = await readTopic(dlqTopic, POISON * (CRASHES + 1));
     const rawPositions = raw.map((m) => {

@@ -5,24 +5,19 @@
  * that fail again are dead-lettered again.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { InspectResult } from '../../../src/dlq/inspect.ts';
 import type { RunSummary } from '../../../src/runtime/run-summary.ts';
 import {
-  brokers,
-  createTopic,
   datapipe,
   headerMap,
+  kafkaToSqlite,
   produce,
   readTopic,
   sinkRows,
-  startDatapipe,
-  tempDir,
-  uniqueName,
   waitFor,
-  writePipeline,
+  whileRunning,
 } from './support.ts';
 
 const GOOD = 90;
@@ -35,32 +30,9 @@ function rowIds(db: string): string[] {
 
 describe('dead-letter topic, dlq inspect and dlq replay', () => {
   it('dead-letters with provenance, lists, and replays like fresh records', async () => {
-    const name = uniqueName('dlq').toLowerCase();
-    const topic = await createTopic(`${name}-in`, 2);
-    const dlqTopic = `${name}.dlq`;
-    const dir = tempDir('dlq');
-    writeFileSync(
-      join(dir, 'check.mjs'),
-      `export default (record) => {
-  if (record.value && record.value.poison && process.env.DLQ_TEST_FIXED !== '1') throw new Error('poison record ' + record.value.id);
-  return record;
-};\n`,
-    );
-    const db = join(dir, 'out.db');
-    const file = writePipeline(dir, {
-      name,
-      source: { type: 'kafka', brokers, topics: [topic], groupId: `${name}-group`, maxWaitTime: '100ms' },
-      transforms: [{ module: './check.mjs' }],
-      sinks: [{ type: 'sqlite', name: 'db', path: db, key: '$position' }],
-      deadLetter: {
-        type: 'kafka',
-        name: 'dlq',
-        brokers,
-        topic: dlqTopic,
-        valueEncoding: 'bytes',
-        createTopic: { partitions: 2 },
-        batch: { linger: '50ms' },
-      },
+    const { topic, dlqTopic, dir, db, file } = await kafkaToSqlite('dlq', 2, {
+      poison: true,
+      deadLetter: { createTopic: { partitions: 2 }, batch: { linger: '50ms' } },
     });
     const messages: Array<{ key: string; value: string; headers?: Record<string, string> }> = [
       ...Array.from({ length: GOOD }, (_, i) => ({ key: `good-${i}`, value: JSON.stringify({ id: i }) })),
@@ -76,15 +48,10 @@ describe('dead-letter topic, dlq inspect and dlq replay', () => {
     ];
     await produce(topic, messages);
 
-    const run = startDatapipe(['run', file], join(dir, 'run.log'));
-    let dead: Awaited<ReturnType<typeof readTopic>>;
-    try {
+    const dead = await whileRunning(['run', file], join(dir, 'run.log'), async () => {
       await waitFor('the good records', () => rowIds(db).length >= GOOD);
-      dead = await readTopic(dlqTopic, INVALID_JSON + POISON, 60_000);
-    } finally {
-      run.child.kill('SIGTERM');
-      await run.exited;
-    }
+      return readTopic(dlqTopic, INVALID_JSON + POISON, 60_000);
+    });
     assert.equal(rowIds(db).length, GOOD);
 
     // Provenance headers and the original bytes.

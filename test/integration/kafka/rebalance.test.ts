@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  brokers,
   createTopic,
   deadLetterFor,
+  kafkaSource,
   produce,
   sinkRows,
+  sqliteSink,
   startDatapipe,
   tempDir,
   uniqueName,
@@ -39,15 +40,8 @@ describe('kafka source rebalances', () => {
         dir,
         {
           name: 'rebalance',
-          source: {
-            type: 'kafka',
-            brokers,
-            topics: [topic],
-            groupId,
-            maxWaitTime: '100ms',
-            heartbeatInterval: '500ms',
-          },
-          sinks: [{ type: 'sqlite', name: 'db', path: join(dir, `${member}.db`), key: '$position' }],
+          source: kafkaSource(topic, groupId, { heartbeatInterval: '500ms' }),
+          sinks: [sqliteSink(join(dir, `${member}.db`))],
           deadLetter: deadLetterFor(topic),
         },
         `${member}.yaml`,

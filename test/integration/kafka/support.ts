@@ -116,16 +116,87 @@ export function writePipeline(dir: string, config: Record<string, unknown>, file
   return path;
 }
 
+/** A `kafka` source on the test broker: `topics`, group `groupId`, short fetch waits; `extra` adds or overrides. */
+export function kafkaSource(
+  topic: string,
+  groupId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { type: 'kafka', brokers, topics: [topic], groupId, maxWaitTime: '100ms', ...extra };
+}
+
+/** The `sqlite` sink named `db` at `path`, keyed by position (a replayed record rewrites its row). */
+export function sqliteSink(path: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'sqlite', name: 'db', path, key: '$position', ...extra };
+}
+
+/** A `deadLetter` sink config: Kafka topic `topic` on the test broker, created on first use; `extra` adds or overrides. */
+function deadLetterTo(topic: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'kafka', name: 'dlq', brokers, topic, valueEncoding: 'bytes', createTopic: {}, ...extra };
+}
+
 /** A `deadLetter` sink config: a Kafka topic next to `topic`, created on first use. */
 export function deadLetterFor(topic: string): Record<string, unknown> {
-  return {
-    type: 'kafka',
-    name: 'dlq',
-    brokers,
-    topic: `${topic}.dlq`,
-    valueEncoding: 'bytes',
-    createTopic: {},
-  };
+  return deadLetterTo(`${topic}.dlq`);
+}
+
+/**
+ * Writes the transform module `check.mjs` into `dir` and returns its `transforms` entry: it throws on a
+ * record whose value has `poison: true`, unless the process runs with DLQ_TEST_FIXED=1 (the fix a replay
+ * runs with).
+ */
+function poisonCheck(dir: string): Record<string, unknown> {
+  writeFileSync(
+    join(dir, 'check.mjs'),
+    `export default (record) => {
+  if (record.value && record.value.poison && process.env.DLQ_TEST_FIXED !== '1') throw new Error('poison record ' + record.value.id);
+  return record;
+};\n`,
+  );
+  return { module: './check.mjs' };
+}
+
+/** What kafkaToSqlite made: the pipeline file and the names and places its test checks. */
+export interface KafkaToSqlite {
+  readonly name: string;
+  /** The input topic, `<name>-in`. */
+  readonly topic: string;
+  /** `<name>.dlq`, where the pipeline dead-letters when `deadLetter` was given. */
+  readonly dlqTopic: string;
+  readonly dir: string;
+  /** The SQLite file of the `db` sink. */
+  readonly db: string;
+  readonly file: string;
+}
+
+/**
+ * A pipeline `<prefix>-…` (in a temp folder) reading a new topic of `partitions` partitions into a SQLite
+ * file; `poison` adds the poison check (poisonCheck) as its transform, `deadLetter` dead-letters to
+ * `<name>.dlq` with those settings; `source` and `sink` add to the source and sink settings.
+ */
+export async function kafkaToSqlite(
+  prefix: string,
+  partitions: number,
+  o: {
+    source?: Record<string, unknown>;
+    sink?: Record<string, unknown>;
+    poison?: boolean;
+    deadLetter?: Record<string, unknown>;
+  } = {},
+): Promise<KafkaToSqlite> {
+  const name = uniqueName(prefix).toLowerCase();
+  const topic = await createTopic(`${name}-in`, partitions);
+  const dlqTopic = `${name}.dlq`;
+  const dir = tempDir(prefix);
+  const db = join(dir, 'out.db');
+  const file = writePipeline(dir, {
+    name,
+    source: kafkaSource(topic, `${name}-group`, o.source),
+    ...(o.poison ? { transforms: [poisonCheck(dir)] } : {}),
+    sinks: [sqliteSink(db, o.sink)],
+    ...(o.deadLetter ? { deadLetter: deadLetterTo(dlqTopic, o.deadLetter) } : {}),
+  });
+  return { name, topic, dlqTopic, dir, db, file };
 }
 
 export interface DatapipeProcess {
@@ -150,6 +221,25 @@ export function startDatapipe(
   });
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   return { child, logFile, exited, logs: () => readFileSync(logFile, 'utf8') };
+}
+
+/**
+ * Starts `datapipe ARGS...` (see startDatapipe), runs `during` while it lives, then stops it with `signal`,
+ * also when `during` failed, and waits for it to exit.
+ */
+export async function whileRunning<T>(
+  args: string[],
+  logFile: string,
+  during: () => Promise<T>,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<T> {
+  const run = startDatapipe(args, logFile);
+  try {
+    return await during();
+  } finally {
+    run.child.kill(signal);
+    await run.exited;
+  }
 }
 
 /** Runs `datapipe ARGS...` to completion; returns exit code, stdout and stderr. */

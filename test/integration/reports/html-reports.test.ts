@@ -64,7 +64,7 @@ describe('HTML reports in headless Chromium', () => {
   });
 
   it('plan: renders the steps on a timeline against the budget, without errors or network', async () => {
-    const plan = JSON.parse(
+    const planAs = (format: 'json' | 'html') =>
       datapipe(
         'plan',
         PLATFORM_FILE,
@@ -75,25 +75,11 @@ describe('HTML reports in headless Chromium', () => {
         '--audit',
         auditJson,
         '--format',
-        'json',
-      ),
-    ) as { steps: unknown[]; budgetDays: number };
+        format,
+      );
+    const plan = JSON.parse(planAs('json')) as { steps: unknown[]; budgetDays: number };
     const file = join(work, 'plan.html');
-    writeFileSync(
-      file,
-      datapipe(
-        'plan',
-        PLATFORM_FILE,
-        '--from',
-        'aws',
-        '--to',
-        'azure',
-        '--audit',
-        auditJson,
-        '--format',
-        'html',
-      ),
-    );
+    writeFileSync(file, planAs('html'));
     const opened = await openInChromium(file, 'plan-report', async (page) => {
       assert.match(await page.title(), /aws to azure/);
       // One bar per step plus the contingency, and one table row per step.

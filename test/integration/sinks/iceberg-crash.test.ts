@@ -5,8 +5,6 @@
  * its provenance while its neighbours are in the table.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +12,12 @@ import { after, before, test } from 'node:test';
 import { RestCatalog } from '../../../src/sinks/iceberg/catalog.ts';
 import { readCommittedOffsets } from '../../../src/sinks/iceberg/committed-offsets.ts';
 import { orderEvent } from '../../../src/sources/generator-templates.ts';
-import { runDatapipe, runDatapipeSummary } from '../../support/datapipe-process.ts';
+import {
+  fileSourceCommitted,
+  runDatapipe,
+  runDatapipeSummary,
+  writeJsonLines,
+} from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 import { freshNamespace, readTable } from './iceberg-support.ts';
 
@@ -60,27 +63,18 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'datapipe-iceberg-'));
   await mkdir(join(dir, 'data'));
   await writeFile(join(dir, 'pipeline.yaml'), PIPELINE);
-  const out = createWriteStream(join(dir, 'data/orders.jsonl'));
   const start = Date.parse('2026-05-01T00:00:00Z');
-  for (let i = 0; i < RECORDS; i++) {
+  await writeJsonLines(join(dir, 'data/orders.jsonl'), RECORDS, (i) => {
     const value = orderEvent(i, 3, start + i * 20_000).value as Record<string, unknown>;
     if (i === BAD) value['test'] = 'maybe';
-    if (!out.write(`${JSON.stringify(value)}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+    return value;
+  });
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function committedLine(): Promise<number> {
-  try {
-    return JSON.parse(await readFile(join(dir, '.datapipe/lake/file-orders.checkpoint.json'), 'utf8')).line;
-  } catch {
-    return 0;
-  }
-}
+const committedLine = () => fileSourceCommitted(dir, 'lake');
 
 const catalog = new RestCatalog({ uri: services.iceberg.uri });
 /** The highest offset the table's own commits say is stored (-1 before the first). */

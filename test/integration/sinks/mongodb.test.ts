@@ -4,7 +4,7 @@
  * document comes back as `failed` while its neighbours land.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,8 +14,14 @@ import type { PipelineRecord, Sink } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { mongodbSink } from '../../../src/sinks/mongodb/index.ts';
 import { doublesIn, missingFrom } from '../../support/copies.ts';
-import { repoRoot, runDatapipe, writeAcrossRestart } from '../../support/datapipe-process.ts';
+import { repoRoot, runDatapipe } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
+import {
+  assertRestartLosesNothing,
+  readDeadLetters,
+  sinkSet,
+  testRecords,
+} from '../../support/sink-tests.ts';
 
 const MONGODB_URI = services.mongodb.url;
 const DATABASE = 'datapipe_sink_test';
@@ -23,30 +29,16 @@ const DATABASE = 'datapipe_sink_test';
 const ctx = testPluginContext('mongodb', repoRoot);
 
 function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    position: { topic, partition: 1, offset: start + i },
-    key: `order-${(start + i) % 1000}`,
-    value: { orderId: `o-${start + i}`, amount: start + i, email: `c${start + i}@example.com` },
-    headers: {},
-    timestamp: 1_700_000_000_000 + i,
-    sizeBytes: 64,
+  return testRecords(count, start, topic, 1, (n) => ({
+    key: `order-${n % 1000}`,
+    value: { orderId: `o-${n}`, amount: n, email: `c${n}@example.com` },
   }));
 }
 
-/** Every sink a test opens, closed after the suite even when the test failed (open clients keep the process alive). */
-const opened: Sink[] = [];
+const sinks = sinkSet(mongodbSink, ctx);
 
 function sinkFor(collection: string, extra: Record<string, unknown> = {}): Sink {
-  const options = mongodbSink.options.parse({
-    uri: MONGODB_URI,
-    database: DATABASE,
-    collection,
-    timeout: '3s',
-    ...extra,
-  });
-  const sink = mongodbSink.create(options, ctx);
-  opened.push(sink);
-  return sink;
+  return sinks.open({ uri: MONGODB_URI, database: DATABASE, collection, timeout: '3s', ...extra });
 }
 
 describe('mongodb sink', () => {
@@ -57,7 +49,7 @@ describe('mongodb sink', () => {
     await client.db(DATABASE).dropDatabase();
   });
   after(async () => {
-    await Promise.all(opened.map((s) => s.close()));
+    await sinks.closeAll();
     await client.close();
   });
   const docs = (collection: string) => client.db(DATABASE).collection<{ _id: unknown }>(collection);
@@ -152,14 +144,11 @@ describe('mongodb sink', () => {
     timeout: 120_000,
   }, async () => {
     const sink = sinkFor('restart');
-    await sink.connect();
-    await sink.write(records(100, 0, 'restart'));
-    await writeAcrossRestart('mongodb', () => sink.write(records(100, 100, 'restart')));
-    await sink.write(records(100, 200, 'restart'));
-    const offsets = (await docs('restart').find().toArray()).map((d) => Number(String(d._id).split(':')[2]));
-    assert.deepEqual(
-      offsets.sort((a, b) => a - b),
-      Array.from({ length: 300 }, (_, i) => i),
+    await assertRestartLosesNothing(
+      'mongodb',
+      sink,
+      (count, start) => records(count, start, 'restart'),
+      async () => (await docs('restart').find().toArray()).map((d) => Number(String(d._id).split(':')[2])),
     );
     await sink.close();
   });
@@ -270,10 +259,7 @@ stateDir: ${stateDir}
     );
     const result = await runDatapipe(file, { env });
     assert.equal(result.code, 0, result.output);
-    const dead = readFileSync(join(stateDir, 'dead-letter.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { key: string; headers: Record<string, string> });
+    const dead = readDeadLetters<{ key: string; headers: Record<string, string> }>(stateDir);
     assert.ok(dead.length > 0, 'the generator makes about 1.5% test orders');
     assert.ok(dead.every((d) => d.headers['datapipe.dlq.error.code'] === 'DP_MONGODB_NOT_A_DOCUMENT'));
     assert.equal(await docs('e2e_dlq').countDocuments(), 1000 - dead.length);

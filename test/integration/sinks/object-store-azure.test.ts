@@ -15,24 +15,17 @@ import {
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
-import { FatalError } from '../../../src/core/errors.ts';
-import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services } from '../../support/services.ts';
 import {
-  assertBadRecordAlone,
-  assertReplayOnce,
-  assertSurvivesRestart,
-  ctx,
+  assertFatal,
+  driverContractTests,
   idsOf,
+  openObjectStore,
   records,
   storedIds,
   storedNames,
 } from './object-store-support.ts';
-
-/** The sink as the composition root registers it, with every driver. */
-const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const {
   accountName: ACCOUNT,
@@ -44,13 +37,7 @@ const container = `datapipe-test-${randomBytes(4).toString('hex')}`;
 const service = BlobServiceClient.fromConnectionString(CONNECTION_STRING, { retryOptions: { maxTries: 1 } });
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  const opts = objectStoreSink.options.parse({
-    driver: 'azure-blob',
-    container,
-    connectionString: CONNECTION_STRING,
-    ...extra,
-  });
-  return objectStoreSink.create(opts, ctx) as ObjectStoreSink;
+  return openObjectStore({ driver: 'azure-blob', container, connectionString: CONNECTION_STRING, ...extra });
 }
 
 describe('object-store sink, azure-blob driver (Azurite)', () => {
@@ -59,10 +46,6 @@ describe('object-store sink, azure-blob driver (Azurite)', () => {
   });
   after(async () => {
     await service.getContainerClient(container).deleteIfExists();
-  });
-
-  test('writes objects named after their offsets; a replay with other boundaries stores each record once', async () => {
-    await assertReplayOnce(sink, 'gzip');
   });
 
   test('authenticates with an account URL plus account key, or plus a SAS token', async () => {
@@ -103,26 +86,11 @@ describe('object-store sink, azure-blob driver (Azurite)', () => {
   test('a wrong account key is a FatalError (authorization), not retried forever', async () => {
     const wrong = Buffer.from('not the key').toString('base64');
     const s = sink({ connectionString: undefined, accountUrl: ACCOUNT_URL, accountKey: wrong });
-    await assert.rejects(
-      s.connect(),
-      (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_AUTH',
-    );
+    await assertFatal(s.connect(), 'DP_OBJECT_STORE_AUTH');
   });
 
-  test('a missing container is a FatalError', async () => {
-    const s = sink({ container: `missing-${randomBytes(4).toString('hex')}` });
-    await assert.rejects(
-      s.connect(),
-      (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_NOT_FOUND',
-    );
-  });
-  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
-    await assertBadRecordAlone(sink);
-  });
-
-  test('survives the server going away mid-run and coming back: nothing lost', {
-    timeout: 180_000,
-  }, async () => {
-    await assertSurvivesRestart('azurite', sink);
+  driverContractTests('azurite', sink, {
+    compression: 'gzip',
+    missing: { container: `missing-${randomBytes(4).toString('hex')}` },
   });
 });

@@ -7,34 +7,31 @@
  * Fails when the server is down.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { parquetReadObjects } from 'hyparquet';
-import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
-import { FatalError } from '../../../src/core/errors.ts';
 import { GcsDriver } from '../../../src/sinks/object-store/drivers/gcs.ts';
-import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
-import { runDatapipe, runDatapipeSummary } from '../../support/datapipe-process.ts';
+import {
+  crashMidway,
+  fileSourceCommitted,
+  runDatapipeSummary,
+  writeJsonLines,
+} from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
 import {
-  assertBadRecordAlone,
-  assertReplayOnce,
-  assertSurvivesRestart,
   ctx,
+  driverContractTests,
+  dropGcsBucket,
   idsOf,
+  objectStoreSink,
   records,
   storedIds,
   storedNames,
 } from './object-store-support.ts';
-
-/** The sink as the composition root registers it, with every driver. */
-const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const { endpoint: ENDPOINT, projectId } = services.gcs;
 const bucketName = `datapipe-test-${Date.now().toString(36)}`;
@@ -59,18 +56,7 @@ describe('object-store sink, gcs driver (GCS-API server)', () => {
     await admin.bucket(bucketName).create();
   });
   after(async () => {
-    await admin
-      .bucket(bucketName)
-      .deleteFiles({ force: true })
-      .catch(() => {});
-    await admin
-      .bucket(bucketName)
-      .delete()
-      .catch(() => {});
-  });
-
-  test('writes objects named after their offsets; a replay with other boundaries stores each record once', async () => {
-    await assertReplayOnce(sink, 'gzip');
+    await dropGcsBucket(admin, bucketName);
   });
 
   test('parquet objects read back with their columns', async () => {
@@ -100,22 +86,9 @@ describe('object-store sink, gcs driver (GCS-API server)', () => {
     await s.close();
   });
 
-  test('a missing bucket is a FatalError, not retried forever', async () => {
-    const s = sink({ bucket: `missing-${Date.now().toString(36)}` });
-    await assert.rejects(
-      s.connect(),
-      (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_NOT_FOUND',
-    );
-  });
-
-  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
-    await assertBadRecordAlone(sink);
-  });
-
-  test('survives the server going away mid-run and coming back: nothing lost', {
-    timeout: 180_000,
-  }, async () => {
-    await assertSurvivesRestart('gcs', sink);
+  driverContractTests('gcs', sink, {
+    compression: 'gzip',
+    missing: { bucket: `missing-${Date.now().toString(36)}` },
   });
 });
 
@@ -147,46 +120,25 @@ describe('gcs: kill -9 and replay', () => {
     dir = await mkdtemp(join(tmpdir(), 'datapipe-gcs-crash-'));
     await mkdir(join(dir, 'data'));
     await writeFile(join(dir, 'pipeline.yaml'), pipelineText(1000));
-    const out = createWriteStream(join(dir, 'data/orders.jsonl'));
-    for (let i = 0; i < RECORDS; i++) {
-      if (!out.write(`${JSON.stringify({ id: `o${i}` })}\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
+    await writeJsonLines(join(dir, 'data/orders.jsonl'), RECORDS, (i) => ({ id: `o${i}` }));
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
-    await admin
-      .bucket(crashBucket)
-      .deleteFiles({ force: true })
-      .catch(() => {});
-    await admin
-      .bucket(crashBucket)
-      .delete()
-      .catch(() => {});
+    await dropGcsBucket(admin, crashBucket);
   });
 
-  const committedLine = async (): Promise<number> => {
-    try {
-      const file = join(dir, '.datapipe/gcs-crash/file-orders.checkpoint.json');
-      return JSON.parse(await readFile(file, 'utf8')).line;
-    } catch {
-      return 0;
-    }
-  };
+  const committedLine = () => fileSourceCommitted(dir, 'gcs-crash');
 
   test('after SIGKILL in the middle and a rerun, every record is stored exactly once', {
     timeout: 300_000,
   }, async (t) => {
     const pipeline = join(dir, 'pipeline.yaml');
-    const first = await runDatapipe(pipeline, {
+    const committedAtCrash = await crashMidway(pipeline, {
       cwd: dir,
-      env: { DATAPIPE_LOG_FORMAT: 'json' },
-      killWhen: async () => (await committedLine()) >= KILL_AFTER_COMMITTED,
+      committed: committedLine,
+      after: KILL_AFTER_COMMITTED,
+      total: RECORDS,
     });
-    assert.equal(first.signal, 'SIGKILL', `the first run ended before it could be killed:\n${first.output}`);
-    const committedAtCrash = await committedLine();
-    assert.ok(committedAtCrash < RECORDS, `killed in the middle (committed ${committedAtCrash})`);
     const reader = new GcsDriver(options({}, crashBucket));
     t.diagnostic(
       `at the crash: committed ${committedAtCrash}, stored ${(await storedIds(reader, prefix)).length}`,
@@ -235,14 +187,7 @@ describe('gcs: a bad record through `datapipe run`', () => {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
-    await admin
-      .bucket(dlqBucket)
-      .deleteFiles({ force: true })
-      .catch(() => {});
-    await admin
-      .bucket(dlqBucket)
-      .delete()
-      .catch(() => {});
+    await dropGcsBucket(admin, dlqBucket);
   });
 
   test('is dead-lettered with its error; every other record lands in GCS', { timeout: 120_000 }, async () => {

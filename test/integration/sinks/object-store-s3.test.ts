@@ -22,26 +22,22 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { objectStoreDrivers, pipelinePlugins } from '../../../src/cli/plugins.ts';
+import { pipelinePlugins } from '../../../src/cli/plugins.ts';
 import { loadPipelineFile } from '../../../src/config/pipeline.ts';
 import { FatalError } from '../../../src/core/errors.ts';
 import type { S3Driver } from '../../../src/sinks/object-store/drivers/s3.ts';
-import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { services, stateDir } from '../../support/services.ts';
+import { selfSignedCertificate } from '../../support/tls.ts';
 import {
-  assertBadRecordAlone,
-  assertReplayOnce,
-  assertSurvivesRestart,
-  ctx,
+  assertFatal,
+  driverContractTests,
   idsOf,
+  openObjectStore,
   records,
   storedIds,
   storedNames,
 } from './object-store-support.ts';
-
-/** The sink as the composition root registers it, with every driver. */
-const objectStoreSink = objectStorePlugin(objectStoreDrivers);
 
 const { endpoint: ENDPOINT, accessKeyId: ACCESS_KEY, region: REGION } = services.s3;
 const SECRET_FILE = join(stateDir, 's3-secret');
@@ -64,10 +60,7 @@ function sinkOptions(): Record<string, unknown> {
 }
 
 function sink(extra: Record<string, unknown> = {}): ObjectStoreSink {
-  return objectStoreSink.create(
-    objectStoreSink.options.parse({ ...sinkOptions(), ...extra }),
-    ctx,
-  ) as ObjectStoreSink;
+  return openObjectStore({ ...sinkOptions(), ...extra });
 }
 
 describe('object-store sink, s3 driver (S3-compatible server)', () => {
@@ -122,15 +115,11 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
       retry: _rt,
       ...options
     } = loaded.config.sinks[0] as Record<string, unknown>;
-    const s = objectStoreSink.create(objectStoreSink.options.parse(options), ctx) as ObjectStoreSink;
+    const s = openObjectStore(options);
     await s.connect();
     await s.write(records(0, 4));
     assert.deepEqual(await storedIds(s.driver, 'refs/'), idsOf(records(0, 4)));
     await s.close();
-  });
-
-  test('a replay after a crash, with other batch boundaries, stores every record exactly once', async () => {
-    await assertReplayOnce(sink, 'zstd');
   });
 
   test('an object larger than partSize goes up as a multipart upload and reads back whole', async () => {
@@ -181,10 +170,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
 
   test('wrong credentials are a FatalError (authorization), not retried forever', async () => {
     const s = sink({ secretAccessKey: 'not-the-secret' });
-    await assert.rejects(
-      s.connect(),
-      (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_AUTH',
-    );
+    await assertFatal(s.connect(), 'DP_OBJECT_STORE_AUTH');
     await s.close();
   });
 
@@ -194,21 +180,7 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     const tls = join(dir, 'tls');
     await mkdir(tls);
     const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tls, stdio: 'pipe' });
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=test-ca',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-    );
+    selfSignedCertificate(tls, 'ca', 'test-ca');
     openssl(
       'req',
       '-newkey',
@@ -253,21 +225,15 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     const endpoint = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
     try {
       const untrusted = sink({ endpoint, prefix: 'tls/' });
-      await assert.rejects(
-        untrusted.connect(),
-        (err: unknown) => err instanceof FatalError && err.code === 'DP_OBJECT_STORE_TLS',
-      );
+      await assertFatal(untrusted.connect(), 'DP_OBJECT_STORE_TLS');
       await untrusted.close();
       // caBundle is relative to the pipeline file's folder (ctx.baseDir).
-      const trusted = objectStoreSink.create(
-        objectStoreSink.options.parse({
-          ...sinkOptions(),
-          endpoint,
-          prefix: 'tls/',
-          caBundle: join(tls, 'ca.crt'),
-        }),
-        ctx,
-      ) as ObjectStoreSink;
+      const trusted = openObjectStore({
+        ...sinkOptions(),
+        endpoint,
+        prefix: 'tls/',
+        caBundle: join(tls, 'ca.crt'),
+      });
       await trusted.connect();
       await trusted.write(records(0, 9));
       assert.deepEqual(await storedIds(trusted.driver, 'tls/'), idsOf(records(0, 9)));
@@ -277,18 +243,8 @@ describe('object-store sink, s3 driver (S3-compatible server)', () => {
     }
   });
 
-  test('a missing bucket is a FatalError', async () => {
-    const s = sink({ bucket: `missing-${randomBytes(4).toString('hex')}` });
-    await assert.rejects(s.connect(), FatalError);
-    await s.close();
-  });
-  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
-    await assertBadRecordAlone(sink);
-  });
-
-  test('survives the server going away mid-run and coming back: nothing lost', {
-    timeout: 180_000,
-  }, async () => {
-    await assertSurvivesRestart('s3', sink);
+  driverContractTests('s3', sink, {
+    compression: 'zstd',
+    missing: { bucket: `missing-${randomBytes(4).toString('hex')}` },
   });
 });

@@ -1,14 +1,35 @@
-/** What the object-store integration tests share: records, a context, and reading every stored record back. */
+/**
+ * What the object-store integration tests share: records, a context, reading every stored record back,
+ * and the tests every driver passes alike (driverContractTests).
+ */
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
+import type { Storage } from '@google-cloud/storage';
+import { objectStoreDrivers } from '../../../src/cli/plugins.ts';
+import { FatalError } from '../../../src/core/errors.ts';
 import type { PipelineRecord, PluginContext } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import type { ObjectStoreDriver } from '../../../src/sinks/object-store/driver.ts';
+import { objectStoreSink as objectStorePlugin } from '../../../src/sinks/object-store/index.ts';
 import type { ObjectStoreSink } from '../../../src/sinks/object-store/sink.ts';
 import { doublesIn } from '../../support/copies.ts';
 import { writeAcrossRestart } from '../../support/datapipe-process.ts';
 
+/** A promise that rejects with a FatalError of `code` (a stop, never retried). */
+export async function assertFatal(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => err instanceof FatalError && err.code === code);
+}
+
 export const ctx: PluginContext = testPluginContext('archive', import.meta.dirname);
+
+/** The sink as the composition root registers it, with every driver. */
+export const objectStoreSink = objectStorePlugin(objectStoreDrivers);
+
+/** An object-store sink from options as a pipeline file gives them (validated, defaults applied). */
+export function openObjectStore(options: Record<string, unknown>): ObjectStoreSink {
+  return objectStoreSink.create(objectStoreSink.options.parse(options), ctx) as ObjectStoreSink;
+}
 
 export function records(from: number, to: number, partition = 0, pad = 0): PipelineRecord[] {
   return Array.from({ length: to - from + 1 }, (_, i) => ({
@@ -39,6 +60,18 @@ export async function storedIds(driver: ObjectStoreDriver, prefix: string): Prom
   return ids.sort();
 }
 
+/** Deletes a GCS test bucket and what it holds (best effort: cleanup must not hide a test's own failure). */
+export async function dropGcsBucket(storage: Storage, name: string): Promise<void> {
+  await storage
+    .bucket(name)
+    .deleteFiles({ force: true })
+    .catch(() => {});
+  await storage
+    .bucket(name)
+    .delete()
+    .catch(() => {});
+}
+
 export function idsOf(batch: readonly PipelineRecord[]): string[] {
   return batch.map((r) => (r.value as { id: string }).id).sort();
 }
@@ -48,7 +81,7 @@ export function idsOf(batch: readonly PipelineRecord[]): string[] {
  * of two partitions under `replay/`; every record is stored exactly once, in objects named after the
  * first run's offsets.
  */
-export async function assertReplayOnce(
+async function assertReplayOnce(
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
   compression: 'gzip' | 'zstd',
 ): Promise<void> {
@@ -90,7 +123,7 @@ export async function assertReplayOnce(
  * The server stops under a write and comes back: the write fails as retryable while it is down, is
  * retried, and in the end every record is stored exactly once.
  */
-export async function assertSurvivesRestart(
+async function assertSurvivesRestart(
   serviceName: 's3' | 'azurite' | 'gcs',
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
 ): Promise<void> {
@@ -103,7 +136,7 @@ export async function assertSurvivesRestart(
 }
 
 /** A record that cannot be stored is reported alone, by index; every other record of its batch lands. */
-export async function assertBadRecordAlone(
+async function assertBadRecordAlone(
   open: (extra: Record<string, unknown>) => ObjectStoreSink,
 ): Promise<void> {
   const s = open({ prefix: 'bad/' });
@@ -118,4 +151,37 @@ export async function assertBadRecordAlone(
   );
   assert.deepEqual(await storedIds(s.driver, 'bad/'), idsOf(batch.filter((_, i) => i !== 4)));
   await s.close();
+}
+
+type OpenSink = (extra: Record<string, unknown>) => ObjectStoreSink;
+
+/**
+ * The tests every driver passes alike, registered in the caller's `describe`: a replay stores each record
+ * once, a store that does not exist (`missing`: the options naming it) is fatal, a bad record fails
+ * alone, and the server (`serviceName`) restarted under a write loses nothing. The restart goes last.
+ */
+export function driverContractTests(
+  serviceName: 's3' | 'azurite' | 'gcs',
+  open: OpenSink,
+  o: { compression: 'gzip' | 'zstd'; missing: Record<string, unknown> },
+): void {
+  test('writes objects named after their offsets; a replay with other boundaries stores each record once', async () => {
+    await assertReplayOnce(open, o.compression);
+  });
+
+  test('a missing bucket or container is a FatalError, not retried forever', async () => {
+    const s = open(o.missing);
+    await assertFatal(s.connect(), 'DP_OBJECT_STORE_NOT_FOUND');
+    await s.close();
+  });
+
+  test('a record that cannot be stored is failed alone (the engine dead-letters it); its neighbours land', async () => {
+    await assertBadRecordAlone(open);
+  });
+
+  test('survives the server going away mid-run and coming back: nothing lost', {
+    timeout: 180_000,
+  }, async () => {
+    await assertSurvivesRestart(serviceName, open);
+  });
 }

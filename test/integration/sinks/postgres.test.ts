@@ -4,7 +4,7 @@
  * rows refused by constraints come back as `failed` (exactly those indexes) while the rest land.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,8 +14,14 @@ import type { PipelineRecord, Sink } from '../../../src/core/plugin.ts';
 import { testPluginContext } from '../../../src/runtime/test-fakes.ts';
 import { postgresSink } from '../../../src/sinks/postgres/index.ts';
 import { doublesIn, missingFrom } from '../../support/copies.ts';
-import { repoRoot, runDatapipe, writeAcrossRestart } from '../../support/datapipe-process.ts';
+import { repoRoot, runDatapipe } from '../../support/datapipe-process.ts';
 import { services } from '../../support/services.ts';
+import {
+  assertRestartLosesNothing,
+  readDeadLetters,
+  sinkSet,
+  testRecords,
+} from '../../support/sink-tests.ts';
 
 const CONNECTION = services.postgres.connectionString;
 const SCHEMA = 'datapipe_sink_test';
@@ -23,34 +29,16 @@ const SCHEMA = 'datapipe_sink_test';
 const ctx = testPluginContext('postgres', repoRoot);
 
 function records(count: number, start = 0, topic = 'orders'): PipelineRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    position: { topic, partition: 2, offset: start + i },
-    key: `k-${start + i}`,
-    value: {
-      orderId: `o-${start + i}`,
-      amount: start + i,
-      customer: { name: `c${start + i}` },
-      note: 'a\tb\\c\nd',
-    },
-    headers: {},
-    timestamp: 1_700_000_000_000 + i,
-    sizeBytes: 64,
+  return testRecords(count, start, topic, 2, (n) => ({
+    key: `k-${n}`,
+    value: { orderId: `o-${n}`, amount: n, customer: { name: `c${n}` }, note: 'a\tb\\c\nd' },
   }));
 }
 
-/** Every sink a test opens, closed after the suite even when the test failed. */
-const opened: Sink[] = [];
+const sinks = sinkSet(postgresSink, ctx);
 
 function sinkFor(table: string, extra: Record<string, unknown> = {}): Sink {
-  const options = postgresSink.options.parse({
-    connectionString: CONNECTION,
-    table: `${SCHEMA}.${table}`,
-    timeout: '5s',
-    ...extra,
-  });
-  const sink = postgresSink.create(options, ctx);
-  opened.push(sink);
-  return sink;
+  return sinks.open({ connectionString: CONNECTION, table: `${SCHEMA}.${table}`, timeout: '5s', ...extra });
 }
 
 const ORDER_COLUMNS = {
@@ -77,7 +65,7 @@ describe('postgres sink', () => {
       src_offset bigint)`);
   });
   after(async () => {
-    await Promise.all(opened.map((s) => s.close()));
+    await sinks.closeAll();
     await db.end();
   });
 
@@ -327,29 +315,24 @@ describe('postgres sink', () => {
       }).connect(),
       FatalError,
     );
-    const noDb = postgresSink.create(
-      postgresSink.options.parse({
-        connectionString: CONNECTION.replace(/\/datapipe$/, '/no_such_db'),
-        table: 't',
-      }),
-      ctx,
-    );
-    opened.push(noDb);
+    const noDb = sinks.open({
+      connectionString: CONNECTION.replace(/\/datapipe$/, '/no_such_db'),
+      table: 't',
+    });
     await assert.rejects(noDb.connect(), FatalError);
   });
 
   it('survives a server restart mid-run: the write is retried and nothing is lost', {
     timeout: 180_000,
   }, async () => {
-    const sink = sinkFor('restart', { createTable: true });
-    await sink.connect();
-    await sink.write(records(100, 0, 'restart'));
-    await writeAcrossRestart('postgres', () => sink.write(records(100, 100, 'restart')));
-    await sink.write(records(100, 200, 'restart'));
-    const rows = await query<{ offset: string }>(`SELECT "offset" FROM ${SCHEMA}.restart ORDER BY "offset"`);
-    assert.deepEqual(
-      rows.map((r) => Number(r.offset)),
-      Array.from({ length: 300 }, (_, i) => i),
+    await assertRestartLosesNothing(
+      'postgres',
+      sinkFor('restart', { createTable: true }),
+      (count, start) => records(count, start, 'restart'),
+      async () =>
+        (await query<{ offset: string }>(`SELECT "offset" FROM ${SCHEMA}.restart ORDER BY "offset"`)).map(
+          (r) => Number(r.offset),
+        ),
     );
   });
 });
@@ -469,10 +452,7 @@ stateDir: ${stateDir}
     );
     const result = await runDatapipe(file, { env });
     assert.equal(result.code, 0, result.output);
-    const dead = readFileSync(join(stateDir, 'dead-letter.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { value: string; headers: Record<string, string> });
+    const dead = readDeadLetters<{ value: string; headers: Record<string, string> }>(stateDir);
     const deadOrders = dead.map((d) => JSON.parse(d.value) as { orderId: string; test: boolean });
     assert.ok(deadOrders.length > 0, 'the generator makes about 1.5% test orders');
     assert.ok(deadOrders.every((o) => o.test === true));

@@ -3,11 +3,11 @@
  * EBS CSI gp3 volumes encrypted with the platform KMS key, S3 buckets with SSE-KMS, IRSA roles with
  * least-privilege inline policies, Velero to S3, and the VPC CNI's NetworkPolicy enforcement.
  */
-import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { ENVOY_GATEWAY_INSTALL, envoyProxies, usesGateway } from '../../k8s/entry.ts';
 import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
-import { storageClasses } from '../../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { storageClasses, volumesVerify } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT } from '../../k8s/velero.ts';
 import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../../model.ts';
 import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
 import {
@@ -19,10 +19,10 @@ import {
   KMS_ACTIONS_FOR,
   type PolicyStatement,
   ROUTE53_ZONE_ACTIONS,
-  S3_BUCKET_ACTIONS,
-  S3_OBJECT_ACTIONS,
+  s3ActionsByResource,
 } from '../aws-iam.ts';
-import { grafanaDatasource } from '../grafana-datasource.ts';
+import { networkPolicyEnforcement, veleroClusterState } from '../category-bindings.ts';
+import { grafanaDatasource, grafanaInstall } from '../grafana-datasource.ts';
 import { factsOf, type PlatformTarget } from '../target.ts';
 import type { AwsFacts } from './facts.ts';
 
@@ -41,21 +41,12 @@ function identityStatements(model: PlatformModel, identity: Identity): PolicySta
   const statements: PolicyStatement[] = [];
   for (const [bucket, actions] of bucketGrants(model, identity)) {
     const id = bucket.replace(/[^a-zA-Z0-9]/g, '');
-    const objectActions = actionsFor(S3_OBJECT_ACTIONS, actions);
-    const bucketActions = actionsFor(S3_BUCKET_ACTIONS, actions);
-    if (objectActions.length > 0)
+    for (const part of s3ActionsByResource(actions))
       statements.push({
-        sid: `Objects${id}`,
+        sid: `${part.on === 'objects' ? 'Objects' : 'Bucket'}${id}`,
         effect: 'Allow',
-        actions: objectActions,
-        resources: [`arn:aws:s3:::${bucket}/*`],
-      });
-    if (bucketActions.length > 0)
-      statements.push({
-        sid: `Bucket${id}`,
-        effect: 'Allow',
-        actions: bucketActions,
-        resources: [`arn:aws:s3:::${bucket}`],
+        actions: part.actions,
+        resources: [`arn:aws:s3:::${bucket}${part.suffix}`],
       });
     const encrypted = model.config.buckets.find((b) => b.name === bucket)?.encrypted;
     const kmsActions = actionsFor(KMS_ACTIONS_FOR, actions);
@@ -213,18 +204,14 @@ export const awsTarget: PlatformTarget = {
     const f = facts(model);
     tf.data('aws_route53_zone', 'platform', { zone_id: f.hostedZoneId });
     const objects = [
-      ...(usesGateway(model.config)
-        ? [
-            envoyProxy(model.config, {
-              loadBalancerClass: 'service.k8s.aws/nlb',
-              annotations: {
-                'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-                'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-                'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-              },
-            }),
-          ]
-        : []),
+      ...envoyProxies(model.config, {
+        loadBalancerClass: 'service.k8s.aws/nlb',
+        annotations: {
+          'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+          'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+          'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+        },
+      }),
       ...externalDnsObjects(model, {
         provider: 'aws',
         args: ['--aws-zone-type=public', `--zone-id-filter=${f.hostedZoneId}`],
@@ -236,7 +223,7 @@ export const awsTarget: PlatformTarget = {
       runbook: {
         install: [
           'AWS Load Balancer Controller (Helm chart `eks/aws-load-balancer-controller`) with the IRSA role `provider/` renders (section 4): it turns the Envoy Service into an NLB (`loadBalancerClass: service.k8s.aws/nlb`).',
-          'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`).',
+          ENVOY_GATEWAY_INSTALL,
           'external-dns is rendered here (`bindings/deployment.yaml`); its IAM role is in `provider/workload-authorization.tf.json`.',
         ],
         verify: [
@@ -299,9 +286,7 @@ export const awsTarget: PlatformTarget = {
         install: [
           'Amazon EBS CSI driver (EKS add-on `aws-ebs-csi-driver`) with the IRSA role `provider/` renders (section 4).',
         ],
-        verify: [
-          '`kubectl get pvc -n NAMESPACE` shows every claim Bound; in EC2, the volume is Encrypted with the platform key.',
-        ],
+        verify: [volumesVerify('in EC2, the volume is Encrypted with the platform key.')],
       },
     };
   },
@@ -387,7 +372,7 @@ export const awsTarget: PlatformTarget = {
         install: [
           `IRSA: the cluster's OIDC provider \`${f.oidcIssuer}\` is registered in IAM (\`eksctl utils associate-iam-oidc-provider\`).`,
           ...controllerRunbook,
-          'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana`, `sidecar.dashboards.enabled=true`, `sidecar.datasources.enabled=true`.',
+          grafanaInstall(', `sidecar.dashboards.enabled=true`, `sidecar.datasources.enabled=true`'),
         ],
         verify: [
           '`kubectl exec -n NAMESPACE deploy/PIPELINE -- env | grep AWS_ROLE_ARN` shows the role (injected by the EKS Pod Identity webhook).',
@@ -399,32 +384,19 @@ export const awsTarget: PlatformTarget = {
 
   clusterState({ model }) {
     const f = facts(model);
-    return {
-      objects: veleroObjects(model, 'aws', { region: f.region, kmsKeyId: f.kmsKeyArn }),
-      runbook: {
-        install: [
-          'EKS runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',
-          'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-aws` init container, `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `deployNodeAgent=true`, and no default backup location (the rendered BackupStorageLocation is the default).',
-        ],
-        verify: [
-          VELERO_VERIFY,
-          'Restore drill: `velero restore create --from-backup BACKUP` into a scratch cluster.',
-        ],
-      },
-    };
+    return veleroClusterState(model, {
+      cluster: 'EKS',
+      provider: 'aws',
+      locationConfig: { region: f.region, kmsKeyId: f.kmsKeyArn },
+      installNote: 'and no default backup location (the rendered BackupStorageLocation is the default)',
+      verify: ['Restore drill: `velero restore create --from-backup BACKUP` into a scratch cluster.'],
+    });
   },
 
   network() {
-    return {
-      objects: [],
-      runbook: {
-        install: [
-          'NetworkPolicy enforcement: the Amazon VPC CNI enforces NetworkPolicy only when the `vpc-cni` add-on is configured with `enableNetworkPolicy: "true"` (v1.14+). Alternatively run Cilium or Calico. Without one of these the rendered policies are accepted but do nothing.',
-        ],
-        verify: [
-          'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out (default deny), while the allowed flows answer.',
-        ],
-      },
-    };
+    return networkPolicyEnforcement(
+      'NetworkPolicy enforcement: the Amazon VPC CNI enforces NetworkPolicy only when the `vpc-cni` add-on is configured with `enableNetworkPolicy: "true"` (v1.14+). Alternatively run Cilium or Calico. Without one of these the rendered policies are accepted but do nothing.',
+      'From a pod of the namespace that no rule allows, `wget -T 3 http://SERVICE:PORT` times out (default deny), while the allowed flows answer.',
+    );
   },
 };

@@ -4,23 +4,25 @@
  * encryption scopes, Azure Workload Identity (user-assigned identities, federated credentials, custom
  * roles with explicit data actions), Velero to blob storage, and a NetworkPolicy-enforcing dataplane.
  */
-import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { ENVOY_GATEWAY_INSTALL, envoyProxy, usesGateway } from '../../k8s/entry.ts';
 import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
 import type { K8sObject } from '../../k8s/object.ts';
 import { podTemplatePatch } from '../../k8s/patch.ts';
-import { storageClasses } from '../../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { storageClasses, volumesVerify } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT } from '../../k8s/velero.ts';
 import { bucketGrants, grantedIdentities, hasGrant, type Identity, type PlatformModel } from '../../model.ts';
 import type { GrantAction } from '../../schema.ts';
 import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
-import { grafanaDatasource } from '../grafana-datasource.ts';
+import { networkPolicyEnforcement, veleroClusterState } from '../category-bindings.ts';
+import { grafanaDatasource, grafanaInstall } from '../grafana-datasource.ts';
 import { FactError, factsOf, type PlatformTarget } from '../target.ts';
 import type { AzureFacts } from './facts.ts';
 
 const facts = (model: PlatformModel) => factsOf<AzureFacts>(model, 'azure');
 const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+/** The Helm setting that puts Azure Workload Identity's label on a chart's pods (Grafana, Velero). */
+const WORKLOAD_IDENTITY_POD_LABEL = '`podLabels."azure\\.workload\\.identity/use"=true`';
 
 /** Data actions per neutral grant on a container. */
 const BLOB_DATA_ACTIONS: Partial<Record<GrantAction, readonly string[]>> = {
@@ -173,7 +175,7 @@ export const azureTarget: PlatformTarget = {
       objects,
       runbook: {
         install: [
-          'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`). The Envoy Service gets the static public IP from `provider/dns-and-load-balancing.tf.json`; the AKS cluster identity needs Network Contributor on that resource group.',
+          `${ENVOY_GATEWAY_INSTALL} The Envoy Service gets the static public IP from \`provider/dns-and-load-balancing.tf.json\`; the AKS cluster identity needs Network Contributor on that resource group.`,
           'external-dns is rendered here; it authenticates with workload identity (`useWorkloadIdentityExtension` in its azure.json).',
         ],
         verify: [
@@ -216,9 +218,7 @@ export const azureTarget: PlatformTarget = {
         install: [
           'Azure Disk CSI driver (built into AKS). The AKS cluster identity needs Reader on the disk encryption set.',
         ],
-        verify: [
-          '`kubectl get pvc -n NAMESPACE` shows every claim Bound; `az disk show` shows `encryption.type: EncryptionAtRestWithCustomerKey`.',
-        ],
+        verify: [volumesVerify('`az disk show` shows `encryption.type: EncryptionAtRestWithCustomerKey`.')],
       },
     };
   },
@@ -312,7 +312,7 @@ export const azureTarget: PlatformTarget = {
         install: [
           'AKS with `--enable-oidc-issuer --enable-workload-identity`.',
           'Apply `provider/` first, then copy `tofu output -json client_ids` into `targets.azure.clientIds` and render again: the ServiceAccount annotations need the client ids.',
-          'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana`, `podLabels."azure\\.workload\\.identity/use"=true` and the dashboard and datasource sidecars.',
+          grafanaInstall(`, ${WORKLOAD_IDENTITY_POD_LABEL} and the dashboard and datasource sidecars`),
         ],
         verify: [
           '`kubectl get pod -n NAMESPACE -l app.kubernetes.io/instance=PIPELINE -o yaml` shows the injected `AZURE_CLIENT_ID` and `AZURE_FEDERATED_TOKEN_FILE`.',
@@ -324,33 +324,23 @@ export const azureTarget: PlatformTarget = {
 
   clusterState({ model }) {
     const f = facts(model);
-    return {
-      objects: veleroObjects(model, 'azure', {
+    return veleroClusterState(model, {
+      cluster: 'AKS',
+      provider: 'azure',
+      locationConfig: {
         resourceGroup: f.resourceGroup,
         storageAccount: f.storageAccount,
         subscriptionId: f.subscriptionId,
         useAAD: 'true',
-      }),
-      runbook: {
-        install: [
-          'AKS runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',
-          'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-microsoft-azure` init container, `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `podLabels."azure\\.workload\\.identity/use"=true`, `deployNodeAgent=true`.',
-        ],
-        verify: [VELERO_VERIFY],
       },
-    };
+      podSetting: WORKLOAD_IDENTITY_POD_LABEL,
+    });
   },
 
   network() {
-    return {
-      objects: [],
-      runbook: {
-        install: [
-          'NetworkPolicy enforcement: create the AKS cluster with `--network-plugin azure --network-dataplane cilium` (Azure CNI powered by Cilium) or `--network-policy calico`. kubenet without a policy engine does not enforce the rendered policies.',
-        ],
-        verify: [NETWORK_POLICY_VERIFY],
-      },
-    };
+    return networkPolicyEnforcement(
+      'NetworkPolicy enforcement: create the AKS cluster with `--network-plugin azure --network-dataplane cilium` (Azure CNI powered by Cilium) or `--network-policy calico`. kubenet without a policy engine does not enforce the rendered policies.',
+    );
   },
 };
 

@@ -5,7 +5,7 @@
  * the pods as Secrets, an encrypted etcd snapshot CronJob, and a CNI that enforces NetworkPolicy.
  */
 
-import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { ENVOY_GATEWAY_INSTALL, envoyProxy, usesGateway } from '../../k8s/entry.ts';
 import {
   ETCD_BACKUP_NAMESPACE,
   ETCD_BACKUP_ROOT_REASON,
@@ -16,9 +16,8 @@ import {
 } from '../../k8s/etcd-backup.ts';
 import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
 import { type K8sObject, recommendedLabels } from '../../k8s/object.ts';
-import { storageClasses } from '../../k8s/storage-class.ts';
+import { storageClasses, volumesVerify } from '../../k8s/storage-class.ts';
 import {
   bucketGrants,
   CLUSTER_BACKUP_IDENTITY,
@@ -28,7 +27,9 @@ import {
 } from '../../model.ts';
 import type { GrantAction } from '../../schema.ts';
 import { tfName, tfRef } from '../../terraform.ts';
-import { actionsFor, S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS } from '../aws-iam.ts';
+import { s3ActionsByResource } from '../aws-iam.ts';
+import { networkPolicyEnforcement, s3CompatibleEnvironment } from '../category-bindings.ts';
+import { grafanaInstall } from '../grafana-datasource.ts';
 import { keySecretPatches, kubernetesSecret } from '../key-secrets.ts';
 import { factsOf, type PlatformTarget } from '../target.ts';
 import type { BaremetalFacts } from './facts.ts';
@@ -56,12 +57,12 @@ function volumeEncryptionSecret(model: PlatformModel): string {
 function s3Policy(grants: Map<string, GrantAction[]>): string {
   const statements: Record<string, unknown>[] = [];
   for (const [bucket, actions] of grants) {
-    const objectActions = actionsFor(S3_OBJECT_ACTIONS, actions);
-    const bucketActions = actionsFor(S3_BUCKET_ACTIONS, actions);
-    if (objectActions.length > 0)
-      statements.push({ Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${bucket}/*`] });
-    if (bucketActions.length > 0)
-      statements.push({ Effect: 'Allow', Action: bucketActions, Resource: [`arn:aws:s3:::${bucket}`] });
+    for (const part of s3ActionsByResource(actions))
+      statements.push({
+        Effect: 'Allow',
+        Action: part.actions,
+        Resource: [`arn:aws:s3:::${bucket}${part.suffix}`],
+      });
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
@@ -93,12 +94,7 @@ export const baremetalTarget: PlatformTarget = {
 
   containerEnvironment(model) {
     const f = facts(model);
-    return {
-      DATAPIPE_TARGET: 'baremetal',
-      AWS_REGION: f.s3.region,
-      AWS_ENDPOINT_URL_S3: f.s3.endpoint,
-      S3_ENDPOINT: f.s3.endpoint,
-    };
+    return s3CompatibleEnvironment('baremetal', f.s3.region, f.s3.endpoint);
   },
 
   dnsAndLoadBalancing({ model }) {
@@ -152,7 +148,7 @@ export const baremetalTarget: PlatformTarget = {
       runbook: {
         install: [
           'MetalLB (Helm chart `metallb/metallb`) in namespace `metallb-system`; the rendered IPAddressPool is not auto-assigned, only the gateway asks for it.',
-          'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`).',
+          ENVOY_GATEWAY_INSTALL,
           `A TSIG key for \`${f.dns.tsigKeyName}\` allowed to update and transfer (AXFR) the zone \`${model.config.dns.zone}\` on \`${f.dns.server}\` (BIND: \`update-policy { grant ${f.dns.tsigKeyName} zonesub ANY; };\`); its secret goes into the Secret \`${f.dns.tsigSecret.name}\` (see "Secrets you create").`,
         ],
         secrets: [
@@ -219,9 +215,7 @@ export const baremetalTarget: PlatformTarget = {
                 `Old versions of \`${b.name}\` expire after ${b.noncurrentVersionDays} days (once \`provider/\` created the bucket): \`mc ilm rule add --noncurrent-expire-days ${b.noncurrentVersionDays} ALIAS/${b.name}\`.`,
             ),
         ],
-        verify: [
-          '`kubectl get pvc -n NAMESPACE` shows every claim Bound; on the node, `lsblk` shows the volume as a `crypt` device.',
-        ],
+        verify: [volumesVerify('on the node, `lsblk` shows the volume as a `crypt` device.')],
       },
     };
   },
@@ -320,7 +314,7 @@ export const baremetalTarget: PlatformTarget = {
           '`provider/` needs credentials in its environment: `MINIO_USER` and `MINIO_PASSWORD` of an admin of the S3 server (from your MinIO root user or an admin user you created), and `KUBE_CONFIG_PATH` for the `kubernetes` provider (a cluster-admin kubeconfig, e.g. `/etc/kubernetes/admin.conf` from a control-plane node), which writes the Secrets below.',
           'Bare metal has no workload identity federation: each identity with bucket grants gets its own S3 user whose policy names only its buckets and actions; `provider/` writes its keys as Secret `IDENTITY-s3` and the pods read them through `envFrom` (see `bindings/patches/`). Rotate by tainting `minio_iam_user` and re-applying.',
           'DNS updates are authorized by the TSIG key (scoped on the DNS server by `update-policy`); Grafana reads the in-cluster Prometheus, so `readMetrics` needs no credential here.',
-          'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana` and the dashboard sidecar.',
+          grafanaInstall(' and the dashboard sidecar'),
         ],
         verify: [
           '`mc admin policy info ALIAS PLATFORM-IDENTITY` shows only the granted buckets and actions.',
@@ -357,15 +351,9 @@ export const baremetalTarget: PlatformTarget = {
   },
 
   network() {
-    return {
-      objects: [],
-      runbook: {
-        install: [
-          'NetworkPolicy enforcement: install Cilium or Calico as the CNI (or Canal = flannel + Calico policy). flannel alone routes pod traffic but does not enforce NetworkPolicy: the rendered policies would be accepted and ignored.',
-        ],
-        verify: [NETWORK_POLICY_VERIFY],
-      },
-    };
+    return networkPolicyEnforcement(
+      'NetworkPolicy enforcement: install Cilium or Calico as the CNI (or Canal = flannel + Calico policy). flannel alone routes pod traffic but does not enforce NetworkPolicy: the rendered policies would be accepted and ignored.',
+    );
   },
 };
 

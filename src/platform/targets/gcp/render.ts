@@ -3,12 +3,11 @@
  * Cloud DNS, PD CSI volumes with a Cloud KMS key (CMEK), GCS buckets with a default CMEK key, GKE
  * Workload Identity with custom roles listing each permission, Velero to GCS, Dataplane V2.
  */
-import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { ENVOY_GATEWAY_INSTALL, envoyProxies } from '../../k8s/entry.ts';
 import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
-import { storageClasses } from '../../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { storageClasses, volumesVerify } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT } from '../../k8s/velero.ts';
 import {
   bucketGrants,
   CLUSTER_BACKUP_IDENTITY,
@@ -19,7 +18,8 @@ import {
 } from '../../model.ts';
 import type { GrantAction } from '../../schema.ts';
 import { type TerraformBuilder, tfName, tfRef } from '../../terraform.ts';
-import { grafanaDatasource } from '../grafana-datasource.ts';
+import { networkPolicyEnforcement, veleroClusterState } from '../category-bindings.ts';
+import { grafanaDatasource, grafanaInstall } from '../grafana-datasource.ts';
 import { factsOf, type PlatformTarget } from '../target.ts';
 import type { GcpFacts } from './facts.ts';
 
@@ -104,9 +104,7 @@ export const gcpTarget: PlatformTarget = {
     tf.data('google_dns_managed_zone', 'platform', { name: f.dnsManagedZone });
     return {
       objects: [
-        ...(usesGateway(model.config)
-          ? [envoyProxy(model.config, { annotations: { 'cloud.google.com/l4-rbs': 'enabled' } })]
-          : []),
+        ...envoyProxies(model.config, { annotations: { 'cloud.google.com/l4-rbs': 'enabled' } }),
         ...externalDnsObjects(model, {
           provider: 'google',
           args: [`--google-project=${f.projectId}`, '--google-zone-visibility=public'],
@@ -114,7 +112,7 @@ export const gcpTarget: PlatformTarget = {
       ],
       runbook: {
         install: [
-          'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`). GKE builds a backend-service-based external passthrough NLB for the Envoy Service (`cloud.google.com/l4-rbs`); the cluster needs the HttpLoadBalancing add-on (on by default).',
+          `${ENVOY_GATEWAY_INSTALL} GKE builds a backend-service-based external passthrough NLB for the Envoy Service (\`cloud.google.com/l4-rbs\`); the cluster needs the HttpLoadBalancing add-on (on by default).`,
           'external-dns is rendered here; it authenticates as its Google service account through GKE Workload Identity.',
         ],
         verify: [
@@ -163,9 +161,7 @@ export const gcpTarget: PlatformTarget = {
       }),
       runbook: {
         install: ['Compute Engine persistent disk CSI driver (on by default in GKE).'],
-        verify: [
-          '`kubectl get pvc -n NAMESPACE` shows every claim Bound; `gcloud compute disks describe` shows `diskEncryptionKey.kmsKeyName`.',
-        ],
+        verify: [volumesVerify('`gcloud compute disks describe` shows `diskEncryptionKey.kmsKeyName`.')],
       },
     };
   },
@@ -254,7 +250,7 @@ export const gcpTarget: PlatformTarget = {
       runbook: {
         install: [
           `GKE Workload Identity Federation: cluster with \`--workload-pool=${f.projectId}.svc.id.goog\`, node pools with \`--workload-metadata=GKE_METADATA\`.`,
-          'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana` and the dashboard and datasource sidecars.',
+          grafanaInstall(' and the dashboard and datasource sidecars'),
         ],
         verify: [
           '`gcloud iam service-accounts get-iam-policy SA_EMAIL` grants `roles/iam.workloadIdentityUser` to exactly `PROJECT.svc.id.goog[NAMESPACE/SERVICEACCOUNT]`.',
@@ -265,33 +261,21 @@ export const gcpTarget: PlatformTarget = {
   },
 
   clusterState({ model }) {
-    const f = facts(model);
-    return {
-      objects: veleroObjects(model, 'gcp', {
-        kmsKeyName: f.kmsKeyId,
+    return veleroClusterState(model, {
+      cluster: 'GKE',
+      provider: 'gcp',
+      locationConfig: {
+        kmsKeyName: facts(model).kmsKeyId,
         // With Workload Identity the plugin needs the Google service account named in the location
         // (velero-plugin-for-gcp README, "If using Workload Identity").
         ...backupServiceAccount(model),
-      }),
-      runbook: {
-        install: [
-          'GKE runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',
-          'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-gcp` init container, `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `deployNodeAgent=true`.',
-        ],
-        verify: [VELERO_VERIFY],
       },
-    };
+    });
   },
 
   network() {
-    return {
-      objects: [],
-      runbook: {
-        install: [
-          'NetworkPolicy enforcement: GKE Dataplane V2 (`--enable-dataplane-v2`, default on Autopilot) or `--enable-network-policy` (Calico) on Standard clusters.',
-        ],
-        verify: [NETWORK_POLICY_VERIFY],
-      },
-    };
+    return networkPolicyEnforcement(
+      'NetworkPolicy enforcement: GKE Dataplane V2 (`--enable-dataplane-v2`, default on Autopilot) or `--enable-network-policy` (Calico) on Standard clusters.',
+    );
   },
 };

@@ -1,9 +1,8 @@
-import { envoyProxy, usesGateway } from '../../k8s/entry.ts';
+import { ENVOY_GATEWAY_INSTALL, envoyProxies } from '../../k8s/entry.ts';
 import { externalDnsObjects } from '../../k8s/external-dns.ts';
 import { identityObjects } from '../../k8s/identity.ts';
-import { NETWORK_POLICY_VERIFY } from '../../k8s/network-policy.ts';
-import { storageClasses } from '../../k8s/storage-class.ts';
-import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT, VELERO_VERIFY, veleroObjects } from '../../k8s/velero.ts';
+import { storageClasses, volumesVerify } from '../../k8s/storage-class.ts';
+import { VELERO_NAMESPACE, VELERO_SERVICE_ACCOUNT } from '../../k8s/velero.ts';
 import {
   bucketGrants,
   CLUSTER_BACKUP_IDENTITY,
@@ -13,7 +12,13 @@ import {
   type PlatformModel,
 } from '../../model.ts';
 import { type TerraformBuilder, tfName } from '../../terraform.ts';
-import { actionsFor, S3_BUCKET_ACTIONS, S3_OBJECT_ACTIONS } from '../aws-iam.ts';
+import { s3ActionsByResource } from '../aws-iam.ts';
+import {
+  networkPolicyEnforcement,
+  s3CompatibleEnvironment,
+  veleroClusterState,
+} from '../category-bindings.ts';
+import { grafanaInstall } from '../grafana-datasource.ts';
 import { keySecretPatches } from '../key-secrets.ts';
 import { factsOf, type PlatformTarget } from '../target.ts';
 import type { ScalewayFacts } from './facts.ts';
@@ -26,7 +31,7 @@ export function scalewayS3Endpoint(region: string): string {
 }
 
 /** The Secret with an identity's API key, in the identity's namespace. */
-function scalewayKeySecret(identity: Identity): string {
+function scalewayKeySecret(identity: Pick<Identity, 'name'>): string {
   return `${identity.name}-scw`;
 }
 
@@ -68,23 +73,13 @@ function bucketPolicies(tf: TerraformBuilder, model: PlatformModel, admin: strin
       const actions = bucketGrants(model, identity).get(bucket.name);
       if (!actions) continue;
       const principal = { SCW: `application_id:${application(identity)}` };
-      const objectActions = actionsFor(S3_OBJECT_ACTIONS, actions);
-      const bucketActions = actionsFor(S3_BUCKET_ACTIONS, actions);
-      if (objectActions.length > 0)
+      for (const part of s3ActionsByResource(actions))
         statements.push({
-          Sid: `${identity.name}-objects`,
+          Sid: `${identity.name}-${part.on}`,
           Effect: 'Allow',
           Principal: principal,
-          Action: objectActions,
-          Resource: [`${bucket.name}/*`],
-        });
-      if (bucketActions.length > 0)
-        statements.push({
-          Sid: `${identity.name}-bucket`,
-          Effect: 'Allow',
-          Principal: principal,
-          Action: bucketActions,
-          Resource: [bucket.name],
+          Action: part.actions,
+          Resource: [`${bucket.name}${part.suffix}`],
         });
     }
     tf.resource('scaleway_object_bucket_policy', tfName(bucket.name), {
@@ -116,12 +111,7 @@ export const scalewayTarget: PlatformTarget = {
 
   containerEnvironment(model) {
     const f = facts(model);
-    return {
-      DATAPIPE_TARGET: 'scaleway',
-      AWS_REGION: f.region,
-      AWS_ENDPOINT_URL_S3: scalewayS3Endpoint(f.region),
-      S3_ENDPOINT: scalewayS3Endpoint(f.region),
-    };
+    return s3CompatibleEnvironment('scaleway', f.region, scalewayS3Endpoint(f.region));
   },
 
   dnsAndLoadBalancing({ model }) {
@@ -130,13 +120,9 @@ export const scalewayTarget: PlatformTarget = {
     const secret = scalewayKeySecret(dnsIdentity);
     return {
       objects: [
-        ...(usesGateway(model.config)
-          ? [
-              envoyProxy(model.config, {
-                annotations: { 'service.beta.kubernetes.io/scw-loadbalancer-type': f.loadBalancerType },
-              }),
-            ]
-          : []),
+        ...envoyProxies(model.config, {
+          annotations: { 'service.beta.kubernetes.io/scw-loadbalancer-type': f.loadBalancerType },
+        }),
         ...externalDnsObjects(model, {
           provider: 'scaleway',
           args: [],
@@ -148,7 +134,7 @@ export const scalewayTarget: PlatformTarget = {
       ],
       runbook: {
         install: [
-          'Gateway API CRDs (standard channel) and Envoy Gateway (`helm install eg oci://docker.io/envoyproxy/gateway-helm -n envoy-gateway-system --create-namespace`). The Kapsule cloud controller manager creates a Scaleway Load Balancer for the Envoy Service (offer from `service.beta.kubernetes.io/scw-loadbalancer-type`).',
+          `${ENVOY_GATEWAY_INSTALL} The Kapsule cloud controller manager creates a Scaleway Load Balancer for the Envoy Service (offer from \`service.beta.kubernetes.io/scw-loadbalancer-type\`).`,
           `The zone \`${model.config.dns.zone}\` is managed in Scaleway Domains and DNS. external-dns is rendered here and reads the API key of its IAM application from Secret \`external-dns/${secret}\`, which provider/ writes.`,
         ],
         verify: [
@@ -182,9 +168,7 @@ export const scalewayTarget: PlatformTarget = {
         install: [
           'Scaleway Block Storage CSI driver (`csi.scaleway.com`, installed on every Kapsule cluster).',
         ],
-        verify: [
-          '`kubectl get pvc -n NAMESPACE` shows every claim Bound; `scw block volume list` shows the volumes.',
-        ],
+        verify: [volumesVerify('`scw block volume list` shows the volumes.')],
       },
     };
   },
@@ -272,7 +256,7 @@ export const scalewayTarget: PlatformTarget = {
         install: [
           'Kapsule has no workload identity federation: each identity with a bucket or DNS grant gets its own IAM application and API key; `provider/` writes the key as Secret `IDENTITY-scw` and the pods read it through `envFrom` (see `bindings/patches/`). Each bucket policy (version 2023-04-17) allows exactly the granted actions to exactly those applications, plus bucket management to `targets.scaleway.terraformPrincipal`. Rotate a key by tainting its `scaleway_iam_api_key` and re-applying.',
           'DNS: the external-dns application gets the `DomainsDNSFullAccess` permission set on the project (Scaleway IAM does not scope it to one zone). Grafana reads the in-cluster Prometheus, so `readMetrics` needs no credential here; Scaleway Cockpit keeps the provider metrics.',
-          'Grafana (Helm chart `grafana/grafana`) in namespace `monitoring` with `serviceAccount.create=false`, `serviceAccount.name=grafana` and the dashboard sidecar.',
+          grafanaInstall(' and the dashboard sidecar'),
         ],
         verify: [
           '`aws s3api get-bucket-policy --endpoint-url https://s3.REGION.scw.cloud --bucket BUCKET` names only the granted applications and actions; with another key, `aws s3 ls s3://BUCKET` is denied.',
@@ -283,32 +267,18 @@ export const scalewayTarget: PlatformTarget = {
 
   clusterState({ model }) {
     const f = facts(model);
-    return {
+    return veleroClusterState(model, {
+      cluster: 'Kapsule',
       // Velero's AWS plugin speaks to any S3-compatible store: here Scaleway Object Storage.
-      objects: veleroObjects(model, 'aws', {
-        region: f.region,
-        s3Url: scalewayS3Endpoint(f.region),
-        s3ForcePathStyle: 'true',
-      }),
-      runbook: {
-        install: [
-          'Kapsule runs and backs up etcd itself; the platform backs up the API state and volume data with Velero.',
-          'Velero (Helm chart `vmware-tanzu/velero`) in namespace `velero` with the `velero/velero-plugin-for-aws` init container, `credentials.existingSecret=cluster-backup-scw` (written by provider/), `serviceAccount.server.create=false`, `serviceAccount.server.name=velero`, `deployNodeAgent=true`.',
-        ],
-        verify: [VELERO_VERIFY],
-      },
-    };
+      provider: 'aws',
+      locationConfig: { region: f.region, s3Url: scalewayS3Endpoint(f.region), s3ForcePathStyle: 'true' },
+      credentialsSecret: scalewayKeySecret({ name: CLUSTER_BACKUP_IDENTITY }),
+    });
   },
 
   network() {
-    return {
-      objects: [],
-      runbook: {
-        install: [
-          'NetworkPolicy enforcement: create the Kapsule cluster with the Cilium CNI (`cni = "cilium"` on `scaleway_k8s_cluster`, the default); Calico also enforces, Kilo alone does not.',
-        ],
-        verify: [NETWORK_POLICY_VERIFY],
-      },
-    };
+    return networkPolicyEnforcement(
+      'NetworkPolicy enforcement: create the Kapsule cluster with the Cilium CNI (`cni = "cilium"` on `scaleway_k8s_cluster`, the default); Calico also enforces, Kilo alone does not.',
+    );
   },
 };

@@ -119,7 +119,9 @@ describe('gcs: kill -9 and replay', () => {
     await admin.bucket(crashBucket).create();
     dir = await mkdtemp(join(tmpdir(), 'datapipe-gcs-crash-'));
     await mkdir(join(dir, 'data'));
-    await writeFile(join(dir, 'pipeline.yaml'), pipelineText(1000));
+    // Small objects, so the run spans many engine commits (one a second) and the kill lands before its end
+    // however fast the server answers: with 1,000-record objects a fast run ended between two checkpoints.
+    await writeFile(join(dir, 'pipeline.yaml'), pipelineText(100));
     await writeJsonLines(join(dir, 'data/orders.jsonl'), RECORDS, (i) => ({ id: `o${i}` }));
   });
   after(async () => {
@@ -144,7 +146,7 @@ describe('gcs: kill -9 and replay', () => {
       `at the crash: committed ${committedAtCrash}, stored ${(await storedIds(reader, prefix)).length}`,
     );
 
-    await writeFile(pipeline, pipelineText(777));
+    await writeFile(pipeline, pipelineText(77));
     const summary = await runDatapipeSummary(pipeline, { cwd: dir });
     assert.equal(summary.records_in, RECORDS - committedAtCrash, 'the rerun resumed at the checkpoint');
     assert.equal(summary.dead_lettered, 0);

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { DataError } from '../core/errors.ts';
 import { JsonBytesRecord, type PipelineRecord, type SourceMessage } from '../core/record.ts';
+import { isJsonText } from './json-check.ts';
 
 export type DecodeKind = 'json' | 'string' | 'bytes';
 
@@ -81,7 +82,10 @@ function parseJson(text: string): unknown {
 
 /** Throws the DataError `decode` throws for bytes that are not UTF-8 or not JSON. */
 function checkJson(value: Buffer): void {
-  parseJson(utf8(value));
+  if (!isUtf8(value)) throw new DataError('DP_DECODE_INVALID_UTF8', 'value is not valid UTF-8');
+  if (isJsonText(value)) return;
+  parseJson(value.toString('utf8'));
+  throw new DataError('DP_DECODE_INVALID_JSON', 'value is not valid JSON');
 }
 
 function utf8(value: Buffer): string {

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
+import { describe, it } from 'node:test';
+import { isJsonText } from './json-check.ts';
+
+const check = (text: string | Buffer) => isJsonText(typeof text === 'string' ? Buffer.from(text) : text);
+
+/** V8's own parser, the reference the check must agree with (on valid UTF-8). */
+function parses(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('isJsonText (RFC 8259 grammar on the bytes)', () => {
+  it('accepts JSON texts: any value at the top, whitespace around, every escape, numbers in all forms', () => {
+    for (const text of [
+      '{}',
+      '[]',
+      ' \t\r\n{ "a" : [ 1 , -0 , 0.5 , -1.25e+3 , 2E-2 , 10e5 ] }\n',
+      '"plain"',
+      '"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uD83D\\uDE00 \\uABCD"',
+      '"é € 😀"',
+      'true',
+      'false',
+      'null',
+      '0',
+      '-7',
+      '{"a":{"b":{"c":[[],[{}],{"d":null}]}},"e":true,"f":false}',
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    ]) {
+      assert.equal(check(text), true, text.slice(0, 60));
+      assert.equal(parses(Buffer.from(text)), true, `JSON.parse agrees: ${text.slice(0, 60)}`);
+    }
+  });
+
+  it('refuses what is not a JSON text', () => {
+    for (const text of [
+      '',
+      ' ',
+      '{',
+      '{"a":}',
+      '{"a" 1}',
+      '{a:1}',
+      '{"a":1,}',
+      '[1,]',
+      '[1 2]',
+      '[1}',
+      '{"a":1]',
+      '01',
+      '-',
+      '1.',
+      '.5',
+      '1e',
+      '1e+',
+      '+1',
+      '0x10',
+      'NaN',
+      'Infinity',
+      'tru',
+      'nul',
+      'True',
+      '"unterminated',
+      '"tab\there"',
+      '"bad \\x escape"',
+      '"short \\u12"',
+      '"not hex \\u12G4"',
+      "'single'",
+      '{} {}',
+      '1 2',
+      '\uFEFF{}',
+      '[1]x',
+    ]) {
+      assert.equal(check(text), false, text);
+      assert.equal(parses(Buffer.from(text)), false, `JSON.parse agrees: ${text}`);
+    }
+  });
+
+  it('finds a special character at any place in a long string (strings are read four bytes at a time)', () => {
+    const specials = ['"', '\\', '\u0000', '\u001f', '\n', ' ', '\u007f', 'é', '€', '😀', '\\n', '\\u00e9', '\\x'];
+    for (const special of specials) {
+      for (let at = 0; at < 12; at++) {
+        const text = `{"k":"${'x'.repeat(at)}${special}${'y'.repeat(11 - at)}"}`;
+        const bytes = Buffer.from(text);
+        assert.equal(isJsonText(bytes), parses(bytes), JSON.stringify(text));
+      }
+    }
+  });
+
+  it('agrees with JSON.parse on many random and mutated texts (a differential check)', () => {
+    const alphabet = [...'{}[],:"\\u019-+.eE \n\ttruefalsnxé/bF\u0001'];
+    let seed = 16;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const doc = JSON.stringify({
+      id: 1,
+      s: 'x\n"é',
+      v: [1.5, -0, 2e-3, true, false, null, {}, [], { a: [[]] }],
+    });
+    let compared = 0;
+    for (let t = 0; t < 20_000; t++) {
+      let text: string;
+      if (t % 2 === 0) {
+        text = '';
+        for (let k = 1 + random(10); k > 0; k--) text += alphabet[random(alphabet.length)];
+      } else {
+        const chars = [...doc];
+        chars.splice(
+          random(chars.length),
+          random(2),
+          ...(random(2) ? [alphabet[random(alphabet.length)] as string] : []),
+        );
+        text = chars.join('');
+      }
+      const bytes = Buffer.from(text);
+      if (!isUtf8(bytes)) continue;
+      assert.equal(isJsonText(bytes), parses(bytes), JSON.stringify(text));
+      compared++;
+    }
+    assert.ok(compared > 19_000);
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * Whether UTF-8 bytes are one JSON text (RFC 8259, section 2: one value with optional whitespace around it),
+ * checked on the bytes without decoding them to a string or building any value (decision 0081). It accepts
+ * exactly what `JSON.parse` accepts once the bytes are valid UTF-8, which the caller checks first
+ * (`isUtf8`): bytes of 0x80 and above are then only ever parts of characters inside strings, where the
+ * grammar allows any character but `"`, `\` and control characters below U+0020.
+ *
+ * Iterative, with an explicit stack of open containers, so nesting depth is bounded by memory, as in V8's
+ * own parser, not by the call stack.
+ */
+export function isJsonText(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  // One byte per open container: OBJECT or ARRAY. Grown when needed.
+  let stack: Uint8Array<ArrayBuffer> = new Uint8Array(32);
+  let depth = 0;
+  let i = skipSpace(bytes, 0, n);
+  // Parse a value at i; after it, continue with whatever the enclosing container expects.
+  value: for (;;) {
+    if (i >= n) return false;
+    let c = bytes[i] as number;
+    if (c === OPEN_BRACE) {
+      i = skipSpace(bytes, i + 1, n);
+      if (i < n && bytes[i] === CLOSE_BRACE) {
+        i++;
+      } else {
+        if (depth === stack.length) stack = grow(stack);
+        stack[depth++] = OBJECT;
+        i = member(bytes, i, n);
+        if (i < 0) return false;
+        continue value;
+      }
+    } else if (c === OPEN_BRACKET) {
+      i = skipSpace(bytes, i + 1, n);
+      if (i < n && bytes[i] === CLOSE_BRACKET) {
+        i++;
+      } else {
+        if (depth === stack.length) stack = grow(stack);
+        stack[depth++] = ARRAY;
+        continue value;
+      }
+    } else if (c === QUOTE) {
+      i = string(bytes, i + 1, n);
+      if (i < 0) return false;
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      i = number(bytes, i, n);
+      if (i < 0) return false;
+    } else if (c === LOWER_T) {
+      if (!literal(bytes, i, n, TRUE)) return false;
+      i += 4;
+    } else if (c === LOWER_F) {
+      if (!literal(bytes, i, n, FALSE)) return false;
+      i += 5;
+    } else if (c === LOWER_N) {
+      if (!literal(bytes, i, n, NULL)) return false;
+      i += 4;
+    } else {
+      return false;
+    }
+    // A value ended at i: close the containers it ends, or go on to the next element or member.
+    for (;;) {
+      i = skipSpace(bytes, i, n);
+      if (depth === 0) return i === n;
+      if (i >= n) return false;
+      c = bytes[i] as number;
+      if (c === COMMA) {
+        i = skipSpace(bytes, i + 1, n);
+        if (stack[depth - 1] === OBJECT) {
+          i = member(bytes, i, n);
+          if (i < 0) return false;
+        }
+        continue value;
+      }
+      if (c !== (stack[depth - 1] === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) return false;
+      depth--;
+      i++;
+    }
+  }
+}
+
+/** A member's name and colon, starting at i; returns where its value starts (after spaces), or -1. */
+function member(bytes: Uint8Array, i: number, n: number): number {
+  if (i >= n || bytes[i] !== QUOTE) return -1;
+  i = string(bytes, i + 1, n);
+  if (i < 0) return -1;
+  i = skipSpace(bytes, i, n);
+  if (i >= n || bytes[i] !== COLON) return -1;
+  return skipSpace(bytes, i + 1, n);
+}
+
+/** A string's body, from just after its opening quote; returns the index after the closing quote, or -1. */
+function string(bytes: Uint8Array, i: number, n: number): number {
+  for (;;) {
+    // the run of plain characters: four bytes at a time while none of them is special, then one by one
+    const words = n - 3;
+    while (i < words) {
+      const w =
+        ((bytes[i] as number) |
+          ((bytes[i + 1] as number) << 8) |
+          ((bytes[i + 2] as number) << 16) |
+          ((bytes[i + 3] as number) << 24)) >>>
+        0;
+      if ((hasZeroByte(w ^ 0x22222222) | hasZeroByte(w ^ 0x5c5c5c5c) | hasByteBelow20(w)) !== 0) break;
+      i += 4;
+    }
+    while (i < n && PLAIN[bytes[i] as number] === 1) i++;
+    if (i >= n) return -1;
+    const c = bytes[i++] as number;
+    if (c === QUOTE) return i;
+    if (c < 0x20) return -1;
+    // a backslash
+    if (i >= n) return -1;
+    const e = bytes[i++] as number;
+    if (e === LOWER_U) {
+      if (i + 4 > n) return -1;
+      for (let k = 0; k < 4; k++) if (!isHex(bytes[i++] as number)) return -1;
+    } else if (ESCAPES[e] !== 1) {
+      return -1;
+    }
+  }
+}
+
+/** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` from i; returns the index after it, or -1. */
+function number(bytes: Uint8Array, i: number, n: number): number {
+  if (bytes[i] === MINUS) i++;
+  if (i >= n) return -1;
+  if (bytes[i] === DIGIT_0) {
+    i++;
+  } else {
+    const start = i;
+    i = digits(bytes, i, n);
+    if (i === start) return -1;
+  }
+  if (i < n && bytes[i] === DOT) {
+    const start = ++i;
+    i = digits(bytes, i, n);
+    if (i === start) return -1;
+  }
+  if (i < n && (bytes[i] === LOWER_E || bytes[i] === UPPER_E)) {
+    i++;
+    if (i < n && (bytes[i] === PLUS || bytes[i] === MINUS)) i++;
+    const start = i;
+    i = digits(bytes, i, n);
+    if (i === start) return -1;
+  }
+  return i;
+}
+
+function digits(bytes: Uint8Array, i: number, n: number): number {
+  while (i < n) {
+    const c = bytes[i] as number;
+    if (c < DIGIT_0 || c > DIGIT_9) break;
+    i++;
+  }
+  return i;
+}
+
+function literal(bytes: Uint8Array, i: number, n: number, word: readonly number[]): boolean {
+  if (i + word.length > n) return false;
+  for (let k = 1; k < word.length; k++) if (bytes[i + k] !== word[k]) return false;
+  return true;
+}
+
+function skipSpace(bytes: Uint8Array, i: number, n: number): number {
+  while (i < n) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** Non-zero when one of the four bytes of w is zero (the classic test, exact for "is any"). */
+function hasZeroByte(w: number): number {
+  return (w - 0x01010101) & ~w & 0x80808080;
+}
+
+/** Non-zero when one of the four bytes of w is below 0x20. */
+function hasByteBelow20(w: number): number {
+  return (w - 0x20202020) & ~w & 0x80808080;
+}
+
+function isHex(c: number): boolean {
+  return (c >= DIGIT_0 && c <= DIGIT_9) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+function grow(stack: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(stack.length * 2);
+  bigger.set(stack);
+  return bigger;
+}
+
+const OBJECT = 1;
+const ARRAY = 2;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+const LOWER_T = 0x74;
+const LOWER_F = 0x66;
+const LOWER_N = 0x6e;
+const LOWER_U = 0x75;
+const TRUE = [0x74, 0x72, 0x75, 0x65];
+const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
+const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+/** The one-letter escapes of RFC 8259 section 7: `"` `\` `/` b f n r t. */
+const ESCAPES = new Uint8Array(128);
+for (const c of '"\\/bfnrt') ESCAPES[c.charCodeAt(0)] = 1;
+/** Bytes that stand for themselves inside a string: all but `"`, `\` and control characters. */
+const PLAIN = new Uint8Array(256).fill(1, 0x20);
+PLAIN[QUOTE] = 0;
+PLAIN[BACKSLASH] = 0;

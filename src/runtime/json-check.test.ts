@@ -80,7 +80,21 @@ describe('isJsonText (RFC 8259 grammar on the bytes)', () => {
   });
 
   it('finds a special character at any place in a long string (strings are read four bytes at a time)', () => {
-    const specials = ['"', '\\', '\u0000', '\u001f', '\n', ' ', '\u007f', 'é', '€', '😀', '\\n', '\\u00e9', '\\x'];
+    const specials = [
+      '"',
+      '\\',
+      '\u0000',
+      '\u001f',
+      '\n',
+      ' ',
+      '\u007f',
+      'é',
+      '€',
+      '😀',
+      '\\n',
+      '\\u00e9',
+      '\\x',
+    ];
     for (const special of specials) {
       for (let at = 0; at < 12; at++) {
         const text = `{"k":"${'x'.repeat(at)}${special}${'y'.repeat(11 - at)}"}`;

@@ -27,7 +27,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
         stack[depth++] = OBJECT;
         i = member(bytes, i, n);
         if (i < 0) return false;
-        continue value;
+        continue;
       }
     } else if (c === OPEN_BRACKET) {
       i = skipSpace(bytes, i + 1, n);
@@ -36,7 +36,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
       } else {
         if (depth === stack.length) stack = grow(stack);
         stack[depth++] = ARRAY;
-        continue value;
+        continue;
       }
     } else if (c === QUOTE) {
       i = string(bytes, i + 1, n);

@@ -126,18 +126,32 @@ export async function fileSourceCommitted(dir: string, pipeline: string, topic =
  */
 export async function runDatapipeSummary(
   file: string,
-  options: { cwd?: string; args?: string[]; env?: Record<string, string> } = {},
+  options: { cwd?: string; args?: string[]; env?: Record<string, string>; deadlineMs?: number } = {},
 ): Promise<Record<string, unknown>> {
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [datapipeBin, 'run', file, '--output', 'json', ...(options.args ?? [])],
-    {
-      cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, ...options.env, DATAPIPE_LOG_FORMAT: 'json' },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout) as Record<string, unknown>;
+  // Below the suite's 5-minute per-test limit, so a run stuck retrying a sink fails with its own log
+  // rather than as a silent test timeout.
+  const deadlineMs = options.deadlineMs ?? 240_000;
+  try {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [datapipeBin, 'run', file, '--output', 'json', ...(options.args ?? [])],
+      {
+        cwd: options.cwd ?? process.cwd(),
+        env: { ...process.env, ...options.env, DATAPIPE_LOG_FORMAT: 'json' },
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: deadlineMs,
+        killSignal: 'SIGKILL',
+      },
+    );
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } catch (err) {
+    const e = err as { killed?: boolean; stderr?: string };
+    if (!e.killed) throw err;
+    const lastLines = (e.stderr ?? '').trimEnd().split('\n').slice(-20).join('\n');
+    throw new Error(
+      `datapipe run ${file} did not end within ${deadlineMs / 1000} s; its last log lines:\n${lastLines}`,
+    );
+  }
 }
 
 /** Stops or starts one of the shared services through the services script (docs/services.md). */

@@ -113,7 +113,9 @@ test('iceberg: kill -9 mid-run and a rerun store every record once; the bad one 
   Object.assign(process.env, env());
   const summary = await runDatapipeSummary(join(dir, 'pipeline.yaml'), { cwd: dir });
   assert.equal(summary.records_in, RECORDS - checkpoint, 'the rerun resumed at the source checkpoint');
-  assert.equal(summary.dead_lettered, 1);
+  // The rerun meets the bad record only when the crash came before the checkpoint passed it.
+  const rerunMeetsBad = checkpoint <= BAD;
+  assert.equal(summary.dead_lettered, rerunMeetsBad ? 1 : 0);
   assert.deepEqual(summary.committed, [{ topic: 'orders', partition: 0, offset: RECORDS }]);
 
   const view = await readTable(namespace, 'orders');
@@ -132,7 +134,7 @@ test('iceberg: kill -9 mid-run and a rerun store every record once; the bad one 
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { value: string; headers: Record<string, string> });
-  const expectedLines = checkpoint <= BAD ? [1, 2] : [1]; // the rerun read it again only from before it
+  const expectedLines = rerunMeetsBad ? [1, 2] : [1];
   assert.ok(
     expectedLines.includes(dead.length),
     `${dead.length} dead-letter lines, expected ${expectedLines}`,

@@ -82,9 +82,9 @@ function parseJson(text: string): unknown {
 
 /** Throws the DataError `decode` throws for bytes that are not UTF-8 or not JSON. */
 function checkJson(value: Buffer): void {
-  if (!isUtf8(value)) throw new DataError('DP_DECODE_INVALID_UTF8', 'value is not valid UTF-8');
-  if (isJsonText(value)) return;
-  parseJson(value.toString('utf8'));
+  if (isUtf8(value) && isJsonText(value)) return;
+  // Only a bad value gets here: decode it as `json` would, for the same error and message.
+  parseJson(utf8(value));
   throw new DataError('DP_DECODE_INVALID_JSON', 'value is not valid JSON');
 }
 

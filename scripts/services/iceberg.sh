@@ -5,9 +5,12 @@
 # S3FileIO in the s3 service's bucket $ICEBERG_BUCKET (path style).
 # http://127.0.0.1:$ICEBERG_PORT (18181), no auth; warehouse s3://$ICEBERG_BUCKET/warehouse.
 # Also installs PyIceberg (PyPI) into a venv under the cache: the independent reader of the tests.
-# See docs/decisions/0042.
+# See docs/decisions/0042; 1.11.0, not 1.10.x, because 1.10's JdbcCatalog leaves a read transaction open
+# on a catalog file it reopens (docs/decisions/0084).
 
-ICEBERG_VERSION="${DATAPIPE_ICEBERG_VERSION:-1.10.0}"
+ICEBERG_VERSION="${DATAPIPE_ICEBERG_VERSION:-1.11.0}"
+# RESTCatalogServer 1.11 runs on Jetty 12.1 (ee10 servlet, jetty-compression for its gzip handler)
+ICEBERG_JETTY_VERSION=12.1.10
 PYICEBERG_VERSION="${DATAPIPE_PYICEBERG_VERSION:-0.12.0}"
 ICEBERG_PORT="${DATAPIPE_ICEBERG_PORT:-18181}"
 ICEBERG_BUCKET=datapipe-iceberg
@@ -25,7 +28,9 @@ iceberg_install() {
     "org.apache.iceberg:iceberg-core:$ICEBERG_VERSION:tests" \
     "org.apache.iceberg:iceberg-aws:$ICEBERG_VERSION" \
     "org.apache.iceberg:iceberg-aws-bundle:$ICEBERG_VERSION" \
-    "org.eclipse.jetty:jetty-servlet:11.0.25" \
+    "org.eclipse.jetty.ee10:jetty-ee10-servlet:$ICEBERG_JETTY_VERSION" \
+    "org.eclipse.jetty.compression:jetty-compression-server:$ICEBERG_JETTY_VERSION" \
+    "org.eclipse.jetty.compression:jetty-compression-gzip:$ICEBERG_JETTY_VERSION" \
     "org.xerial:sqlite-jdbc:3.50.3.0" \
     "org.apache.hadoop:hadoop-client-api:3.4.1" \
     "org.apache.hadoop:hadoop-client-runtime:3.4.1" \
@@ -56,7 +61,8 @@ iceberg_start() {
   # CATALOG_S3_ENDPOINT -> s3.endpoint). The S3 key goes through the AWS default chain, so the
   # server's "Creating catalog with properties" log line never holds it. S3Proxy rejects the
   # SDK's default request checksums (x-amz-content-sha256 mismatch): only when required. SQLite in WAL
-  # mode with a busy timeout: readers never block the writer. The servlet's own log of every 4xx/5xx
+  # mode with a busy timeout: readers never block the writer; the file persists across restarts (the
+  # outage tests restart the service and keep their tables). The servlet's own log of every 4xx/5xx
   # (a stack trace per 404) is off: clients get the error in the answer.
   AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$secret" AWS_REGION=us-east-1 \
     AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED AWS_RESPONSE_CHECKSUM_VALIDATION=WHEN_REQUIRED \

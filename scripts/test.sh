@@ -67,11 +67,6 @@ wait_bg installs-maven
 wait_bg installs-other
 wait_bg platform-linters
 echo "== services (all but kubernetes)"
-# A fresh Iceberg catalog for each suite run (only when the catalog is down, never under a running one):
-# a catalog file left by an earlier, heavily loaded run was seen failing every namespace insert.
-if ! bash "$services" status iceberg >/dev/null 2>&1; then
-  rm -f "$state/iceberg/catalog.db"*
-fi
 bash "$services" up --except kubernetes
 
 # One file at a time (the default on 2 cores): some integration tests stop and restart a shared service.

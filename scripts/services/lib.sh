@@ -210,7 +210,12 @@ spawn() {
   local svc="$1" log="$DP_LOGS/$1.log"
   shift
   printf '\n==== %s starting %s ====\n' "$(date -Is)" "$svc" >>"$log"
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  if [ -n "${SVC_LOCK_FD:-}" ]; then
+    # the start lock services.sh holds (svc_lock) stays with it: the server must not inherit it
+    setsid "$@" >>"$log" 2>&1 </dev/null {SVC_LOCK_FD}>&- &
+  else
+    setsid "$@" >>"$log" 2>&1 </dev/null &
+  fi
   local pid=$!
   sleep 0.2
   record_pid "$svc" "$pid" || {

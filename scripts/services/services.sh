@@ -8,7 +8,8 @@
 # SERVICE is one of: kafka mongodb s3 iceberg azurite postgres etcd gcs kubernetes (default: all);
 # --except SERVICE (repeatable) leaves one out of the default. See docs/services.md.
 # Installs of one service never run twice at once: a second `up`/`install` waits for the first (a lock in
-# the cache dir, at most DATAPIPE_INSTALL_WAIT seconds, default 3600) and then finds it installed.
+# the cache dir, at most DATAPIPE_INSTALL_WAIT seconds, default 3600) and then finds it installed; nor do
+# starts and stops of one service (a lock in the state dir's pids/, DATAPIPE_SERVICE_LOCK_WAIT, default 120).
 set -euo pipefail
 
 DP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -113,8 +114,34 @@ wait_up() {
   return 1
 }
 
+# svc_lock SVC / svc_unlock: one start or stop of SVC at a time, across worktrees ($DP_PIDS/SVC.lock, held
+# for seconds). Without it two `up`s racing (two outage tests restarting a shared service at once) both
+# found it down and both started a server: the iceberg server sets SO_REUSEPORT, so its twin shared the
+# port, the pid file named only one, and `down` left the other answering (docs/decisions/0084).
+svc_lock() {
+  local wait="${DATAPIPE_SERVICE_LOCK_WAIT:-120}"
+  exec {SVC_LOCK_FD}>"$DP_PIDS/$1.lock"
+  flock -w "$wait" "$SVC_LOCK_FD" || die "$1: another start or stop of it still holds $DP_PIDS/$1.lock after ${wait}s"
+}
+svc_unlock() {
+  exec {SVC_LOCK_FD}>&-
+  unset SVC_LOCK_FD
+}
+
+# used_port SVC: prints the first of SVC's ports that another process already listens on.
+used_port() {
+  local port
+  for port in $("${1}_ports"); do
+    if port_in_use "$port"; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
 do_up() {
-  local svc t0 failed=() started=()
+  local svc t0 port failed=() started=()
   t0=$SECONDS
   for svc in "${services[@]}"; do
     if "${svc}_check" >/dev/null 2>&1; then
@@ -122,26 +149,25 @@ do_up() {
       continue
     fi
     install_svc "$svc"
-    if svc_pid "$svc" >/dev/null; then
+    svc_lock "$svc"
+    if "${svc}_check" >/dev/null 2>&1; then
+      say "$svc: up on $("${svc}_addr") (started meanwhile by another services.sh)"
+    elif svc_pid "$svc" >/dev/null; then
       say "$svc: our process $(svc_pid "$svc") is running but not answering yet; waiting for it"
       started+=("$svc")
-      continue
-    fi
-    local port
-    for port in $("${svc}_ports"); do
-      if port_in_use "$port"; then
-        say "FAILED: $svc: port $port on $DP_HOST is already used by another process (not started by this script); set the env override, see docs/services.md"
-        failed+=("$svc")
-        continue 2
-      fi
-    done
-    say "$svc: starting on $("${svc}_addr") (log: $DP_LOGS/$svc.log)"
-    if "${svc}_start"; then
-      started+=("$svc")
-    else
-      say "FAILED: $svc did not start; see log $DP_LOGS/$svc.log"
+    elif port="$(used_port "$svc")"; then
+      say "FAILED: $svc: port $port on $DP_HOST is already used by another process (not started by this script); set the env override, see docs/services.md"
       failed+=("$svc")
+    else
+      say "$svc: starting on $("${svc}_addr") (log: $DP_LOGS/$svc.log)"
+      if "${svc}_start"; then
+        started+=("$svc")
+      else
+        say "FAILED: $svc did not start; see log $DP_LOGS/$svc.log"
+        failed+=("$svc")
+      fi
     fi
+    svc_unlock
   done
   for svc in "${started[@]}"; do
     if wait_up "$svc"; then
@@ -199,11 +225,13 @@ do_status() {
 do_down() {
   local svc
   for svc in "${services[@]}"; do
+    svc_lock "$svc"
     if declare -F "${svc}_stop" >/dev/null; then
       "${svc}_stop"
     else
       stop_pid "$svc"
     fi
+    svc_unlock
     say "$svc: down"
   done
 }

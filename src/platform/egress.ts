@@ -1,4 +1,5 @@
 /** Egress to an endpoint outside the cluster, for the NetworkPolicies that follow the bindings (bindings.ts). */
+import { urlPort } from '../config/url-port.ts';
 import type { CidrFact, Egress } from './targets/descriptor.ts';
 
 /**
@@ -7,8 +8,7 @@ import type { CidrFact, Egress } from './targets/descriptor.ts';
  */
 export function endpointEgress(endpoint: string, cidr: string | undefined, cidrFact: CidrFact): Egress {
   const url = new URL(endpoint);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return { host: url.hostname, port, cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
+  return { host: url.hostname, port: urlPort(url), cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
 }
 
 /** An address's own /32; undefined for a host name. */

@@ -114,7 +114,7 @@ const wanted =
     ? [...scenarios.map((s) => s.id), 'backlog', ...(values.profile ? ['profile'] : [])]
     : values.scenario.split(',').map((s) => s.trim());
 for (const id of wanted) {
-  if (!(id in special) && !scenarios.some((s) => s.id === id)) {
+  if (!Object.hasOwn(special, id) && !scenarios.some((s) => s.id === id)) {
     const known = [...scenarios.map((s) => s.id), ...Object.keys(special)];
     usageError(spec, `unknown scenario "${id}" (the scenarios: ${known.join(', ')})`);
   }

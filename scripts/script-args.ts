@@ -89,8 +89,15 @@ function mistake(
   spec: Pick<ScriptSpec<never>, 'command'>,
   problem: string,
 ): { kind: 'mistake'; text: string } {
-  const name = spec.command.replace(/ --$/, '');
-  return { kind: 'mistake', text: `${name}: ${problem}\n(run \`${spec.command} --help\` for the options)\n` };
+  return {
+    kind: 'mistake',
+    text: `${bare(spec.command)}: ${problem}\n(run \`${spec.command} --help\` for the options)\n`,
+  };
+}
+
+/** The command without the ` --` that passes options through npm: `npm run bench`. */
+function bare(command: string): string {
+  return command.replace(/ --$/, '');
 }
 
 /** parseArgs' error, in one short line (its own messages suggest `--` for positionals, rarely the point). */
@@ -115,7 +122,7 @@ function helpText<O extends Readonly<Record<string, ScriptOption>>>(spec: Script
   const usage =
     rows.length > 1 || spec.positionals
       ? [spec.command, rows.length > 1 ? '[options]' : '', spec.positionals ?? ''].filter(Boolean)
-      : [spec.command.replace(/ --$/, '')];
+      : [bare(spec.command)];
   const lines = [
     `usage: ${usage.join(' ')}`,
     '',

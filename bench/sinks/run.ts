@@ -78,7 +78,7 @@ const median = (xs: number[]) => {
 const results: Record<string, unknown> = {};
 const wanted = args.sink.split(',');
 for (const name of wanted) {
-  if (!(name in scenarios))
+  if (!Object.hasOwn(scenarios, name))
     usageError(spec, `unknown sink "${name}" (the sinks: ${Object.keys(scenarios).join(', ')})`);
 }
 for (const name of wanted) {

@@ -12,12 +12,17 @@
  * - `worker round trip`: parsing in a worker thread, the values posted back (one batch of 1,000).
  */
 import { isUtf8 } from 'node:buffer';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { parseScriptArgs } from '../scripts/script-args.ts';
 import { makeRecord } from './lib/kafka.ts';
 
-const { values } = parseArgs({
-  options: { size: { type: 'string', default: '1024' }, records: { type: 'string', default: '20000' } },
+const { values } = parseScriptArgs({
+  command: 'node bench/parse-options.ts',
+  summary: 'Where JSON must be parsed: the options of decision 0057 timed side by side on the bench records.',
+  options: {
+    size: { type: 'string', default: '1024', value: 'BYTES', help: 'record size' },
+    records: { type: 'string', default: '20000', value: 'N', help: 'records per round' },
+  },
 });
 const size = Number(values.size);
 const records = Array.from({ length: Number(values.records) }, (_, i) =>

@@ -1,23 +1,12 @@
 /**
  * `npm run bench -- [options]`: end-to-end benchmarks from Kafka, against the real services
- * (`npm run services:up -- kafka postgres mongodb s3`). See bench/README.md.
- *
- *   --scenario null,file,...   scenarios to run (default: all); `--list` prints them
- *   --records 200000           records per throughput run (for 1 KiB records; scaled for other sizes)
- *   --size 1024                record size(s) in bytes, comma-separated: 100,1024,10240
- *   --partitions 4             partitions of the throughput topic
- *   --repeat 3                 throughput runs per contender (median, min, max are reported)
- *   --rate 2000 --seconds 10   the fixed-rate latency run (records/s, duration)
- *   --no-latency               skip the latency runs
- *   --backlog-records 1000000 --backlog-seconds 40 --backlog-delay 100ms   the backlog memory scenario
- *   --profile                  also profile a null-sink run with node --cpu-prof
- *   --profile-sink file        profile datapipe → fs JSONL instead of → null
- *   --summary-only             only re-render bench/README.md's results and the chart from latest.json
+ * (`npm run services:up -- kafka postgres mongodb s3`). See bench/README.md; `--help` lists the options
+ * and the scenarios.
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs, type ScriptOption, type ScriptSpec, usageError } from '../scripts/script-args.ts';
 import { runBacklog } from './backlog.ts';
 import { KAFKA_VERSION } from './contenders/kafka-connect.ts';
 import { createTopic, waitForKafka } from './lib/kafka.ts';
@@ -35,37 +24,88 @@ import { snapshotDatapipe } from './lib/snapshot.ts';
 import { runProfile } from './profile.ts';
 import { scenarios } from './scenarios.ts';
 
-const { values } = parseArgs({
+/** The scenarios besides the catalogue's: the backlog memory run and the profile. */
+const special: Readonly<Record<string, string>> = {
+  backlog: 'RSS every second while a slow sink works through a backlog',
+  profile: 'node --cpu-prof on a datapipe → null run; top frames',
+};
+const scenarioList = () =>
+  [...scenarios.map((s) => [s.id, s.title] as const), ...Object.entries(special)]
+    .map(([id, title]) => `${id.padEnd(10)} ${title}`)
+    .join('\n');
+
+const spec = {
+  command: 'npm run bench --',
+  summary:
+    'End-to-end benchmarks from Kafka against the raw clients and Kafka Connect, on the real services; results in bench/results/ and bench/README.md.',
   options: {
-    scenario: { type: 'string', default: 'all' },
-    records: { type: 'string', default: '200000' },
-    size: { type: 'string', default: '1024' },
-    partitions: { type: 'string', default: '4' },
-    repeat: { type: 'string', default: '3' },
-    rate: { type: 'string', default: '2000' },
-    seconds: { type: 'string', default: '10' },
-    'no-latency': { type: 'boolean', default: false },
-    'backlog-records': { type: 'string', default: '1000000' },
-    'backlog-seconds': { type: 'string', default: '40' },
-    'backlog-delay': { type: 'string', default: '100ms' },
-    profile: { type: 'boolean', default: false },
-    'profile-sink': { type: 'string', default: 'null' },
-    'timeout-seconds': { type: 'string', default: '300' },
-    list: { type: 'boolean', default: false },
-    'summary-only': { type: 'boolean', default: false },
+    scenario: {
+      type: 'string',
+      default: 'all',
+      value: 'LIST',
+      help: 'scenarios to run, comma-separated (below); all = every one but profile',
+    },
+    records: {
+      type: 'string',
+      default: '200000',
+      value: 'N',
+      help: 'records per throughput run (for 1 KiB records; scaled for other sizes)',
+    },
+    size: {
+      type: 'string',
+      default: '1024',
+      value: 'BYTES',
+      help: 'record size(s), comma-separated: 100,1024,10240',
+    },
+    partitions: { type: 'string', default: '4', value: 'N', help: 'partitions of the throughput topic' },
+    repeat: {
+      type: 'string',
+      default: '3',
+      value: 'N',
+      help: 'throughput runs per contender (median, min and max are reported)',
+    },
+    rate: { type: 'string', default: '2000', value: 'N', help: 'records/s of the fixed-rate latency run' },
+    seconds: { type: 'string', default: '10', value: 'N', help: 'duration of the fixed-rate latency run' },
+    'no-latency': { type: 'boolean', default: false, help: 'skip the latency runs' },
+    'backlog-records': { type: 'string', default: '1000000', value: 'N', help: 'backlog scenario: records' },
+    'backlog-seconds': {
+      type: 'string',
+      default: '40',
+      value: 'N',
+      help: 'backlog scenario: how long RSS is sampled',
+    },
+    'backlog-delay': {
+      type: 'string',
+      default: '100ms',
+      value: 'DURATION',
+      help: "backlog scenario: the slow sink's delay per batch",
+    },
+    profile: { type: 'boolean', default: false, help: 'with --scenario all: also the profile scenario' },
+    'profile-sink': {
+      type: 'string',
+      default: 'null',
+      value: 'SINK',
+      help: 'profile datapipe → null, or → file (fs JSONL)',
+    },
+    'timeout-seconds': { type: 'string', default: '300', value: 'N', help: 'deadline of each run' },
+    list: { type: 'boolean', default: false, help: 'print the scenarios and exit' },
+    'summary-only': {
+      type: 'boolean',
+      default: false,
+      help: "only re-render bench/README.md's results and the chart from latest.json",
+    },
   },
-});
+  more: () => `scenarios:\n${scenarioList().replace(/^/gm, '  ')}`,
+} as const satisfies ScriptSpec<Record<string, ScriptOption>>;
+const { values } = parseScriptArgs(spec);
 
 if (values['summary-only']) {
   refreshSummary();
   process.exit(0);
 }
 
-const special = ['backlog', 'profile'];
 if (values.list) {
-  for (const s of scenarios) console.log(`${s.id.padEnd(10)} ${s.title}`);
-  console.log(`${'backlog'.padEnd(10)} RSS every second while a slow sink works through a backlog`);
-  console.log(`${'profile'.padEnd(10)} node --cpu-prof on a datapipe → null run; top frames`);
+  console.log(scenarioList());
   process.exit(0);
 }
 
@@ -74,9 +114,9 @@ const wanted =
     ? [...scenarios.map((s) => s.id), 'backlog', ...(values.profile ? ['profile'] : [])]
     : values.scenario.split(',').map((s) => s.trim());
 for (const id of wanted) {
-  if (!special.includes(id) && !scenarios.some((s) => s.id === id)) {
-    console.error(`unknown scenario "${id}" (see --list)`);
-    process.exit(2);
+  if (!Object.hasOwn(special, id) && !scenarios.some((s) => s.id === id)) {
+    const known = [...scenarios.map((s) => s.id), ...Object.keys(special)];
+    usageError(spec, `unknown scenario "${id}" (the scenarios: ${known.join(', ')})`);
   }
 }
 

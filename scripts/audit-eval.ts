@@ -7,15 +7,28 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { evaluateDir, summaryLine } from '../src/audit/eval/evaluate.ts';
 import { platformTargets } from '../src/cli/plugins.ts';
+import { parseScriptArgs } from './script-args.ts';
 
 const root = new URL('../', import.meta.url).pathname;
-const { values } = parseArgs({
+const { values } = parseScriptArgs({
+  command: 'npm run audit:eval --',
+  summary:
+    'Audits the labelled platforms and prints recall and precision, then the misses and the wrong findings.',
   options: {
-    dir: { type: 'string', default: `${root}test/fixtures/audit-eval` },
-    out: { type: 'string', default: `${root}.datapipe/audit-eval.json` },
+    dir: {
+      type: 'string',
+      default: `${root}test/fixtures/audit-eval`,
+      value: 'DIR',
+      help: 'the labelled platforms',
+    },
+    out: {
+      type: 'string',
+      default: `${root}.datapipe/audit-eval.json`,
+      value: 'FILE',
+      help: 'the result as JSON',
+    },
   },
 });
 const evaluation = evaluateDir(values.dir, platformTargets);

@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { parseScriptArgs } from './script-args.ts';
 
 const RENAMED: Record<string, string> = {
   'dns-lb': 'dns-and-load-balancing',
@@ -43,7 +44,14 @@ export function convertRuleText(text: string, provider: string): string {
 }
 
 if (import.meta.main) {
-  const dir = process.argv[2] ?? join(import.meta.dirname, '../src/audit/rules');
+  const { positionals } = parseScriptArgs({
+    command: 'node scripts/convert-audit-rules.ts',
+    summary:
+      'Converts audit rule files of the first format (decision 0028) in place: shared category names, effort blocks as { default, <exceptions> }. RULES_DIR defaults to src/audit/rules.',
+    options: {},
+    positionals: '[RULES_DIR]',
+  });
+  const dir = positionals[0] ?? join(import.meta.dirname, '../src/audit/rules');
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.yaml')) continue;
     const file = join(entry.parentPath, entry.name);

@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { HttpReceiver } from '../test/support/http-receiver.ts';
@@ -32,9 +31,21 @@ import {
   countS3,
   s3Client,
 } from './demo-e2e/read-back.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values: args } = parseArgs({
-  options: { records: { type: 'string', default: '2000' }, timeout: { type: 'string', default: '300' } },
+const { values: args } = parseScriptArgs({
+  command: 'npm run demo:e2e --',
+  summary:
+    'Order events through Kafka and one `datapipe run` into MongoDB, S3, Azure Blob, PostgreSQL, HTTP and Iceberg; each store read back (exit 1 when one holds a different number).',
+  options: {
+    records: { type: 'string', default: '2000', value: 'N', help: 'order events produced' },
+    timeout: {
+      type: 'string',
+      default: '300',
+      value: 'SECONDS',
+      help: 'how long the stores may take to fill',
+    },
+  },
 });
 const expected = Number(args.records);
 const root = join(import.meta.dirname, '..');

@@ -12,11 +12,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ROOT, runPortability } from './portability.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values: args } = parseArgs({
-  options: { records: { type: 'string', default: '2000' }, timeout: { type: 'string', default: '180' } },
+const { values: args } = parseScriptArgs({
+  command: 'npm run demo:portability --',
+  summary:
+    "The flagship's orders-to-archive pipeline, one file, run on every target's rendered binding against that target's local stand-in store (exit 1 when a store holds a different number).",
+  options: {
+    records: { type: 'string', default: '2000', value: 'N', help: 'order events produced' },
+    timeout: { type: 'string', default: '180', value: 'SECONDS', help: 'how long each target may take' },
+  },
 });
 const log = (msg: string) => process.stderr.write(`[demo:portability] ${msg}\n`);
 log('starting services');

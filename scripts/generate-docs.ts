@@ -8,6 +8,7 @@ import { pipelinePlugins } from '../src/cli/plugins.ts';
 import { pipelineJsonSchema } from '../src/config/json-schema.ts';
 import { sinkCommonFields, sourceCommonFields } from '../src/config/pipeline-schema.ts';
 import { renderSchemaDocs } from '../src/config/schema-docs.ts';
+import { parseScriptArgs } from './script-args.ts';
 
 const root = join(import.meta.dirname, '..');
 const HEADER =
@@ -39,7 +40,14 @@ export function expectedFiles(): Map<string, string> {
 }
 
 if (import.meta.main) {
-  const check = process.argv.includes('--check');
+  const { values } = parseScriptArgs({
+    command: 'npm run docs --',
+    summary: "Regenerates docs/configuration.md and the README's configuration reference from the schema.",
+    options: {
+      check: { type: 'boolean', default: false, help: 'write nothing; exit 1 when a file is out of date' },
+    },
+  });
+  const check = values.check;
   let stale = 0;
   for (const [path, content] of expectedFiles()) {
     const full = join(root, path);

@@ -6,14 +6,21 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { orderEvent } from '../src/sources/generator-templates.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs({
+  command: 'node scripts/generate-sample-data.ts',
+  summary: "Writes the quickstart's sample order events, deterministically (regenerating changes nothing).",
   options: {
-    check: { type: 'boolean', default: false },
-    count: { type: 'string', default: '10000' },
-    out: { type: 'string', default: join(import.meta.dirname, '../examples/data/orders.jsonl') },
+    check: { type: 'boolean', default: false, help: 'write nothing; exit 1 when the file differs' },
+    count: { type: 'string', default: '10000', value: 'N', help: 'order events' },
+    out: {
+      type: 'string',
+      default: join(import.meta.dirname, '../examples/data/orders.jsonl'),
+      value: 'FILE',
+      help: 'where they go',
+    },
   },
 });
 

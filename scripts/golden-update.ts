@@ -6,6 +6,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GOLDEN_DIR, renderExampleUncached } from '../src/platform/example.test-support.ts';
+import { parseScriptArgs } from './script-args.ts';
+
+parseScriptArgs({
+  command: 'npm run golden:update --',
+  summary:
+    'Renders the flagship example for every target into test/platform/golden/<target>/, replacing what was there; review `git diff test/platform/golden` before committing.',
+  options: {},
+});
 
 for (const [target, result] of renderExampleUncached()) {
   const dir = join(GOLDEN_DIR, target);

@@ -11,14 +11,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs } from '../../scripts/script-args.ts';
 import { runAudit } from '../../src/audit/audit.ts';
 import { loadCatalogue } from '../../src/audit/catalogue.ts';
 import { PLATFORMS_DIR } from '../../src/audit/fixture-platforms.ts';
 import { platformTargets } from '../../src/cli/plugins.ts';
 
-const { values } = parseArgs({
-  options: { files: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } },
+const { values } = parseScriptArgs({
+  command: 'node bench/audit/audit-10k.ts',
+  summary:
+    '`datapipe audit` over a generated tree of files, timed end to end; results in bench/results/audit-<date>.json.',
+  options: {
+    files: { type: 'string', default: '10000', value: 'N', help: 'files in the generated tree' },
+    runs: { type: 'string', default: '3', value: 'N', help: 'timed runs (the median counts)' },
+  },
 });
 const FILES = Number(values.files);
 const RUNS = Number(values.runs);

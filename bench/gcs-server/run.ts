@@ -5,12 +5,17 @@
  *   node bench/gcs-server/run.ts [--objects 1000]
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { Storage } from '@google-cloud/storage';
+import { parseScriptArgs } from '../../scripts/script-args.ts';
 import { GcsDriver } from '../../src/sinks/object-store/drivers/gcs.ts';
 import { objectStoreOptions } from '../../src/sinks/object-store/options.ts';
 
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '1000' } } });
+const { values } = parseScriptArgs({
+  command: 'node bench/gcs-server/run.ts',
+  summary:
+    'Puts, lists and reads back objects through the gcs driver against the GCS-API server at GCS_ENDPOINT (default the gcs service); prints one JSON line.',
+  options: { objects: { type: 'string', default: '1000', value: 'N', help: 'objects of ~10 KB put' } },
+});
 const objects = Number(values.objects);
 const endpoint = process.env.GCS_ENDPOINT ?? 'http://127.0.0.1:19443';
 const bucket = `bench-${Date.now().toString(36)}`;

@@ -4,11 +4,11 @@
  * (the machine is shared and noisy: compare within a run only); a short warm-up per contender is not
  * counted. Results: bench/results/sinks-<date>.json.
  *
- *   node bench/sinks/run.ts [--sink postgres,mongodb,http] [--records 20000] [--batch 500] [--repeat 3]
+ *   npm run bench:sinks -- [--sink postgres,mongodb,http] [--records 20000] [--batch 500] [--repeat 3]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs, usageError } from '../../scripts/script-args.ts';
 import { services } from '../../test/support/services.ts';
 import {
   type Contender,
@@ -19,15 +19,24 @@ import {
 } from './contenders.ts';
 import { batches, benchRecords } from './records.ts';
 
-const { values: args } = parseArgs({
+const spec = {
+  command: 'npm run bench:sinks --',
+  summary:
+    'Each datapipe sink plugin against its raw driver doing the same batched writes, in one run; results in bench/results/sinks-<date>.json.',
   options: {
-    sink: { type: 'string', default: 'postgres,mongodb,http' },
-    records: { type: 'string', default: '20000' },
-    'mongodb-records': { type: 'string', default: '5000' },
-    batch: { type: 'string', default: '500' },
-    repeat: { type: 'string', default: '3' },
+    sink: {
+      type: 'string',
+      default: 'postgres,mongodb,http',
+      value: 'LIST',
+      help: 'the sinks to measure, comma-separated: postgres, mongodb, http',
+    },
+    records: { type: 'string', default: '20000', value: 'N', help: 'records per run (postgres, http)' },
+    'mongodb-records': { type: 'string', default: '5000', value: 'N', help: 'records per run for mongodb' },
+    batch: { type: 'string', default: '500', value: 'N', help: 'records per batch' },
+    repeat: { type: 'string', default: '3', value: 'N', help: 'runs per contender (the median is reported)' },
   },
-});
+} as const;
+const { values: args } = parseScriptArgs(spec);
 const batchSize = Number(args.batch);
 const repeat = Number(args.repeat);
 
@@ -67,9 +76,13 @@ const median = (xs: number[]) => {
 };
 
 const results: Record<string, unknown> = {};
-for (const name of String(args.sink).split(',')) {
-  const make = scenarios[name];
-  if (!make) throw new Error(`unknown sink ${name}`);
+const wanted = args.sink.split(',');
+for (const name of wanted) {
+  if (!Object.hasOwn(scenarios, name))
+    usageError(spec, `unknown sink "${name}" (the sinks: ${Object.keys(scenarios).join(', ')})`);
+}
+for (const name of wanted) {
+  const make = scenarios[name] as (typeof scenarios)[string];
   const { scenario, records: count, note } = make();
   const records = benchRecords(count);
   const runs: Run[] = [];

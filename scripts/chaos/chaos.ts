@@ -20,26 +20,60 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { parseScriptArgs } from '../script-args.ts';
 import { createTopics, producePaced, readAll } from './kafka-admin.ts';
 import { injectDouble, lockSink, prepareSink, readSink } from './sink-check.ts';
 import { Worker } from './workers.ts';
 
 const root = join(import.meta.dirname, '../..');
-const { values } = parseArgs({
+const { values } = parseScriptArgs({
+  command: 'npm run chaos --',
+  summary:
+    'Two `datapipe run` workers in one group, killed, with a broker restart and the sink locked on the way; prints lost, duplicates and dead letters (exit 1 when a record is lost or stored twice). Needs the kafka service.',
   options: {
-    records: { type: 'string', default: '20000' },
-    partitions: { type: 'string', default: '6' },
-    poison: { type: 'string' },
-    duration: { type: 'string', default: '30' },
-    kills: { type: 'string', default: '3' },
-    'no-broker-restart': { type: 'boolean', default: false },
-    'inject-double': { type: 'boolean', default: false },
-    'sink-lock': { type: 'string', default: '8' },
-    timeout: { type: 'string', default: '300' },
-    results: { type: 'string' },
-    brokers: { type: 'string', default: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092' },
+    records: {
+      type: 'string',
+      default: '20000',
+      value: 'N',
+      help: 'records produced, each with a unique id',
+    },
+    partitions: { type: 'string', default: '6', value: 'N', help: 'partitions of the input topic' },
+    poison: {
+      type: 'string',
+      value: 'N',
+      help: 'records that must be dead-lettered [default: records / 1000, at least 5]',
+    },
+    duration: { type: 'string', default: '30', value: 'SECONDS', help: 'how long producing takes' },
+    kills: { type: 'string', default: '3', value: 'N', help: 'kill -9 of a worker (restarted each time)' },
+    'no-broker-restart': {
+      type: 'boolean',
+      default: false,
+      help: 'do not restart the broker after the first kill',
+    },
+    'inject-double': {
+      type: 'boolean',
+      default: false,
+      help: 'store one record twice before counting: the run must report duplicates=1 and fail',
+    },
+    'sink-lock': { type: 'string', default: '8', value: 'SECONDS', help: 'how long the sink is locked' },
+    timeout: {
+      type: 'string',
+      default: '300',
+      value: 'SECONDS',
+      help: 'how long the records may take to arrive',
+    },
+    results: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the result as JSON [default: bench/results/chaos-<date>.json]',
+    },
+    brokers: {
+      type: 'string',
+      default: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092',
+      value: 'LIST',
+      help: 'bootstrap brokers (KAFKA_BROKERS)',
+    },
   },
 });
 const N = Number(values.records);

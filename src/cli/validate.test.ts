@@ -32,14 +32,23 @@ it('finds a broken JSONata expression at its line, as a run would', async () => 
     `${HEAD}transforms:\n  - filter: 'status = ('\nsinks:\n  - name: out\n    type: stdout\n`,
   );
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /p\.yaml:6:\d+: transforms\[0\]\.filter: /);
+  // JSONata's own words, and where it stopped: after the 10 characters of `status = (`.
+  assert.match(
+    r.stderr,
+    /p\.yaml:6:\d+: transforms\[0\]\.filter: invalid JSONata expression at character 10: Expected "\)" before end of expression$/m,
+  );
   assert.equal(r.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
 });
 
 it('finds a broken `when` routing condition', async () => {
   const r = await validate(`${HEAD}sinks:\n  - name: out\n    type: stdout\n    when: 'a >'\n`);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /p\.yaml:8:\d+: sinks\[0\]\.when: /);
+  // The same words as a transform's: JSONata stopped after the 3 characters of `a >`.
+  assert.match(
+    r.stderr,
+    /p\.yaml:8:\d+: sinks\[0\]\.when: invalid JSONata expression at character 3: Unexpected end of expression$/m,
+  );
+  assert.equal(r.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
 });
 
 it('reports a rule across fields of a sink (s3 without a bucket) as `file:line:col: field: reason`, and so does run, before it serves metrics', async () => {

@@ -5,7 +5,7 @@
  * credential in any rendered ConfigMap; a name the platform does not declare fails at load.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -15,7 +15,7 @@ import { parseBindings } from '../config/bindings.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
 import { inlineSecrets } from './bindings.ts';
-import { EXAMPLE, renderExample } from './example.test-support.ts';
+import { EXAMPLE, renderExample, writePlatformVariant } from './example.test-support.ts';
 import type { K8sObject } from './k8s/object.ts';
 import { loadPlatformFile } from './load.ts';
 import { renderPlatform } from './render.ts';
@@ -177,18 +177,20 @@ describe('rendered bindings', () => {
   });
 
   test('render fails when a bound endpoint cannot be reached under the policy (bare metal, no CIDR)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'datapipe-egress-'));
     const text = readFileSync(EXAMPLE, 'utf8').replace(
       /\n\s*# Where s3\.shop\.internal is.*\n\s*cidr: .*\n/,
       '\n',
     );
     assert.doesNotMatch(text, /192\.168\.10\.30/);
-    writeFileSync(join(dir, 'platform.yaml'), text);
-    cpSync(join(EXAMPLE, '..', 'pipelines'), join(dir, 'pipelines'), { recursive: true });
-    const loaded = loadPlatformFile(join(dir, 'platform.yaml'), pipelinePlugins, platformTargets, {});
+    const loaded = loadPlatformFile(
+      writePlatformVariant(EXAMPLE, text),
+      pipelinePlugins,
+      platformTargets,
+      {},
+    );
     assert.throws(
       () => renderPlatform(loaded, 'baremetal', platformTargets),
-      /targets\.baremetal\.s3: orders-to-archive: "shop-orders-archive": the store is bound to s3\.shop\.internal:9000, a host name with no CIDR: the network policy cannot let orders-to-archive reach port 9000 there/,
+      /targets\.baremetal\.s3: orders-to-archive: "shop-orders-archive": the store is bound to s3\.shop\.internal:9000, a host name with no CIDR: the network policy cannot let orders-to-archive reach port 9000 there; set targets\.baremetal\.s3\.cidr to where the S3 server is$/,
     );
     // The clouds do not need it.
     assert.ok(renderPlatform(loaded, 'aws', platformTargets));

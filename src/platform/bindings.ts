@@ -274,13 +274,13 @@ function boundEndpoints(model: PlatformModel, target: TargetDescriptor, p: Pipel
           : icebergCatalogEgress(c, target, facts, catalog!);
       for (const e of egress) {
         if (e.cidr === undefined) {
-          const fact = e.cidrFact ?? ['targets', target.name];
-          const [bound, what] =
-            fact[0] === 'catalogs' ? ['catalog', 'Iceberg catalog'] : ['store', 'S3 server'];
+          const fact = e.cidrFact;
+          if (!fact)
+            throw new Error(`${target.name}: the egress to ${e.host} has no CIDR and no fact giving it`);
           // Reported at the block that lacks the fact.
           throw new FactError(
-            fact.slice(0, -1),
-            `${where}: the ${bound} is bound to ${e.host}:${e.port}, a host name with no CIDR: the network policy cannot let ${p.name} reach port ${e.port} there; set ${fact.join('.')} to where the ${what} is`,
+            fact.path.slice(0, -1),
+            `${where}: the ${fact.bound} is bound to ${e.host}:${e.port}, a host name with no CIDR: the network policy cannot let ${p.name} reach port ${e.port} there; set ${fact.path.join('.')} to where the ${fact.server} is`,
           );
         }
         out.push({ name, ...e, cidr: e.cidr });

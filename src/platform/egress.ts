@@ -1,18 +1,14 @@
 /** Egress to an endpoint outside the cluster, for the NetworkPolicies that follow the bindings (bindings.ts). */
-import type { Egress } from './targets/descriptor.ts';
+import { urlPort } from '../config/url-port.ts';
+import type { CidrFact, Egress } from './targets/descriptor.ts';
 
 /**
- * The egress to an S3-compatible endpoint URL: its port, and `cidr` (a fact of the target, at path
+ * The egress to an endpoint URL (an S3-compatible server, a REST catalog): its port, and `cidr` (the fact
  * `cidrFact`), else the host's own /32 when it is an address.
  */
-export function endpointEgress(
-  endpoint: string,
-  cidr: string | undefined,
-  cidrFact: readonly (string | number)[],
-): Egress {
+export function endpointEgress(endpoint: string, cidr: string | undefined, cidrFact: CidrFact): Egress {
   const url = new URL(endpoint);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return { host: url.hostname, port, cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
+  return { host: url.hostname, port: urlPort(url), cidr: cidr ?? ipCidr(url.hostname), except: [], cidrFact };
 }
 
 /** An address's own /32; undefined for a host name. */

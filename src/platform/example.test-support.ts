@@ -3,6 +3,9 @@
  * target, and where its golden files live.
  */
 
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { loadPlatformFile } from './load.ts';
@@ -25,4 +28,16 @@ let cache: Map<string, RenderResult> | undefined;
 export function renderExample(): Map<string, RenderResult> {
   cache ??= renderExampleUncached();
   return cache;
+}
+
+/**
+ * A variant of the platform file `platform` (its text edited by a test): written as platform.yaml in a
+ * fresh folder beside a copy of its `pipelines/`; returns the new file's path.
+ */
+export function writePlatformVariant(platform: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'datapipe-platform-'));
+  cpSync(join(dirname(platform), 'pipelines'), join(dir, 'pipelines'), { recursive: true });
+  const file = join(dir, 'platform.yaml');
+  writeFileSync(file, text);
+  return file;
 }

@@ -16,6 +16,7 @@ import { pipelinePlugins, platformTargets } from '../cli/plugins.ts';
 import { parseBindings } from '../config/bindings.ts';
 import { loadPipelineFile } from '../config/pipeline.ts';
 import { parseYamlText } from '../config/yaml-file.ts';
+import { writePlatformVariant } from './example.test-support.ts';
 import type { K8sObject } from './k8s/object.ts';
 import { loadPlatformFile } from './load.ts';
 import { type RenderResult, renderPlatform } from './render.ts';
@@ -180,6 +181,25 @@ describe('iceberg-catalog bindings', () => {
       '192.168.10.40/32:8181',
       '0.0.0.0/0:443',
     ]);
+  });
+
+  test('a catalog at a host name with no CIDR fails render, naming the catalog and its fact', () => {
+    const text = readFileSync(PLATFORM, 'utf8').replace(/\n\s*cidr: 192\.168\.10\.40\/32/, '');
+    assert.doesNotMatch(text, /192\.168\.10\.40/);
+    const file = writePlatformVariant(PLATFORM, text);
+    const loaded = loadPlatformFile(file, pipelinePlugins, platformTargets, {});
+    assert.throws(
+      () => renderPlatform(loaded, 'baremetal', platformTargets),
+      (err: Error) => {
+        assert.equal(
+          err.message,
+          `${file}:24:5: catalogs[0]: orders-to-lake: "lake": the catalog is bound to iceberg.shop.internal:8181, a host name with no CIDR: the network policy cannot let orders-to-lake reach port 8181 there; set catalogs.0.cidr to where the Iceberg catalog is`,
+        );
+        return true;
+      },
+    );
+    // AWS reaches Glue's public endpoint instead: the platform's catalog is not used there.
+    assert.ok(renderPlatform(loaded, 'aws', platformTargets));
   });
 
   test('bare metal: the bound pipeline mounts the CA its binding points at; no other target does', () => {

@@ -36,7 +36,12 @@ export function icebergCatalogEgress(
   const store = target.bindings.objectStoreEgress(facts, target.bindings.objectStore(facts, catalog.bucket));
   if (target.bindings.icebergCatalogEgress) return [target.bindings.icebergCatalogEgress(facts), store];
   const uri = selfHostedUri(config, target, catalog);
-  return [endpointEgress(uri, catalog.cidr, ['catalogs', config.catalogs.indexOf(catalog), 'cidr']), store];
+  const cidrFact = {
+    path: ['catalogs', config.catalogs.indexOf(catalog), 'cidr'],
+    bound: 'catalog',
+    server: 'Iceberg catalog',
+  } as const;
+  return [endpointEgress(uri, catalog.cidr, cidrFact), store];
 }
 
 function selfHostedUri(config: PlatformConfig, target: TargetDescriptor, catalog: IcebergCatalog): string {

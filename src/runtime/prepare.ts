@@ -15,7 +15,7 @@ import {
 import type { PluginContext, Sink, Source } from '../core/plugin.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { compileExpression, compileTransforms, type TransformChain } from '../transforms/chain.ts';
-import { compileRecordExpression, type RecordExpression } from '../transforms/jsonata-expression.ts';
+import type { RecordExpression } from '../transforms/jsonata-expression.ts';
 import { DEAD_LETTER_FILE_NAME, deadLetterFileSink } from './dead-letter-file.ts';
 import {
   type ContextBase,
@@ -89,9 +89,7 @@ export function compileSinkConditions(
   loaded: LoadedConfig<PipelineConfig>,
 ): Array<RecordExpression | undefined> {
   return (loaded.config.sinks as SinkConfig[]).map((s, i) =>
-    s.when === undefined
-      ? undefined
-      : compileExpression(loaded, ['sinks', i, 'when'], () => compileRecordExpression(s.when as string)),
+    s.when === undefined ? undefined : compileExpression(loaded, ['sinks', i, 'when'], s.when as string),
   );
 }
 

@@ -92,6 +92,11 @@ describe('transforms', () => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.field, 'transforms[1].map');
       assert.equal(err.location.line, 3);
+      // `{"a": ` is 6 characters; JSONata wants the closing brace.
+      assert.equal(
+        err.reason,
+        'invalid JSONata expression at character 6: Expected "}" before end of expression',
+      );
       return true;
     });
   });

@@ -11,7 +11,7 @@ import { DataError, FatalError } from '../core/errors.ts';
 import type { TransformPlugin } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
 import { configProblem } from './config-problem.ts';
-import { describeJsonataError } from './jsonata-expression.ts';
+import { compileRecordExpression, type RecordExpression } from './jsonata-expression.ts';
 import { TransformConfigError, type TransformResult, type TransformStep } from './transform.ts';
 
 /** Records with a parallel array of tags (the engine's offset tickets), kept aligned through fan-out. */
@@ -183,23 +183,33 @@ export async function compileTransforms(
     try {
       steps.push(await kind.compile(config, loaded.baseDir));
     } catch (err) {
-      if (err instanceof TransformConfigError) {
-        throw configProblem(loaded, ['transforms', i, kind.key], err.message);
-      }
-      throw err;
+      throw atItsLine(loaded, ['transforms', i, kind.key], err);
     }
   }
   return new TransformChain(steps);
 }
 
-export function compileExpression<R>(
+/**
+ * The JSONata expression at `path` of the pipeline file (a sink's `when`), compiled as the `filter:` and
+ * `map:` transforms compile theirs; one that does not compile is a ConfigError at its line.
+ */
+export function compileExpression(
   loaded: LoadedConfig<unknown>,
   path: ReadonlyArray<string | number>,
-  compile: () => R,
-): R {
+  source: string,
+): RecordExpression {
   try {
-    return compile();
+    return compileRecordExpression(source);
   } catch (err) {
-    throw configProblem(loaded, path, describeJsonataError(err));
+    throw atItsLine(loaded, path, err);
   }
+}
+
+/** A TransformConfigError thrown while compiling the entry at `path`, as a ConfigError at its line. */
+function atItsLine(
+  loaded: LoadedConfig<unknown>,
+  path: ReadonlyArray<string | number>,
+  err: unknown,
+): unknown {
+  return err instanceof TransformConfigError ? configProblem(loaded, path, err.message) : err;
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { TransformPlugin } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
-import { compileRecordExpression, isTrue, jsonataStep } from './jsonata-expression.ts';
+import { compileRecordExpression, isTrue } from './jsonata-expression.ts';
 import type { TransformStep } from './transform.ts';
 
 const fields = {
@@ -12,7 +12,7 @@ const fields = {
 export const filterTransform: TransformPlugin<typeof fields> = {
   key: 'filter',
   fields,
-  compile: (entry) => jsonataStep(() => filterStep(entry.filter)),
+  compile: (entry) => filterStep(entry.filter),
 };
 
 function filterStep(source: string): TransformStep {

@@ -5,7 +5,6 @@
  * time on every evaluation.
  */
 import jsonata from 'jsonata';
-import type { TransformStep } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
 import { TransformConfigError } from './transform.ts';
 
@@ -14,9 +13,18 @@ export type RecordExpression = (record: PipelineRecord) => Promise<unknown>;
 const METADATA = ['key', 'headers', 'topic', 'partition', 'offset', 'timestamp'] as const;
 type Metadata = (typeof METADATA)[number];
 
-/** Throws a JSONata syntax error (with `position` and `message`) when the expression does not compile. */
+/**
+ * The one way to compile a JSONata expression of a pipeline (`filter:`, `map:`, a sink's `when`): one that
+ * does not compile is a TransformConfigError saying where in it and why (`compileTransforms` and
+ * `compileExpression` report it at its line).
+ */
 export function compileRecordExpression(source: string): RecordExpression {
-  const expression = jsonata(source);
+  let expression: ReturnType<typeof jsonata>;
+  try {
+    expression = jsonata(source);
+  } catch (err) {
+    throw new TransformConfigError(describeJsonataError(err), { cause: err });
+  }
   const used = METADATA.filter((name) => new RegExp(`\\$${name}\\b`).test(source));
   if (used.length === 0) return (record) => expression.evaluate(record.value);
   return (record) => expression.evaluate(record.value, bindings(record, used));
@@ -48,17 +56,8 @@ export function isTrue(value: unknown): boolean {
   return Boolean(value);
 }
 
-/** Compiles a JSONata-based step; a bad expression is a TransformConfigError saying where and why. */
-export function jsonataStep(compile: () => TransformStep): TransformStep {
-  try {
-    return compile();
-  } catch (err) {
-    throw new TransformConfigError(describeJsonataError(err), { cause: err });
-  }
-}
-
-/** A one-line description of a JSONata compile error. */
-export function describeJsonataError(err: unknown): string {
+/** A one-line description of a JSONata compile error (a syntax error has `position` and `message`). */
+function describeJsonataError(err: unknown): string {
   const e = err as { message?: string; position?: number };
   const where = typeof e.position === 'number' ? ` at character ${e.position}` : '';
   return `invalid JSONata expression${where}: ${e.message ?? String(err)}`;

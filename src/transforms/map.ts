@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { TransformPlugin } from '../core/plugin.ts';
 import type { PipelineRecord } from '../core/record.ts';
-import { compileRecordExpression, jsonataStep } from './jsonata-expression.ts';
+import { compileRecordExpression } from './jsonata-expression.ts';
 import type { TransformStep } from './transform.ts';
 
 const fields = {
@@ -14,7 +14,7 @@ const fields = {
 export const mapTransform: TransformPlugin<typeof fields> = {
   key: 'map',
   fields,
-  compile: (entry) => jsonataStep(() => mapStep(entry.map)),
+  compile: (entry) => mapStep(entry.map),
 };
 
 function mapStep(source: string): TransformStep {

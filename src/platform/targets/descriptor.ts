@@ -56,8 +56,18 @@ export interface Egress {
   /** Undefined when the facts do not say where the host is: render then fails, naming `cidrFact`. */
   readonly cidr: string | undefined;
   readonly except: readonly string[];
-  /** The fact that says where the host is (e.g. `targets.baremetal.s3.cidr`). */
-  readonly cidrFact?: readonly (string | number)[];
+  /** The fact that says where the host is, and what the host is, for render's error when it is missing. */
+  readonly cidrFact?: CidrFact;
+}
+
+/** A fact that places an endpoint in the network, and what that endpoint is, in words. */
+export interface CidrFact {
+  /** Where the fact is in platform.yaml, e.g. `targets.baremetal.s3.cidr`. */
+  readonly path: readonly (string | number)[];
+  /** What the pipeline is bound to there: "the store is bound to s3.shop.internal:9000". */
+  readonly bound: 'store' | 'catalog';
+  /** What serves it at the host: "set ... to where the S3 server is". */
+  readonly server: string;
 }
 
 /** What the platform's resources are on this target, in the bindings render writes (docs/bindings.md). */

@@ -6,6 +6,7 @@
  */
 import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { urlPort } from '../../config/url-port.ts';
 import type { ProbeResult } from '../../core/plugin.ts';
 import { runProbe } from '../../core/probe.ts';
 import type { HttpOptions } from './options.ts';
@@ -13,7 +14,7 @@ import type { HttpOptions } from './options.ts';
 export async function probeHttp(opts: HttpOptions): Promise<ProbeResult[]> {
   const url = new URL(opts.url);
   const secure = url.protocol === 'https:';
-  const port = Number(url.port || (secure ? 443 : 80));
+  const port = urlPort(url);
   const endpoint = `http ${url.protocol}//${url.host}`;
   const result = await runProbe(
     endpoint,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { catalogAuthorizer, sigv4Headers } from './catalog-auth.ts';
+import { catalogAuthorizer, sigv4Signer } from './catalog-auth.ts';
 
 // The AWS Signature Version 4 test suite (aws-sig-v4-test-suite, published by AWS with the SigV4
 // documentation; a copy: https://docs.rs/crate/scratchstack-aws-signature/latest/source/src/aws-sig-v4-test-suite/):
@@ -20,11 +20,9 @@ describe('sigv4 catalog requests', () => {
   ] as const;
   for (const [name, method, signature] of cases) {
     it(`signs ${name} exactly as the AWS test suite says`, async () => {
-      const headers = await sigv4Headers(
+      const sign = sigv4Signer(SUITE.credentials, SUITE.region, SUITE.service);
+      const headers = await sign(
         { method, url: new URL('https://example.amazonaws.com/'), headers: {} },
-        SUITE.credentials,
-        SUITE.region,
-        SUITE.service,
         SUITE.date,
       );
       assert.equal(
@@ -44,14 +42,9 @@ describe('sigv4 catalog requests', () => {
       body: '{"a":1}',
     };
     const credentials = { ...SUITE.credentials, sessionToken: 'session' };
-    const a = await sigv4Headers(request, credentials, 'eu-central-1', 'glue', SUITE.date);
-    const b = await sigv4Headers(
-      { ...request, body: '{"a":2}' },
-      credentials,
-      'eu-central-1',
-      'glue',
-      SUITE.date,
-    );
+    const sign = sigv4Signer(credentials, 'eu-central-1', 'glue');
+    const a = await sign(request, SUITE.date);
+    const b = await sign({ ...request, body: '{"a":2}' }, SUITE.date);
     assert.match(
       a['authorization']!,
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/eu-central-1\/glue\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, /,
@@ -59,6 +52,30 @@ describe('sigv4 catalog requests', () => {
     assert.notEqual(a['authorization'], b['authorization'], 'another body, another signature');
     assert.equal(a['x-amz-security-token'], 'session');
     assert.equal(a['content-type'], undefined, 'headers the request has are not repeated');
+  });
+
+  it('one signer asks its credential provider at every request, so refreshed credentials are used', async () => {
+    // The provider hands out the suite's key, then a rotated one (as the default chain does when the
+    // IRSA / Pod Identity credentials near their expiry): the second request must be signed with it.
+    const rotated = { accessKeyId: 'AKIDROTATED', secretAccessKey: 'rotated-secret', sessionToken: 'second' };
+    const handedOut = [SUITE.credentials, rotated];
+    let asked = 0;
+    const sign = sigv4Signer(async () => handedOut[Math.min(asked++, 1)]!, SUITE.region, SUITE.service);
+    const request = { method: 'GET', url: new URL('https://example.amazonaws.com/'), headers: {} };
+    const first = await sign(request, SUITE.date);
+    const second = await sign(request, SUITE.date);
+    assert.equal(asked, 2);
+    // get-vanilla's signature from the suite: the first request used the first credentials.
+    assert.match(
+      first['authorization']!,
+      /Credential=AKIDEXAMPLE\/.*Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31$/,
+    );
+    assert.equal(first['x-amz-security-token'], undefined);
+    assert.match(
+      second['authorization']!,
+      /^AWS4-HMAC-SHA256 Credential=AKIDROTATED\/20150830\/us-east-1\/service\/aws4_request, /,
+    );
+    assert.equal(second['x-amz-security-token'], 'second');
   });
 });
 
@@ -69,6 +86,34 @@ describe('catalogAuthorizer', () => {
       authorization: 'Bearer t0k',
     });
     assert.deepEqual(await catalogAuthorizer({ auth: 'none' })(request), {});
+  });
+
+  it('sigv4 signs every request with the default chain (here: the environment) and the configured scope', async () => {
+    const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+    const saved = names.map((name) => process.env[name]);
+    process.env['AWS_ACCESS_KEY_ID'] = SUITE.credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = SUITE.credentials.secretAccessKey;
+    delete process.env['AWS_SESSION_TOKEN'];
+    try {
+      const authorize = catalogAuthorizer({ auth: 'sigv4', signingRegion: 'eu-west-1' });
+      const request = {
+        method: 'GET',
+        url: new URL('https://glue.eu-west-1.amazonaws.com/iceberg/v1/config'),
+        headers: {},
+      };
+      for (let i = 0; i < 2; i++) {
+        const headers = await authorize(request);
+        assert.match(
+          headers['authorization']!,
+          /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/glue\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/,
+        );
+      }
+    } finally {
+      names.forEach((name, i) => {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      });
+    }
   });
 
   it('sigv4 without a region is a config error naming signingRegion', () => {

@@ -12,6 +12,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { FatalError, RetryableError } from '../../core/errors.ts';
 
 export const CATALOG_AUTH_MODES = ['none', 'bearer', 'sigv4', 'google'] as const;
@@ -62,69 +63,81 @@ function sigv4Authorizer(opts: CatalogAuthOptions): CatalogAuthorizer {
       { details: { field: 'signingRegion' } },
     );
   }
-  let credentials: AwsCredentialIdentityProvider | undefined;
-  return async (request) => {
-    if (!credentials) {
-      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-      credentials = fromNodeProviderChain();
-    }
-    let identity: AwsCredentialIdentity;
+  // The default chain caches its credentials and refreshes them before they expire; the signer asks
+  // it for them at every request.
+  let chain: AwsCredentialIdentityProvider | undefined;
+  const credentials: AwsCredentialIdentityProvider = async () => {
     try {
-      identity = await credentials();
+      if (!chain) {
+        const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+        chain = fromNodeProviderChain();
+      }
+      return await chain();
     } catch (err) {
       throw new FatalError(
         'DP_ICEBERG_AUTH',
         `iceberg: no AWS credentials for sigv4 (IRSA, Pod Identity or the environment): ${(err as Error).message}`,
       );
     }
-    return sigv4Headers(request, identity, region, opts.signingName ?? 'glue');
   };
+  const sign = sigv4Signer(credentials, region, opts.signingName ?? 'glue');
+  return (request) => sign(request);
 }
 
-/** The headers of a SigV4-signed request (`authorization`, `x-amz-date`, the session token if any). */
-export async function sigv4Headers(
-  request: CatalogRequest,
-  credentials: AwsCredentialIdentity,
+/** Returns the headers of a SigV4-signed request: `authorization`, `x-amz-date`, the session token if any. */
+type SigV4Sign = (request: CatalogRequest, signingDate?: Date) => Promise<Record<string, string>>;
+
+/**
+ * One SigV4 signer for every request of a catalog client: the SDK's signer is built once, at the first
+ * request (the SDK is loaded only then), and keeps its signing-key cache between requests. `credentials`
+ * is either fixed or a provider, asked at every request.
+ */
+export function sigv4Signer(
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
   region: string,
   service: string,
-  signingDate?: Date,
-): Promise<Record<string, string>> {
-  const { SignatureV4 } = await import('@smithy/signature-v4');
-  const signer = new SignatureV4({
-    credentials,
-    region,
-    service,
-    sha256: NodeSha256,
-    // Only S3 needs the x-amz-content-sha256 header; the payload hash is part of the signature anyway.
-    applyChecksum: false,
-  });
-  const { url } = request;
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of url.searchParams) {
-    const seen = query[key];
-    query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
-  }
-  const signed = await signer.sign(
-    {
-      method: request.method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query,
-      headers: { ...request.headers, host: url.host },
-      ...(request.body !== undefined ? { body: request.body } : {}),
-    },
-    signingDate ? { signingDate } : {},
-  );
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(signed.headers)) {
-    const lower = name.toLowerCase();
-    // fetch sets Host itself, to the same url.host that was signed.
-    if (lower === 'host' || lower in request.headers) continue;
-    out[lower] = value;
-  }
-  return out;
+): SigV4Sign {
+  let signer: Promise<SignatureV4> | undefined;
+  return async (request, signingDate) => {
+    signer ??= import('@smithy/signature-v4').then(
+      ({ SignatureV4 }) =>
+        new SignatureV4({
+          credentials,
+          region,
+          service,
+          sha256: NodeSha256,
+          // Only S3 needs the x-amz-content-sha256 header; the payload hash is part of the signature anyway.
+          applyChecksum: false,
+        }),
+    );
+    const { url } = request;
+    const query: Record<string, string | string[]> = {};
+    for (const [key, value] of url.searchParams) {
+      const seen = query[key];
+      query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+    }
+    const signed = await (await signer).sign(
+      {
+        method: request.method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port ? { port: Number(url.port) } : {}),
+        path: url.pathname,
+        query,
+        headers: { ...request.headers, host: url.host },
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      },
+      signingDate ? { signingDate } : {},
+    );
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(signed.headers)) {
+      const lower = name.toLowerCase();
+      // fetch sets Host itself, to the same url.host that was signed.
+      if (lower === 'host' || lower in request.headers) continue;
+      out[lower] = value;
+    }
+    return out;
+  };
 }
 
 /** The Checksum constructor @smithy/signature-v4 takes: SHA-256, or HMAC-SHA-256 with a secret. */

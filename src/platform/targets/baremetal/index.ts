@@ -31,7 +31,11 @@ export const baremetal: TargetDescriptor = {
     },
     objectStoreEgress(facts) {
       const { s3 } = facts as BaremetalFacts;
-      return endpointEgress(s3.endpoint, s3.cidr, ['targets', 'baremetal', 's3', 'cidr']);
+      return endpointEgress(s3.endpoint, s3.cidr, {
+        path: ['targets', 'baremetal', 's3', 'cidr'],
+        bound: 'store',
+        server: 'S3 server',
+      });
     },
     // A private CA of the S3 server: mounted read-only where the bindings' `caBundle` points, in the
     // pipelines bound to a store or an Iceberg catalog (whose files are in that store).

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { Consumer } from '@platformatic/kafka';
 import type { PipelineRecord } from '../../src/core/plugin.ts';
+import { kafkaSourceOptions } from '../../src/sources/kafka/options.ts';
 
 const FIRST_TICK_MS = 20;
 
@@ -60,16 +61,17 @@ export async function consumeLoop(
   args: WorkerArgs,
   write: ((batch: RawMessage[]) => Promise<void>) | null,
 ): Promise<void> {
+  // the fetch settings datapipe's kafka source uses by default, read from its schema: the limit is the
+  // same client reading the same way (the library's defaults, 50 MB fetches, would let the first fetch
+  // hold a whole test topic)
+  const defaults = kafkaSourceOptions.parse({ brokers: args.brokers, topics: [args.topic] });
   const consumer = new Consumer({
     clientId: 'datapipe-bench-raw',
     groupId: args.group,
     bootstrapBrokers: args.brokers,
-    // the fetch settings datapipe's kafka source uses by default (src/sources/kafka/options.ts), so the
-    // limit is the same client reading the same way; the library defaults (50 MB fetches) would let the
-    // first fetch hold a whole test topic
-    maxBytes: 8 * 1024 * 1024,
-    maxWaitTime: 500,
-    highWaterMark: 2048,
+    maxBytes: defaults.maxBytesPerFetch,
+    maxWaitTime: defaults.maxWaitTime,
+    highWaterMark: defaults.bufferedMessages,
   });
   const stream = await consumer.consume({ topics: [args.topic], mode: 'earliest', autocommit: 1000 });
   let count = 0;

@@ -3,7 +3,9 @@
  * reports. Adding a scenario is one entry here (and, if it needs one, a contender in contenders/).
  */
 import { join } from 'node:path';
-import { OBJECT_BATCH_DEFAULTS } from '../src/sinks/object-store/options.ts';
+import { batchSchemaOf } from '../src/config/pipeline-schema.ts';
+import type { BatchDefaults } from '../src/core/plugin.ts';
+import { OBJECT_BATCH_DEFAULTS, objectStoreOptions } from '../src/sinks/object-store/options.ts';
 import { datapipeContender } from './contenders/datapipe.ts';
 import { kafkaConnectFile } from './contenders/kafka-connect.ts';
 import { scaleOut } from './contenders/scale-out.ts';
@@ -11,7 +13,20 @@ import { workerContender } from './contenders/worker.ts';
 import type { Contender } from './lib/contender.ts';
 import type { LatencyResult, ThroughputResult } from './lib/measure.ts';
 import type { Endpoints } from './lib/services.ts';
-import { dropBenchTables, dropMongoBench, ensureBucket, S3_BUCKET } from './lib/sink-setup.ts';
+import {
+  AZURE_CONTAINER,
+  dropAzureBench,
+  dropBenchTables,
+  dropGcsBench,
+  dropMongoBench,
+  dropOutputTopics,
+  ensureBucket,
+  ensureContainer,
+  ensureGcsBucket,
+  GCS_BUCKET,
+  HttpReceiver,
+  S3_BUCKET,
+} from './lib/sink-setup.ts';
 import { ratio } from './lib/stats.ts';
 
 export interface ScenarioResults {
@@ -43,10 +58,16 @@ export interface Scenario {
 const ident = (group: string) => group.replace(/[^A-Za-z0-9_]/g, '_');
 
 /**
- * The raw object writers batch like the sinks they stand for, whose own default is larger than the
- * workers' 500 (decision 0080): the same number of objects / commits on both sides.
+ * The raw writers batch like the sinks they stand for, read from the sink's `batch` schema (the shared
+ * defaults, or the sink's own: the object stores' is larger, decision 0080): the same number of objects /
+ * requests / commits on both sides.
  */
-const OBJECT_BATCH_ARGS = ['--batch-records', String(OBJECT_BATCH_DEFAULTS.maxRecords)];
+const batchArgs = (defaults?: BatchDefaults) => [
+  '--batch-records',
+  String(batchSchemaOf(defaults).parse({}).maxRecords),
+];
+const OBJECT_BATCH_ARGS = batchArgs(OBJECT_BATCH_DEFAULTS);
+const SHARED_BATCH_ARGS = batchArgs();
 
 /** datapipe → sink vs the raw driver (fed by the bare Kafka client) doing the same writes. */
 function sinkVsRaw(
@@ -55,7 +76,7 @@ function sinkVsRaw(
   sink: (env: Endpoints, group: string) => Record<string, unknown>,
   worker: string,
   workerArgs: (env: Endpoints, group: string) => string[],
-  hooks: Pick<Scenario, 'setup' | 'cleanup' | 'maxRecords' | 'maxRate'>,
+  hooks: Pick<Scenario, 'setup' | 'cleanup' | 'maxRecords' | 'maxRate'> & { services?: string[] },
 ): Scenario {
   return {
     id,
@@ -221,6 +242,65 @@ export const scenarios: readonly Scenario[] = [
       { setup: (env) => ensureBucket(env) },
     ),
   ),
+  sinkVsRaw(
+    'azure',
+    'Azure Blob',
+    (env, group) => ({
+      type: 'object-store',
+      driver: 'azure-blob',
+      format: 'jsonl',
+      container: AZURE_CONTAINER,
+      prefix: `${group}/`,
+      connectionString: '${DATAPIPE_BENCH_AZURE_CONNECTION_STRING}',
+    }),
+    'raw-azure.ts',
+    (env, group) => [
+      '--connection-string',
+      env.azure.connectionString,
+      '--container',
+      AZURE_CONTAINER,
+      '--prefix',
+      `${group}/`,
+      '--part-size',
+      String(objectStoreOptions.parse({ driver: 'azure-blob' }).partSize),
+      ...OBJECT_BATCH_ARGS,
+    ],
+    {
+      services: ['azurite'],
+      setup: (env) => ensureContainer(env),
+      cleanup: (env, runId) => dropAzureBench(env, runId),
+    },
+  ),
+  sinkVsRaw(
+    'gcs',
+    'GCS',
+    (env, group) => ({
+      type: 'object-store',
+      driver: 'gcs',
+      format: 'jsonl',
+      bucket: GCS_BUCKET,
+      prefix: `${group}/`,
+      endpoint: env.gcs.endpoint,
+      auth: 'none',
+    }),
+    'raw-gcs.ts',
+    (env, group) => [
+      '--endpoint',
+      env.gcs.endpoint,
+      '--bucket',
+      GCS_BUCKET,
+      '--prefix',
+      `${group}/`,
+      ...OBJECT_BATCH_ARGS,
+    ],
+    {
+      services: ['gcs'],
+      setup: (env) => ensureGcsBucket(env),
+      cleanup: (env, runId) => dropGcsBench(env, runId),
+    },
+  ),
+  httpScenario(),
+  kafkaScenario(),
   {
     id: 'iceberg',
     title: 'Iceberg: datapipe → iceberg sink vs the object-store Parquet sink (S3) and the raw writer',
@@ -300,6 +380,47 @@ export const scenarios: readonly Scenario[] = [
     }),
   },
 ];
+
+/**
+ * HTTP: both sides POST NDJSON batches to a receiver in its own process (bench/http-receiver.ts), which
+ * reads each body and answers 200: neither contender pays for it, and it does no work that could be the
+ * bottleneck.
+ */
+function httpScenario(): Scenario {
+  const receiver = new HttpReceiver();
+  return sinkVsRaw(
+    'http',
+    'HTTP',
+    () => ({ type: 'http', url: receiver.url, format: 'ndjson' }),
+    'raw-http.ts',
+    () => ['--url', receiver.url, ...SHARED_BATCH_ARGS],
+    { services: [], setup: () => receiver.start(), cleanup: () => receiver.stop() },
+  );
+}
+
+/** Kafka → Kafka: each run produces to its own fresh output topic (`<group>-out`) on the same broker. */
+function kafkaScenario(): Scenario {
+  const outputs = new Set<string>();
+  const output = (group: string) => {
+    const topic = `${group}-out`;
+    outputs.add(topic);
+    return topic;
+  };
+  return sinkVsRaw(
+    'kafka',
+    'Kafka',
+    (env, group) => ({ type: 'kafka', brokers: env.kafkaBrokers, topic: output(group), createTopic: {} }),
+    'raw-kafka.ts',
+    (_env, group) => ['--output-topic', output(group), ...SHARED_BATCH_ARGS],
+    {
+      services: [],
+      cleanup: async (env) => {
+        await dropOutputTopics({ brokers: env.kafkaBrokers }, outputs);
+        outputs.clear();
+      },
+    },
+  );
+}
 
 export function findScenario(id: string): Scenario | undefined {
   return scenarios.find((s) => s.id === id);

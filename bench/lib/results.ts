@@ -31,6 +31,10 @@ export const GOALS: Record<string, { goal: number; lowerIsBetter?: boolean; ms?:
   mongodb_vs_raw_per_cpu: { goal: 0.9, label: 'MongoDB / raw driver (per CPU s)' },
   s3_vs_raw: { goal: 0.8, label: 'S3 / raw SDK' },
   s3_vs_raw_per_cpu: { goal: 0.9, label: 'S3 / raw SDK (per CPU s)' },
+  azure_vs_raw_per_cpu: { goal: 0.9, label: 'Azure Blob / raw SDK (per CPU s)' },
+  gcs_vs_raw_per_cpu: { goal: 0.9, label: 'GCS / raw client (per CPU s)' },
+  http_vs_raw_per_cpu: { goal: 0.9, label: 'HTTP / raw fetch (per CPU s)' },
+  kafka_vs_raw_per_cpu: { goal: 0.9, label: 'Kafka / raw producer (per CPU s)' },
   two_vs_one_process: { goal: 1.8, label: '2 processes / 1' },
 };
 

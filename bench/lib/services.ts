@@ -14,6 +14,10 @@ export interface Endpoints {
   readonly s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
   /** The Iceberg REST catalog (its warehouse lives in the s3 service). */
   readonly icebergUri: string;
+  /** Azurite: the connection string of its development account (test/support/services.ts). */
+  readonly azure: { connectionString: string };
+  /** fake-gcs-server: the GCS JSON API over plain HTTP, no auth. */
+  readonly gcs: { endpoint: string; projectId: string };
 }
 
 const STATE = process.env['DATAPIPE_STATE_DIR'] ?? join(homedir(), '.cache/datapipe/run');
@@ -35,6 +39,8 @@ export async function endpoints(): Promise<Endpoints> {
       region: 'us-east-1',
     },
     icebergUri: process.env['DATAPIPE_ICEBERG_URI'] ?? 'http://127.0.0.1:18181',
+    azure: { connectionString: process.env['DATAPIPE_AZURE_CONNECTION_STRING'] ?? '' },
+    gcs: { endpoint: process.env['DATAPIPE_GCS_ENDPOINT'] ?? 'http://127.0.0.1:19443', projectId: 'datapipe' },
   };
   const support = join(REPO_ROOT, 'test/support/services.ts');
   if (!existsSync(support)) return defaults;
@@ -59,5 +65,14 @@ function fromSupport(mod: Record<string, unknown>): Partial<Endpoints> {
   if (typeof pg === 'string') out['postgresUrl'] = pg;
   const mongo = pick('mongodbUrl', 'MONGODB_URL');
   if (typeof mongo === 'string') out['mongodbUrl'] = mongo;
+  const all = mod['services'] as
+    | { azurite?: { connectionString?: unknown }; gcs?: { endpoint?: unknown; projectId?: unknown } }
+    | undefined;
+  const azure = all?.azurite?.connectionString;
+  if (typeof azure === 'string') out['azure'] = { connectionString: azure };
+  const gcs = all?.gcs;
+  if (typeof gcs?.endpoint === 'string' && typeof gcs.projectId === 'string') {
+    out['gcs'] = { endpoint: gcs.endpoint, projectId: gcs.projectId };
+  }
   return out as Partial<Endpoints>;
 }

@@ -113,9 +113,16 @@ export function summarise(profile: CpuProfile) {
 
 export async function runProfile(
   ctx: MeasureContext,
-  opts: { records: number; size: number; partitions: number; sink: 'null' | 'file' },
+  opts: {
+    records: number;
+    size: number;
+    partitions: number;
+    /** null, file (fs JSONL), or the id of a sink scenario and its sink entry given the group. */
+    sink: 'null' | 'file' | { id: string; entry: (group: string) => Record<string, unknown> };
+  },
 ) {
-  console.error(`\n== profile: node --cpu-prof on datapipe → ${opts.sink}, ${opts.records} × ${opts.size} B`);
+  const sinkId = typeof opts.sink === 'string' ? opts.sink : opts.sink.id;
+  console.error(`\n== profile: node --cpu-prof on datapipe → ${sinkId}, ${opts.records} × ${opts.size} B`);
   const topic = `bench-${ctx.runId}-profile`;
   await createTopic(ctx.kafka, topic, opts.partitions);
   try {
@@ -127,9 +134,11 @@ export async function runProfile(
     const datapipeOpts = {
       // `file`: the object-store sink, fs driver, JSONL (what the file scenario measures)
       sink: () =>
-        opts.sink === 'file'
-          ? { type: 'object-store', driver: 'fs', path: join(dir, 'out'), format: 'jsonl' }
-          : { type: 'null' },
+        typeof opts.sink === 'object'
+          ? opts.sink.entry(input.group)
+          : opts.sink === 'file'
+            ? { type: 'object-store', driver: 'fs', path: join(dir, 'out'), format: 'jsonl' }
+            : { type: 'null' },
       nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
     };
     const proc = startDatapipe(input, datapipeOpts, 'profile');
@@ -160,6 +169,7 @@ export async function runProfile(
     for (const f of summary.top.slice(0, 15))
       console.error(`  ${String(f.selfPercent).padStart(5)} %  ${f.function}  ${f.url}`);
     return {
+      sink: sinkId,
       records: opts.records,
       size: opts.size,
       recordsPerSec: Math.round(m.recordsPerSec),

@@ -52,6 +52,8 @@ export interface Scenario {
   setup?(env: Endpoints): Promise<void>;
   /** Removes what the runs wrote. */
   cleanup?(env: Endpoints, runId: string): Promise<void>;
+  /** The sink entry of its datapipe contender, for `--scenario profile --profile-sink <id>`. */
+  readonly sink?: (env: Endpoints, group: string) => Record<string, unknown>;
 }
 
 /** A table / collection name from a run's consumer group. */
@@ -83,6 +85,7 @@ function sinkVsRaw(
     title: `${what}: datapipe → ${id} sink vs the raw driver doing the same writes`,
     services: [id],
     latency: true,
+    sink,
     contenders: (env) => [
       datapipeContender(`datapipe-${id}`, `datapipe run → ${id} sink`, {
         sink: (input) => sink(env, input.group),

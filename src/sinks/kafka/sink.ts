@@ -25,6 +25,15 @@ export const SOURCE_HEADER = {
   index: 'datapipe.source.index',
 } as const;
 
+const SOURCE_NAMES: readonly string[] = Object.values(SOURCE_HEADER);
+/** The provenance header names as bytes, shared by every message (the producer only reads them). */
+const SOURCE_KEYS = {
+  topic: Buffer.from(SOURCE_HEADER.topic),
+  partition: Buffer.from(SOURCE_HEADER.partition),
+  offset: Buffer.from(SOURCE_HEADER.offset),
+  index: Buffer.from(SOURCE_HEADER.index),
+} as const;
+
 type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 
 export class KafkaSink implements Sink {
@@ -32,6 +41,8 @@ export class KafkaSink implements Sink {
   readonly #client: KafkaClientOptions;
   readonly #log: Logger;
   #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  /** The last source topic and its bytes (a batch is usually of one topic). */
+  #sourceTopic: [string, Buffer] | undefined;
 
   constructor(opts: KafkaSinkOptions, ctx: PluginContext) {
     this.#opts = opts;
@@ -97,15 +108,7 @@ export class KafkaSink implements Sink {
   }
 
   #message(record: PipelineRecord): Message {
-    const provenance: Record<string, string> = {
-      ...record.headers,
-      [SOURCE_HEADER.topic]: record.position.topic,
-      [SOURCE_HEADER.partition]: String(record.position.partition),
-      [SOURCE_HEADER.offset]: String(record.position.offset),
-    };
-    const index = subIndex(record.position);
-    if (index > 0) provenance[SOURCE_HEADER.index] = String(index);
-    const headers = recordToHeaders(provenance);
+    const headers = this.#headers(record);
     const key = encodeKey(record);
     const value = encodeRecordValue(record, this.#opts.valueEncoding);
     return {
@@ -115,6 +118,34 @@ export class KafkaSink implements Sink {
       headers,
       timestamp: BigInt(Math.trunc(record.timestamp)),
     };
+  }
+
+  /**
+   * The record's headers, then the provenance headers. Built straight into the Map with the header names
+   * encoded once (the hot path: one Map per record, no intermediate object); a record that already carries
+   * a provenance header (a copy of a copy) takes the general path, where ours replace its values.
+   */
+  #headers(record: PipelineRecord): Map<Buffer, Buffer> {
+    const { topic, partition, offset } = record.position;
+    const index = subIndex(record.position);
+    const own = record.headers;
+    if (SOURCE_NAMES.some((name) => Object.hasOwn(own, name))) {
+      const provenance: Record<string, string> = {
+        ...own,
+        [SOURCE_HEADER.topic]: topic,
+        [SOURCE_HEADER.partition]: String(partition),
+        [SOURCE_HEADER.offset]: String(offset),
+      };
+      if (index > 0) provenance[SOURCE_HEADER.index] = String(index);
+      return recordToHeaders(provenance);
+    }
+    const headers = recordToHeaders(own);
+    if (this.#sourceTopic?.[0] !== topic) this.#sourceTopic = [topic, Buffer.from(topic)];
+    headers.set(SOURCE_KEYS.topic, this.#sourceTopic[1]);
+    headers.set(SOURCE_KEYS.partition, Buffer.from(String(partition)));
+    headers.set(SOURCE_KEYS.offset, Buffer.from(String(offset)));
+    if (index > 0) headers.set(SOURCE_KEYS.index, Buffer.from(String(index)));
+    return headers;
   }
 
   async #createTopic(spec: NonNullable<KafkaSinkOptions['createTopic']>): Promise<void> {

@@ -91,6 +91,9 @@ export class ObjectStoreSink implements Sink {
     const stored = this.#stored;
     const failed: { index: number; error: DataError }[] = [];
     const groups = new Map<string, Group>();
+    // a batch holds runs of one partition's records: the previous record's group, while it matches, saves
+    // building and hashing a folder name per record
+    let previousGroup: Group | undefined;
     batch.forEach((record, index) => {
       let prepared: unknown;
       try {
@@ -103,11 +106,18 @@ export class ObjectStoreSink implements Sink {
       const { topic, partition } = record.position;
       const position = record.position;
       const prefix = this.#prefix.render(record);
-      const folder = partitionFolder(prefix, topic, partition);
-      let group = groups.get(folder);
+      let group =
+        previousGroup?.partition === partition && previousGroup.topic === topic && previousGroup.prefix === prefix
+          ? previousGroup
+          : undefined;
       if (!group) {
-        group = { prefix, folder, topic, partition, positions: [], prepared: [] };
-        groups.set(folder, group);
+        const folder = partitionFolder(prefix, topic, partition);
+        group = groups.get(folder);
+        if (!group) {
+          group = { prefix, folder, topic, partition, positions: [], prepared: [] };
+          groups.set(folder, group);
+        }
+        previousGroup = group;
       }
       const previous = group.positions.at(-1);
       const order = previous === undefined ? 1 : compareSubPositions(position, previous);

@@ -248,7 +248,7 @@ export const scenarios: readonly Scenario[] = [
   sinkVsRaw(
     'azure',
     'Azure Blob',
-    (env, group) => ({
+    (_env, group) => ({
       type: 'object-store',
       driver: 'azure-blob',
       format: 'jsonl',

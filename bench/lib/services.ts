@@ -40,7 +40,10 @@ export async function endpoints(): Promise<Endpoints> {
     },
     icebergUri: process.env['DATAPIPE_ICEBERG_URI'] ?? 'http://127.0.0.1:18181',
     azure: { connectionString: process.env['DATAPIPE_AZURE_CONNECTION_STRING'] ?? '' },
-    gcs: { endpoint: process.env['DATAPIPE_GCS_ENDPOINT'] ?? 'http://127.0.0.1:19443', projectId: 'datapipe' },
+    gcs: {
+      endpoint: process.env['DATAPIPE_GCS_ENDPOINT'] ?? 'http://127.0.0.1:19443',
+      projectId: 'datapipe',
+    },
   };
   const support = join(REPO_ROOT, 'test/support/services.ts');
   if (!existsSync(support)) return defaults;

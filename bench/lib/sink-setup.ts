@@ -117,9 +117,13 @@ export class HttpReceiver {
 
   async start(): Promise<void> {
     if (this.#child) return;
-    const child = spawn(join(REPO_ROOT, 'node_modules/.bin/node'), [join(REPO_ROOT, 'bench/http-receiver.ts')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      join(REPO_ROOT, 'node_modules/.bin/node'),
+      [join(REPO_ROOT, 'bench/http-receiver.ts')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     this.#child = child;
     const stop = () => child.kill();
     process.once('exit', stop);

@@ -16,7 +16,9 @@ await consumeLoop(args, async (batch: RawMessage[]) => {
   const first = batch[0]!;
   const last = batch.at(-1)!;
   const key = createHash('sha256')
-    .update(`${args.topic}:${first.partition}:${first.offset}:${last.partition}:${last.offset}:${batch.length}`)
+    .update(
+      `${args.topic}:${first.partition}:${first.offset}:${last.partition}:${last.offset}:${batch.length}`,
+    )
     .digest('hex')
     .slice(0, 32);
   const response = await fetch(url, {

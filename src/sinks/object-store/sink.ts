@@ -107,7 +107,9 @@ export class ObjectStoreSink implements Sink {
       const position = record.position;
       const prefix = this.#prefix.render(record);
       let group =
-        previousGroup?.partition === partition && previousGroup.topic === topic && previousGroup.prefix === prefix
+        previousGroup?.partition === partition &&
+        previousGroup.topic === topic &&
+        previousGroup.prefix === prefix
           ? previousGroup
           : undefined;
       if (!group) {

@@ -39,7 +39,10 @@ export const kafkaSourceOptions = z.object({
     .int()
     .positive()
     .default(8 * 1024 * 1024)
-    .meta({ description: 'Upper bound of one fetch response, in bytes.' }),
+    .meta({
+      description:
+        'Upper bound of one fetch response, in bytes. With a cheap sink (null, a nearby HTTP service) 393216 gave 1.7–2× the records per CPU second; batching sinks do best with the default (decision 0085).',
+    }),
   bufferedMessages: z.number().int().positive().default(2048).meta({
     description: 'Messages the client buffers ahead of the engine; fetching stops while this many wait.',
   }),

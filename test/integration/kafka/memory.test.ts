@@ -76,7 +76,15 @@ describe('memory under a backlog', () => {
     const dir = tempDir('memory');
     const file = writePipeline(dir, {
       name: 'memory',
-      source: { type: 'kafka', brokers, topics: [topic], groupId: uniqueName('memory'), decode: 'bytes' },
+      source: {
+        type: 'kafka',
+        brokers,
+        topics: [topic],
+        groupId: uniqueName('memory'),
+        decode: 'bytes',
+        // the midway lag sample comes ~12 s in: the default 10 s refresh could still be in flight under load
+        lagInterval: '1s',
+      },
       // 500 records per 100 ms at most: ~5,000 records/s, far slower than the backlog can be fetched.
       sinks: [{ type: 'null', name: 'slow', delay: '100ms', batch: { maxRecords: 500 } }],
       deadLetter: deadLetterFor(topic),

@@ -7,7 +7,7 @@
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { consumeLoop, type RawMessage, workerArgs } from './consume-loop.ts';
-import { objectsByPartition } from './object-batches.ts';
+import { objectsByPartition, valueLines } from './object-batches.ts';
 
 const args = workerArgs(['endpoint', 'bucket', 'access-key', 'secret-key']);
 const s3 = new S3Client({
@@ -20,13 +20,17 @@ const bucket = args.extra['bucket']!;
 
 await consumeLoop(args, async (batch: RawMessage[]) => {
   await Promise.all(
-    objectsByPartition(batch, 'raw/', args.topic, 'jsonl').map(({ name, messages }) => {
-      // parsed and re-serialised, as the sink's JSONL format does with a decoded value
-      const body = messages.map((m) => `${JSON.stringify(JSON.parse(m.value.toString('utf8')))}\n`).join('');
-      return s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: name, Body: body, ContentType: 'application/x-ndjson' }),
-      );
-    }),
+    objectsByPartition(batch, 'raw/', args.topic, 'jsonl').map(({ name, messages }) =>
+      // the values' bytes as they came, like the sink writes a value nothing changed (decision 0057)
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: name,
+          Body: valueLines(messages),
+          ContentType: 'application/x-ndjson',
+        }),
+      ),
+    ),
   );
 });
 s3.destroy();

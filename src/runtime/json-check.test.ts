@@ -104,6 +104,30 @@ describe('isJsonText (RFC 8259 grammar on the bytes)', () => {
     }
   });
 
+  it('reads a value at any byte offset of a bigger buffer, never past its own ends (words of the buffer are read)', () => {
+    // Hostile neighbours: a quote, a backslash and a control byte on both sides of every view.
+    const hostile = Buffer.from([0x22, 0x5c, 0x00, 0x22, 0x5c, 0x00, 0x22, 0x5c]);
+    for (const special of ['', '"', '\\', '\u0001', '\\n', 'é']) {
+      for (let at = 0; at < 41; at += special === '' ? 41 : 1) {
+        const text = `{"k":"${'x'.repeat(at)}${special}${'y'.repeat(40 - at)}"}`;
+        const value = Buffer.from(text);
+        for (let offset = 0; offset < 8; offset++) {
+          for (const atEnd of [false, true]) {
+            const chunk = new Uint8Array(offset + value.length + (atEnd ? 0 : hostile.length));
+            chunk.set(hostile.subarray(0, offset), 0);
+            chunk.set(value, offset);
+            if (!atEnd) chunk.set(hostile, offset + value.length);
+            const view = chunk.subarray(offset, offset + value.length);
+            assert.equal(isJsonText(view), parses(value), `${JSON.stringify(text)} at offset ${offset}`);
+          }
+        }
+      }
+    }
+    // a string cut short by the view's end, with its closing quote just past it in the buffer
+    const whole = Buffer.from(`"${'x'.repeat(30)}"`);
+    assert.equal(isJsonText(whole.subarray(0, whole.length - 1)), false);
+  });
+
   it('agrees with JSON.parse on many random and mutated texts (a differential check)', () => {
     const alphabet = [...'{}[],:"\\u019-+.eE \n\ttruefalsnxé/bF\u0001'];
     let seed = 16;

@@ -8,8 +8,14 @@ export function headersToRecord(headers: Map<Buffer, Buffer> | undefined): Recor
   return out;
 }
 
-export function recordToHeaders(headers: Readonly<Record<string, string>>): Map<Buffer, Buffer> {
+/** Headers as bytes; the names in `skip` are left out (a caller that sets them itself). */
+export function recordToHeaders(
+  headers: Readonly<Record<string, string>>,
+  skip?: ReadonlySet<string>,
+): Map<Buffer, Buffer> {
   const out = new Map<Buffer, Buffer>();
-  for (const [key, value] of Object.entries(headers)) out.set(Buffer.from(key), Buffer.from(value));
+  for (const [key, value] of Object.entries(headers)) {
+    if (skip?.has(key) !== true) out.set(Buffer.from(key), Buffer.from(value));
+  }
   return out;
 }

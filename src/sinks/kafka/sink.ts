@@ -25,7 +25,7 @@ export const SOURCE_HEADER = {
   index: 'datapipe.source.index',
 } as const;
 
-const SOURCE_NAMES: readonly string[] = Object.values(SOURCE_HEADER);
+const SOURCE_NAMES: ReadonlySet<string> = new Set(Object.values(SOURCE_HEADER));
 /** The provenance header names as bytes, shared by every message (the producer only reads them). */
 const SOURCE_KEYS = {
   topic: Buffer.from(SOURCE_HEADER.topic),
@@ -121,25 +121,14 @@ export class KafkaSink implements Sink {
   }
 
   /**
-   * The record's headers, then the provenance headers. Built straight into the Map with the header names
-   * encoded once (the hot path: one Map per record, no intermediate object); a record that already carries
-   * a provenance header (a copy of a copy) takes the general path, where ours replace its values.
+   * The record's headers, then the provenance headers, which replace any the record carried (a copy of a
+   * copy). Built straight into the Map with the header names encoded once: one Map per record, no
+   * intermediate object (the hot path).
    */
   #headers(record: PipelineRecord): Map<Buffer, Buffer> {
     const { topic, partition, offset } = record.position;
     const index = subIndex(record.position);
-    const own = record.headers;
-    if (SOURCE_NAMES.some((name) => Object.hasOwn(own, name))) {
-      const provenance: Record<string, string> = {
-        ...own,
-        [SOURCE_HEADER.topic]: topic,
-        [SOURCE_HEADER.partition]: String(partition),
-        [SOURCE_HEADER.offset]: String(offset),
-      };
-      if (index > 0) provenance[SOURCE_HEADER.index] = String(index);
-      return recordToHeaders(provenance);
-    }
-    const headers = recordToHeaders(own);
+    const headers = recordToHeaders(record.headers, SOURCE_NAMES);
     if (this.#sourceTopic?.[0] !== topic) this.#sourceTopic = [topic, Buffer.from(topic)];
     headers.set(SOURCE_KEYS.topic, this.#sourceTopic[1]);
     headers.set(SOURCE_KEYS.partition, Buffer.from(String(partition)));

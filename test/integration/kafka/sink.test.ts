@@ -36,7 +36,10 @@ describe('kafka sink', () => {
           key: `k-${i}`,
           value,
           partition: i % 3,
-          headers: { 'trace-id': `t-${i}` },
+          // even records are copies of copies: their stale provenance must give way to this hop's
+          headers: (i % 2 === 0
+            ? { 'trace-id': `t-${i}`, 'datapipe.source.topic': 'older', 'datapipe.source.index': '3' }
+            : { 'trace-id': `t-${i}` }) as Record<string, string>,
           timestamp: 1_700_000_000_000 + i,
         })),
       );
@@ -65,6 +68,12 @@ describe('kafka sink', () => {
         assert.equal(h['datapipe.source.topic'], input);
         assert.equal(h['datapipe.source.partition'], String(id % 3));
         assert.match(h['datapipe.source.offset'] ?? '', /^\d+$/);
+        assert.equal(h['datapipe.source.index'], undefined, 'no fan-out here: a stale index is not carried');
+        assert.equal(
+          [...m.headers.keys()].filter((name) => name.toString() === 'datapipe.source.topic').length,
+          1,
+          'one provenance topic header',
+        );
         assert.equal(Number(m.timestamp), 1_700_000_000_000 + id);
         // json too: no transform reads the values, so they keep their original bytes (decision 0057),
         // here pretty-printed as produced, not re-serialised

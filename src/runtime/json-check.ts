@@ -139,7 +139,10 @@ function plainRun(bytes: Uint8Array, i: number, n: number): number {
 let lastBuffer: ArrayBufferLike | undefined;
 let lastWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
-/** A 32-bit view of a whole buffer; the values of one socket chunk share it, so it is built once per chunk. */
+/**
+ * A 32-bit view of a whole buffer; the values of one socket chunk share it, so it is built once per chunk.
+ * It keeps the last buffer checked reachable until a value of another buffer is checked.
+ */
 function wordsOf(buffer: ArrayBufferLike): Uint32Array<ArrayBufferLike> {
   if (buffer !== lastBuffer) {
     lastWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);

@@ -68,7 +68,7 @@ export class PipelineMetrics {
     });
     this.inFlightBudgetBytes = new Gauge({
       name: 'datapipe_in_flight_budget_bytes',
-      help: 'The configured in-flight byte budget.',
+      help: 'The in-flight byte budget in force: limits.maxInFlightBytes, or three of the largest sink batch.maxBytes (at least 4 MiB) if smaller.',
       labelNames: ['pipeline'],
       registers,
     });

@@ -368,6 +368,34 @@ describe('runPipeline', () => {
     assert.equal((await options.metrics.inFlightBytes.get()).values[0]?.value, 0);
   });
 
+  it('reads ahead no more than three of the largest sink batch, even with a larger budget', async () => {
+    // 100 deliveries of one ~64 KiB record (6.4 MiB) into a stalled sink whose batches hold 2 MiB: the
+    // budget (64 MiB by default) would take them all; the read-ahead, 3 × 2 MiB, stops after ~96 + 1.
+    const pad = 'x'.repeat(64 * 1024);
+    const source = new FakeSource(range(100).map((o) => [message(0, o, { pad })]));
+    const gate = Promise.withResolvers<void>();
+    const sink = new FakeSink(async () => {
+      await gate.promise;
+    });
+    const options = runOptions(fakePlugins(source, { s: sink }));
+    const loaded = fakePipeline({
+      sinks: [{ type: 's', name: 's', batch: { maxRecords: 10_000, maxBytes: 2 * 1024 * 1024 } }],
+    });
+    const run = runPipeline(loaded, options);
+    try {
+      const paused = async () => (await options.metrics.pausedPartitions.get()).values[0]?.value;
+      await waitFor('one paused partition', async () => (await paused()) === 1, 5_000, 2);
+      assert.ok(source.taken >= 90 && source.taken <= 97, `taken ${source.taken}`);
+      const budget = (await options.metrics.inFlightBudgetBytes.get()).values[0]?.value;
+      assert.equal(budget, 6 * 1024 * 1024);
+    } finally {
+      gate.resolve(); // a failed assertion must not leave the run waiting
+    }
+    const summary = await run;
+    assert.equal(summary.records_in, 100);
+    assert.deepEqual(sink.offsets(), range(100));
+  });
+
   it('on abort, flushes lingering batches and commits before closing', async () => {
     const source = new FakeSource([range(7).map((o) => message(0, o, o))], { unbounded: true });
     const sink = new FakeSink();

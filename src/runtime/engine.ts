@@ -18,6 +18,7 @@ import type { PluginLookup } from './instances.ts';
 import type { IntakeCounters } from './intake.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { type PreparedPipeline, preparePipeline } from './prepare.ts';
+import { readAheadBytes } from './read-ahead.ts';
 import { RetryPolicy, retrying } from './retry.ts';
 import type { RunSummary } from './run-summary.ts';
 import { type RunCounts, type Wiring, wireRun } from './wiring.ts';
@@ -81,7 +82,12 @@ class PipelineRun {
     this.#options = options;
     this.#log = options.logger;
     this.#config = prepared.config;
-    this.#budget = new ByteBudget(this.#config.limits.maxInFlightBytes);
+    this.#budget = new ByteBudget(
+      readAheadBytes(
+        this.#config.limits.maxInFlightBytes,
+        prepared.sinks.map((s) => s.config.batch.maxBytes),
+      ),
+    );
     this.#tracker = new OffsetTracker((bytes) => this.#budget.release(bytes));
     this.#failed = new Promise((resolve) => {
       this.#onFailure = resolve;

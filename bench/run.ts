@@ -3,7 +3,7 @@
  * (`npm run services:up -- kafka postgres mongodb s3`). See bench/README.md; `--help` lists the options
  * and the scenarios.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScriptArgs, type ScriptOption, type ScriptSpec, usageError } from '../scripts/script-args.ts';
@@ -165,6 +165,10 @@ for (const id of wanted) {
     else console.error(`  retrying scenario ${id} once`);
   }
 }
+// What the runs wrote (the objects, Connect's files, state folders: about 1 GB for `file`) is worth
+// keeping only for the logs of a failed scenario; the results are in bench/results/.
+if (failed) console.error(`work dir kept for the logs of the failed scenarios: ${runDir}`);
+else rmSync(runDir, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;
 
 async function runScenario(id: string): Promise<boolean> {

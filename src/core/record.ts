@@ -107,6 +107,11 @@ export class JsonBytesRecord implements PipelineRecord {
     this.#bytes = undefined;
   }
 
+  /** The key's original bytes, while nothing has read or set the key. */
+  get originalKeyBytes(): Buffer | undefined {
+    return Buffer.isBuffer(this.#key) ? this.#key : undefined;
+  }
+
   /** The value's original bytes, while the value is still theirs. */
   get originalBytes(): Buffer | undefined {
     return this.#bytes;
@@ -126,4 +131,12 @@ export class JsonBytesRecord implements PipelineRecord {
  */
 export function originalJson(record: PipelineRecord): Buffer | undefined {
   return record instanceof JsonBytesRecord ? record.originalBytes : undefined;
+}
+
+/**
+ * The record's key as the bytes it was read as, when nothing read or changed it: a sink that writes the
+ * key as bytes writes these, unchanged even when they are not UTF-8. Undefined when the key must be encoded.
+ */
+export function originalKey(record: PipelineRecord): Buffer | undefined {
+  return record instanceof JsonBytesRecord ? record.originalKeyBytes : undefined;
 }

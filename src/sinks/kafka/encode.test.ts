@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataError } from '../../core/errors.ts';
 import { JsonBytesRecord } from '../../core/record.ts';
-import { encodeRecordValue, encodeValue } from './encode.ts';
+import { encodeKey, encodeRecordValue, encodeValue } from './encode.ts';
 
 describe('kafka sink value encoding', () => {
   it('writes JSON text for json, and nothing (a tombstone) for null', () => {
@@ -35,5 +35,19 @@ describe('kafka sink value encoding', () => {
     assert.equal(encodeRecordValue(record, 'string')?.toString(), '{"a":1}');
     record.value = { b: 2 };
     assert.equal(encodeRecordValue(record, 'json')?.toString(), '{"b":2}');
+  });
+
+  it('an unread key goes out as its original bytes, even when they are not UTF-8; a read or set one as UTF-8', () => {
+    const position = { topic: 't', partition: 0, offset: 1 };
+    const notUtf8 = Buffer.from([0x6b, 0xff, 0xfe, 0x31]); // "k", two bytes no UTF-8 text has, "1"
+    const record = new JsonBytesRecord(position, notUtf8, Buffer.from('{}'), {}, 0, 0);
+    assert.deepEqual(encodeKey(record), notUtf8);
+    // once read, the key is text: the invalid bytes became U+FFFD, as any UTF-8 decoder makes them
+    assert.equal(record.key, 'k\ufffd\ufffd1');
+    assert.deepEqual(encodeKey(record), Buffer.from('k\ufffd\ufffd1'));
+    record.key = 'é';
+    assert.deepEqual(encodeKey(record), Buffer.from([0xc3, 0xa9]));
+    record.key = null;
+    assert.equal(encodeKey(record), undefined);
   });
 });

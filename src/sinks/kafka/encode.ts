@@ -2,7 +2,7 @@
 
 import { DataError } from '../../core/errors.ts';
 import type { PipelineRecord } from '../../core/plugin.ts';
-import { originalJson } from '../../core/record.ts';
+import { originalJson, originalKey } from '../../core/record.ts';
 import type { KafkaSinkOptions } from './options.ts';
 
 export function encodeValue(value: unknown, encoding: KafkaSinkOptions['valueEncoding']): Buffer | undefined {
@@ -26,8 +26,9 @@ export function encodeValue(value: unknown, encoding: KafkaSinkOptions['valueEnc
   }
 }
 
+/** The key as Kafka bytes: an unread key goes out as the bytes it came in as, else its UTF-8. */
 export function encodeKey(record: PipelineRecord): Buffer | undefined {
-  return record.key === null ? undefined : Buffer.from(record.key);
+  return originalKey(record) ?? (record.key === null ? undefined : Buffer.from(record.key));
 }
 
 /** The record's value as Kafka bytes: an unchanged JSON value goes out as the bytes it came in as (0057). */

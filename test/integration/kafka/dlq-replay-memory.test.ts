@@ -145,14 +145,17 @@ describe('dlq replay memory', () => {
     assert.equal(summary.records_out['out'], RECORDS);
     assert.ok(live.length >= 6, `enough full GCs to compare (saw ${live.length})`);
     // Replay windows are at most half the byte budget: once warm, the live heap moves by about one
-    // budget between full GCs, never with the number of records replayed. Compare the last third of
-    // the run with the first (which already includes the start-up climb).
+    // budget between full GCs, never with the number of records replayed. A full GC that lands while a
+    // window is being built shows as one sample 15–25 MiB above its neighbours (on the code of before
+    // decision 0089 too), which made a comparison of maxima fail one run in three. So the warm middle
+    // and last thirds of the full GCs are compared by their medians: a leak lifts the whole last third, a
+    // spike one sample. Proved once with a deliberate leak (every replayed window kept): it fails.
     const gcThird = Math.floor(live.length / 3);
-    const firstThirdMax = Math.max(...live.slice(0, gcThird));
-    const lastThirdMax = Math.max(...live.slice(2 * gcThird));
+    const middle = median(live.slice(gcThird, 2 * gcThird));
+    const last = median(live.slice(2 * gcThird));
     assert.ok(
-      lastThirdMax <= firstThirdMax + BUDGET_MIB,
-      `the live heap grows with the records replayed: ${live.join(', ')} MiB after full GCs`,
+      last <= middle + BUDGET_MIB / 2,
+      `the live heap grows with the records replayed (median ${middle} → ${last} MiB): ${live.join(', ')} MiB after full GCs`,
     );
   });
 });

@@ -36,7 +36,8 @@ export async function replayDeadLetters(
     create: (_options, ctx) =>
       new DeadLetterReplaySource(target, ctx, {
         limit: options.limit,
-        // Half the byte budget: the other half is the engine's for the window in flight.
+        // Half the configured budget: the window is held while the engine takes it in, within its own
+        // budget in force (at most the configured one, often less: read-ahead, decision 0089).
         windowBytes: loaded.config.limits.maxInFlightBytes / 2,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),

@@ -52,6 +52,15 @@ wait_bg() {
   echo "== $name: done (waited $((SECONDS - t0))s for it)"
 }
 
+# What git shows as changed or untracked before the run: a test that writes into the working tree (instead of
+# its temp dir) is found at the end by comparing with this. Not in a git checkout: nothing to compare.
+tree_before=""
+in_git=false
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  in_git=true
+  tree_before="$(git status --porcelain --untracked-files=all)"
+fi
+
 start_bg kubernetes-build 19 bash "$services" install kubernetes
 # Three more jobs, mostly waiting on downloads, so they run side by side: Maven Central (one local repository,
 # so one fetch at a time), the rest, the linters. A service left out of these is installed by `up` below.
@@ -85,5 +94,13 @@ bash "$services" up kubernetes
 if [ "${#kube_tests[@]}" -gt 0 ]; then
   echo "== tests that use the Kubernetes API server"
   run_tests "${kube_tests[@]}" || failed=1
+fi
+if $in_git; then
+  left="$(comm -13 <(printf '%s\n' "$tree_before" | sort) <(git status --porcelain --untracked-files=all | sort))"
+  if [ -n "$left" ]; then
+    echo "ERROR: the tests changed the working tree (a test must write under its temp dir):" >&2
+    printf '%s\n' "$left" >&2
+    failed=1
+  fi
 fi
 exit "$failed"

@@ -128,6 +128,43 @@ describe('isJsonText (RFC 8259 grammar on the bytes)', () => {
     assert.equal(isJsonText(whole.subarray(0, whole.length - 1)), false);
   });
 
+  it('finds a special character at any place of a long string, in each way strings are read', () => {
+    // Values under 128 bytes and over 1 MiB are read as 32-bit words; those in between are copied to the
+    // SIMD scanner, which reads 16-byte blocks from runs of 32 bytes on. Each length below puts the string
+    // in one of these ways; the special character then lands in every lane of a block, in the run's
+    // first and last blocks, and in the bytes after its last whole block.
+    const lengths = [{ pad: 40 }, { pad: 200 }, { pad: 1_100_000 }];
+    const specials = ['"', '\\', '\u0000', '\u001f', '\n', '\u007f', 'é', '\\n', '\\u00e9', '\\x'];
+    for (const { pad } of lengths) {
+      const head = `{"pad":"${'p'.repeat(pad)}","k":"`;
+      const positions = [...Array.from({ length: 48 }, (_, k) => k), 60, 61, 62, 63, 64];
+      for (const special of specials) {
+        for (const at of positions) {
+          const text = `${head}${'x'.repeat(at)}${special}${'y'.repeat(64 - at)}"}`;
+          const bytes = Buffer.from(text);
+          assert.equal(isJsonText(bytes), parses(bytes), `${JSON.stringify(special)} at ${at}, pad ${pad}`);
+        }
+      }
+      // and a plain long string with nothing special is accepted in each way
+      assert.equal(check(`${head}${'x'.repeat(100)}"}`), true, `pad ${pad}`);
+    }
+  });
+
+  it('checks a value copied to the scanner by its own bytes, not by what a longer value left there', () => {
+    // A long value with a quote at 150 is checked first; a shorter invalid one then must not pass
+    // because the scanner's memory still holds the longer one's bytes past its end.
+    assert.equal(check(`{"k":"${'x'.repeat(140)}"}`), true);
+    const unterminated = `{"k":"${'x'.repeat(130)}`;
+    assert.equal(check(unterminated), false);
+    assert.equal(check(Buffer.from(`{"k":"${'x'.repeat(130)}\u0001${'x'.repeat(20)}"}`)), false);
+    // a string's closing quote as the value's last byte, at every place of the scanner's last block,
+    // after a longer value left plain bytes there
+    for (let length = 130; length < 180; length++) {
+      assert.equal(check(`"${'x'.repeat(300)}"`), true);
+      assert.equal(check(`"${'x'.repeat(length - 2)}"`), true, `a string of ${length} bytes`);
+    }
+  });
+
   it('agrees with JSON.parse on many random and mutated texts (a differential check)', () => {
     const alphabet = [...'{}[],:"\\u019-+.eE \n\ttruefalsnxé/bF\u0001'];
     let seed = 16;

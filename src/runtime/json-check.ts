@@ -8,10 +8,17 @@
  * Iterative, with an explicit stack of open containers, so nesting depth is bounded by memory, as in V8's
  * own parser, not by the call stack.
  */
+import { type StringScanner, stringScanner } from './string-scan.ts';
+
 export function isJsonText(bytes: Uint8Array): boolean {
   const n = bytes.length;
-  // One byte per open container: OBJECT or ARRAY. Grown when needed.
-  let stack: Uint8Array<ArrayBuffer> = new Uint8Array(32);
+  scanned = false;
+  if (stringScanner !== undefined && n >= SCAN_FROM && n <= SCAN_UP_TO) {
+    stringScanner.bytes(n).set(bytes);
+    scanned = true;
+  }
+  // One byte per open container: OBJECT or ARRAY. Shared by all calls (they never overlap), grown when needed.
+  let stack = containers;
   let depth = 0;
   let i = skipSpace(bytes, 0, n);
   // Parse a value at i; after it, continue with whatever the enclosing container expects.
@@ -23,7 +30,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
       if (i < n && bytes[i] === CLOSE_BRACE) {
         i++;
       } else {
-        if (depth === stack.length) stack = grow(stack);
+        if (depth === stack.length) stack = containers = grow(stack);
         stack[depth++] = OBJECT;
         i = member(bytes, i, n);
         if (i < 0) return false;
@@ -34,7 +41,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
       if (i < n && bytes[i] === CLOSE_BRACKET) {
         i++;
       } else {
-        if (depth === stack.length) stack = grow(stack);
+        if (depth === stack.length) stack = containers = grow(stack);
         stack[depth++] = ARRAY;
         continue;
       }
@@ -109,12 +116,19 @@ function string(bytes: Uint8Array, i: number, n: number): number {
 
 /**
  * Skips the run of plain string characters from i: returns the index of the first `"`, `\` or control
- * character, or n. Most of a record's bytes are in such runs, so they are read four at a time as aligned
- * 32-bit words of the underlying buffer (one load instead of four; a value is a view at any offset of a
- * socket chunk, so the run's first and last bytes up to a word boundary are read one by one). The tests
- * ask "is any byte of the word special", which holds in either byte order.
+ * character, or n. Most of a record's bytes are in such runs, so they are read 16 at a time by the SIMD
+ * scanner when the value is in its memory. Otherwise they are read four at a time as aligned 32-bit words
+ * of the underlying buffer (one load instead of four; a value is a view at any offset of a socket chunk,
+ * so the run's first and last bytes up to a word boundary are read one by one). The tests ask "is any
+ * byte of the word special", which holds in either byte order.
  */
 function plainRun(bytes: Uint8Array, i: number, n: number): number {
+  if (scanned && n - i >= SCAN_RUN_FROM) {
+    // the scanner's copy of the value has the same indexes; it stops at the 16-byte block holding the end
+    i = (stringScanner as StringScanner).scan(i, n);
+    while (i < n && PLAIN[bytes[i] as number] === 1) i++;
+    return i;
+  }
   const base = bytes.byteOffset;
   // one by one up to the first word boundary
   while (i < n && ((base + i) & 3) !== 0) {
@@ -135,6 +149,18 @@ function plainRun(bytes: Uint8Array, i: number, n: number): number {
   while (i < n && PLAIN[bytes[i] as number] === 1) i++;
   return i;
 }
+
+/**
+ * Values from 128 bytes up to 1 MiB are copied once into the SIMD scanner's memory (string-scan.ts), and
+ * runs from 32 bytes on are skipped there: below these, the copy and the call cost more than they save
+ * (decision 0090). Larger values are read as words here, so the scanner never holds more than 1 MiB.
+ */
+const SCAN_FROM = 128;
+const SCAN_UP_TO = 1024 * 1024;
+const SCAN_RUN_FROM = 32;
+let containers: Uint8Array<ArrayBuffer> = new Uint8Array(32);
+/** Whether the value being checked is in the scanner's memory. */
+let scanned = false;
 
 let lastBuffer: ArrayBufferLike | undefined;
 let lastWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);

@@ -124,7 +124,8 @@ function string(bytes: Uint8Array, i: number, n: number): number {
  */
 function plainRun(bytes: Uint8Array, i: number, n: number): number {
   if (scanned && n - i >= SCAN_RUN_FROM) {
-    // the scanner's copy of the value has the same indexes; it stops at the 16-byte block holding the end
+    // The scanner's copy of the value has the same indexes. It stops at the block holding the run's end,
+    // or where fewer than 16 bytes of the value are left; the bytes from there are read one by one.
     i = (stringScanner as StringScanner).scan(i, n);
     while (i < n && PLAIN[bytes[i] as number] === 1) i++;
     return i;
@@ -152,7 +153,8 @@ function plainRun(bytes: Uint8Array, i: number, n: number): number {
 
 /**
  * Values from 128 bytes up to 1 MiB are copied once into the SIMD scanner's memory (string-scan.ts), and
- * runs from 32 bytes on are skipped there: below these, the copy and the call cost more than they save
+ * a run that starts 32 bytes or more before the value's end is skipped there (a run's length is only
+ * known once it is read): below these, the copy and the call cost more than they save
  * (decision 0090). Larger values are read as words here, so the scanner never holds more than 1 MiB.
  */
 const SCAN_FROM = 128;

@@ -3,7 +3,7 @@
  * bytes 16 at a time instead of 4 (decision 0090). A 1 KiB record is checked in about half the time,
  * and most of a record's bytes are such runs.
  *
- * The module is a few dozen bytes, assembled below instruction by instruction (there is no library for
+ * The module is about 150 bytes, assembled below instruction by instruction (there is no library for
  * it, and a build step for one function would cost more than it saves). It exports its memory, which the
  * caller fills with the value's bytes (one memcpy), and one function:
  *

@@ -125,17 +125,80 @@ EOF
   rm -rf "$tmp"
 }
 
-# go_bin: the Go toolchain (PATH, then the official tarball's place, then Debian's golang-go).
+# go_bin: a Go toolchain of 1.21 or later (the first to honour GOTOOLCHAIN, so it fetches whatever newer
+# version a go.mod asks for): DATAPIPE_GO, then PATH, then the official tarball's place; else the one the
+# Go module proxy serves (go_fetch_toolchain). Debian's golang-go is not used: bookworm's is 1.19, which
+# ignores GOTOOLCHAIN and cannot build the kubernetes service.
 go_bin() {
   local c
   for c in "${DATAPIPE_GO:-}" "$(command -v go 2>/dev/null)" /usr/local/go/bin/go; do
-    if [ -n "$c" ] && [ -x "$c" ]; then
+    if [ -n "$c" ] && [ -x "$c" ] && go_at_least_1_21 "$c"; then
       echo "$c"
       return 0
     fi
   done
-  apt_install golang-go
-  command -v go
+  go_fetch_toolchain
+}
+
+# go_at_least_1_21 GO: whether that go binary is Go 1.21 or later.
+go_at_least_1_21() {
+  local v minor
+  v="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  [[ "$v" =~ ^go1\.([0-9]+) ]] || return 1
+  minor="${BASH_REMATCH[1]}"
+  [ "$minor" -ge 21 ]
+}
+
+# The toolchain go_fetch_toolchain installs, and the SHA-256 of the proxy's zip of it per architecture,
+# pinned when the version was chosen (module zips never change; the checksum database, which `go` itself
+# would ask, is not among the registries CI reaches).
+GO_TOOLCHAIN_VERSION=1.26.8
+declare -A GO_TOOLCHAIN_SHA256=(
+  [amd64]=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
+  [arm64]=02b36b6787b3ac767668f630e2998df45a3b1f9ffee08d1bf3ef6487cd658d99
+)
+
+# go_fetch_toolchain: prints the path of the Go the module proxy serves as golang.org/toolchain (the same
+# module GOTOOLCHAIN=auto downloads), installed once into $DP_CACHE/go/toolchain. GOPROXY's first URL is
+# used when it names one, else proxy.golang.org. A zip whose checksum differs from the pin is refused.
+go_fetch_toolchain() {
+  local arch version="$GO_TOOLCHAIN_VERSION" dir proxy url tmp module
+  case "$(uname -m)" in
+  x86_64 | amd64) arch=amd64 ;;
+  aarch64 | arm64) arch=arm64 ;;
+  *) die "no Go toolchain: install Go 1.21 or later (or set DATAPIPE_GO); $(uname -m) has no pinned download" ;;
+  esac
+  dir="$DP_CACHE/go/toolchain/go$version.linux-$arch"
+  if [ -x "$dir/bin/go" ]; then
+    echo "$dir/bin/go"
+    return 0
+  fi
+  command -v curl >/dev/null 2>&1 || apt_install curl ca-certificates
+  command -v unzip >/dev/null 2>&1 || apt_install unzip
+  proxy="${GOPROXY:-https://proxy.golang.org}"
+  proxy="${proxy%%[,|]*}"
+  [[ "$proxy" == http* ]] || proxy=https://proxy.golang.org
+  module="golang.org/toolchain@v0.0.1-go$version.linux-$arch"
+  url="${proxy%/}/golang.org/toolchain/@v/v0.0.1-go$version.linux-$arch.zip"
+  mkdir -p "$DP_CACHE/go/toolchain"
+  tmp="$(mktemp -d "$DP_CACHE/go/toolchain/.fetch.XXXXXX")"
+  say "go: no Go 1.21+ here; fetching go$version ($arch) from $url"
+  if ! curl -fsSL --retry 3 -o "$tmp/toolchain.zip" "$url"; then
+    rm -rf "$tmp"
+    die "go: download of $url failed"
+  fi
+  if ! echo "${GO_TOOLCHAIN_SHA256[$arch]}  $tmp/toolchain.zip" | sha256sum -c --quiet - >/dev/null 2>&1; then
+    rm -rf "$tmp"
+    die "go: $url does not match its pinned SHA-256 (${GO_TOOLCHAIN_SHA256[$arch]}); refusing it"
+  fi
+  unzip -q "$tmp/toolchain.zip" -d "$tmp/x" || {
+    rm -rf "$tmp"
+    die "go: unzip of $url failed"
+  }
+  rm -rf "$dir"
+  mv "$tmp/x/$module" "$dir"
+  rm -rf "$tmp"
+  echo "$dir/bin/go"
 }
 
 # dp_go ARGS...: go with the settings every Go-built tool of the tests shares (the kubernetes and gcs

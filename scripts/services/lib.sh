@@ -140,10 +140,11 @@ go_bin() {
   go_fetch_toolchain
 }
 
-# go_at_least_1_21 GO: whether that go binary is Go 1.21 or later.
+# go_at_least_1_21 GO: whether that go binary is Go 1.21 or later (its own version: GOTOOLCHAIN=local, so a
+# go.mod in the current folder asking for a newer one does not make it switch).
 go_at_least_1_21() {
   local v minor
-  v="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  v="$(GOTOOLCHAIN=local "$1" env GOVERSION 2>/dev/null)" || return 1
   [[ "$v" =~ ^go1\.([0-9]+) ]] || return 1
   minor="${BASH_REMATCH[1]}"
   [ "$minor" -ge 21 ]

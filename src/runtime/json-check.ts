@@ -12,11 +12,8 @@ import { type StringScanner, stringScanner } from './string-scan.ts';
 
 export function isJsonText(bytes: Uint8Array): boolean {
   const n = bytes.length;
-  scanned = false;
-  if (stringScanner !== undefined && n >= SCAN_FROM && n <= SCAN_UP_TO) {
-    stringScanner.bytes(n).set(bytes);
-    scanned = true;
-  }
+  scanning = n >= SCAN_FROM && n <= SCAN_UP_TO ? stringScanner : undefined;
+  scanning?.bytes(n).set(bytes);
   // One byte per open container: OBJECT or ARRAY. Shared by all calls (they never overlap), grown when needed.
   let stack = containers;
   let depth = 0;
@@ -123,10 +120,10 @@ function string(bytes: Uint8Array, i: number, n: number): number {
  * byte of the word special", which holds in either byte order.
  */
 function plainRun(bytes: Uint8Array, i: number, n: number): number {
-  if (scanned && n - i >= SCAN_RUN_FROM) {
+  if (scanning !== undefined && n - i >= SCAN_RUN_FROM) {
     // The scanner's copy of the value has the same indexes. It stops at the block holding the run's end,
     // or where fewer than 16 bytes of the value are left; the bytes from there are read one by one.
-    i = (stringScanner as StringScanner).scan(i, n);
+    i = scanning.scan(i, n);
     while (i < n && PLAIN[bytes[i] as number] === 1) i++;
     return i;
   }
@@ -161,8 +158,8 @@ const SCAN_FROM = 128;
 const SCAN_UP_TO = 1024 * 1024;
 const SCAN_RUN_FROM = 32;
 let containers: Uint8Array<ArrayBuffer> = new Uint8Array(32);
-/** Whether the value being checked is in the scanner's memory. */
-let scanned = false;
+/** The scanner, while the value being checked is in its memory. */
+let scanning: StringScanner | undefined;
 
 let lastBuffer: ArrayBufferLike | undefined;
 let lastWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);

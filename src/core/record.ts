@@ -71,6 +71,8 @@ export class JsonBytesRecord implements PipelineRecord {
   #value: unknown = UNREAD;
   /** The key, or its UTF-8 bytes until something reads it (like the value, most sinks never do). */
   #key: string | Buffer | null;
+  /** Whether the original bytes hold no line feed; undefined until known. */
+  #oneLine: boolean | undefined;
 
   constructor(
     position: RecordPosition,
@@ -79,10 +81,13 @@ export class JsonBytesRecord implements PipelineRecord {
     headers: Record<string, string>,
     timestamp: number,
     sizeBytes: number,
+    /** Known when the bytes were checked (the JSON check counts line feeds); else looked for if asked. */
+    oneLine?: boolean,
   ) {
     this.position = position;
     this.#key = key;
     this.#bytes = bytes;
+    this.#oneLine = oneLine;
     this.headers = headers;
     this.timestamp = timestamp;
     this.sizeBytes = sizeBytes;
@@ -117,6 +122,14 @@ export class JsonBytesRecord implements PipelineRecord {
     return this.#bytes;
   }
 
+  /** The value's original bytes, while the value is still theirs and they hold no line feed. */
+  get originalLine(): Buffer | undefined {
+    const bytes = this.#bytes;
+    if (bytes === undefined) return undefined;
+    this.#oneLine ??= bytes.indexOf(LINE_FEED) === -1;
+    return this.#oneLine ? bytes : undefined;
+  }
+
   /** Enumerable copies (JSON.stringify, structured logging) see the value like a plain record's. */
   toJSON(): PipelineRecord {
     const { position, key, value, headers, timestamp, sizeBytes } = this;
@@ -132,6 +145,16 @@ export class JsonBytesRecord implements PipelineRecord {
 export function originalJson(record: PipelineRecord): Buffer | undefined {
   return record instanceof JsonBytesRecord ? record.originalBytes : undefined;
 }
+
+/**
+ * `originalJson` for one line of JSON Lines: undefined also when the bytes hold a line feed (pretty-printed
+ * JSON), which must then be re-serialised on one line.
+ */
+export function originalJsonLine(record: PipelineRecord): Buffer | undefined {
+  return record instanceof JsonBytesRecord ? record.originalLine : undefined;
+}
+
+const LINE_FEED = 0x0a;
 
 /**
  * The record's key as the bytes it was read as, when nothing read or changed it: a sink that writes the

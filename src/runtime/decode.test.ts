@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonBytesRecord, originalJson, type SourceMessage } from '../core/record.ts';
+import {
+  JsonBytesRecord,
+  NO_HEADERS,
+  originalJson,
+  originalJsonLine,
+  type SourceMessage,
+} from '../core/record.ts';
 import { createDecoder, messageBytes } from './decode.ts';
 import { message } from './test-fakes.ts';
 
@@ -14,6 +20,16 @@ describe('decoders', () => {
     assert.equal(r.key, 'k7');
     assert.equal(r.timestamp, m.timestamp);
     assert.equal(r.sizeBytes, messageBytes(m));
+  });
+
+  it('messageBytes counts value, key and headers, plus 128 for the objects', () => {
+    const base = { topic: 't', partition: 0, offset: 0, timestamp: 0 };
+    const value = Buffer.from('{"a":1}'); // 7 bytes
+    const key = Buffer.from('k1'); // 2 bytes
+    assert.equal(messageBytes({ ...base, key, value, headers: NO_HEADERS }), 128 + 7 + 2);
+    // header names and values by length: "trace" 5 + "abc" 3, "x" 1 + "" 0
+    assert.equal(messageBytes({ ...base, key: null, value, headers: { trace: 'abc', x: '' } }), 128 + 7 + 9);
+    assert.equal(messageBytes({ ...base, key: null, value: null, headers: NO_HEADERS }), 128);
   });
 
   it('string gives the text and bytes the Buffer itself', () => {
@@ -72,6 +88,37 @@ describe('decoders', () => {
       const latin1 = { ...message(0, 1, null), value: Buffer.from([0x22, 0xe9, 0x22]) };
       assert.throws(() => decode(latin1, 0, false), { code: 'DP_DECODE_INVALID_UTF8' });
       assert.throws(() => decode(message(0, 2, '{not json'), 0, false), { code: 'DP_DECODE_INVALID_JSON' });
+    });
+
+    it('the check tells whether the bytes fit one line of JSON Lines: not looked for again', () => {
+      /** A value whose `indexOf` counts its calls: a search for line feeds would show. */
+      const watched = (text: string) => {
+        const value = Buffer.from(text);
+        const searched = { count: 0 };
+        const indexOf = value.indexOf.bind(value);
+        Object.defineProperty(value, 'indexOf', {
+          value: (...args: Parameters<Buffer['indexOf']>) => {
+            searched.count++;
+            return indexOf(...args);
+          },
+        });
+        return { message: { ...message(0, 5, null), value }, value, searched };
+      };
+      const compact = watched('{"a":"one\\ntwo"}');
+      const pretty = watched('{\n  "a": 1\n}');
+      const decode = createDecoder('json', 'checked-bytes');
+      const one = decode(compact.message, 0, false);
+      const many = decode(pretty.message, 0, false);
+      assert.equal(originalJsonLine(one), compact.value, 'an escaped \\n is not a line feed');
+      assert.equal(originalJsonLine(many), undefined, 'pretty-printed: to be re-serialised on one line');
+      assert.equal(originalJson(many), pretty.value, 'still its original JSON');
+      assert.deepEqual([compact.searched.count, pretty.searched.count], [0, 0]);
+      // unchecked bytes (every sink ignores values): looked for once, when asked
+      const unchecked = watched('{\n}');
+      const r = createDecoder('json', 'bytes')(unchecked.message, 0, false);
+      assert.equal(originalJsonLine(r), undefined);
+      assert.equal(originalJsonLine(r), undefined);
+      assert.equal(unchecked.searched.count, 1);
     });
 
     it('string and bytes decoding are unaffected; a tombstone stays null', () => {

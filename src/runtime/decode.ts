@@ -5,8 +5,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { DataError } from '../core/errors.ts';
-import { JsonBytesRecord, type PipelineRecord, type SourceMessage } from '../core/record.ts';
-import { isJsonText } from './json-check.ts';
+import { JsonBytesRecord, NO_HEADERS, type PipelineRecord, type SourceMessage } from '../core/record.ts';
+import { checkJsonText } from './json-check.ts';
 
 export type DecodeKind = 'json' | 'string' | 'bytes';
 
@@ -21,6 +21,8 @@ export function messageBytes(message: SourceMessage): number {
   let bytes = RECORD_OVERHEAD_BYTES;
   if (message.value !== null) bytes += message.value.length;
   if (message.key !== null) bytes += message.key.length;
+  // most messages share the empty headers object: skip the enumeration (a for-in per record otherwise)
+  if (message.headers === NO_HEADERS) return bytes;
   for (const name in message.headers) bytes += name.length + (message.headers[name]?.length ?? 0);
   return bytes;
 }
@@ -50,9 +52,18 @@ export function createDecoder(kind: DecodeKind, json: JsonDecoding = 'parse'): D
         const key = message.key === null ? null : message.key.toString('utf8');
         return { position, key, value: null, headers, timestamp: message.timestamp, sizeBytes: bytes };
       }
-      if (check) checkJson(message.value);
+      // unchecked bytes: whether they hold a line feed is not known
+      const oneLine = check ? checkJson(message.value) === 0 : undefined;
       // the key's bytes too are decoded only if read
-      return new JsonBytesRecord(position, message.key, message.value, headers, message.timestamp, bytes);
+      return new JsonBytesRecord(
+        position,
+        message.key,
+        message.value,
+        headers,
+        message.timestamp,
+        bytes,
+        oneLine,
+      );
     };
   }
   const decodeValue = VALUE_DECODERS[kind];
@@ -80,9 +91,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Throws the DataError `decode` throws for bytes that are not UTF-8 or not JSON. */
-function checkJson(value: Buffer): void {
-  if (isUtf8(value) && isJsonText(value)) return;
+/** The line feeds in a JSON value; throws the DataError `decode` throws for bytes that are not UTF-8 or not JSON. */
+function checkJson(value: Buffer): number {
+  const lineFeeds = isUtf8(value) ? checkJsonText(value) : -1;
+  if (lineFeeds >= 0) return lineFeeds;
   // Only a bad value gets here: decode it as `json` would, for the same error and message.
   parseJson(utf8(value));
   throw new DataError('DP_DECODE_INVALID_JSON', 'value is not valid JSON');

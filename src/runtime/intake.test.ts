@@ -4,7 +4,7 @@ import type { PipelineRecord, SourceMessage } from '../core/record.ts';
 import { TransformChain } from '../transforms/chain.ts';
 import { ByteBudget } from './byte-budget.ts';
 import { createDecoder, messageBytes } from './decode.ts';
-import { Intake, type IntakeCounters } from './intake.ts';
+import { countPartitions, Intake, type IntakeCounters } from './intake.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
 import { Router } from './router.ts';
 import { message } from './test-fakes.ts';
@@ -81,5 +81,21 @@ describe('Intake backpressure', () => {
     t.intake.close();
     await waiting;
     assert.equal(t.counters.recordsIn, 1, 'the refused delivery is read again next run');
+  });
+});
+
+describe('countPartitions', () => {
+  it('counts each topic and partition once, in runs or interleaved', () => {
+    const at = (topic: string, partition: number) => message(partition, 0, 0, topic);
+    // counted by hand: the partitions named in each delivery
+    assert.equal(countPartitions([]), 0);
+    assert.equal(countPartitions([at('a', 0), at('a', 0), at('a', 0)]), 1);
+    assert.equal(countPartitions([at('a', 0), at('a', 1), at('a', 0), at('a', 1), at('a', 2)]), 3);
+    assert.equal(
+      countPartitions([at('a', 0), at('b', 0), at('a', 0), at('b', 0)]),
+      2,
+      'same number, two topics',
+    );
+    assert.equal(countPartitions([at('a', 1), at('a', 1), at('b', 1), at('a', 2), at('a', 1)]), 3);
   });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { describe, it } from 'node:test';
-import { isJsonText } from './json-check.ts';
+import { checkJsonText } from './json-check.ts';
 
+const isJsonText = (bytes: Uint8Array) => checkJsonText(bytes) >= 0;
 const check = (text: string | Buffer) => isJsonText(typeof text === 'string' ? Buffer.from(text) : text);
 
 /** V8's own parser, the reference the check must agree with (on valid UTF-8). */
@@ -15,7 +16,7 @@ function parses(bytes: Buffer): boolean {
   }
 }
 
-describe('isJsonText (RFC 8259 grammar on the bytes)', () => {
+describe('checkJsonText (RFC 8259 grammar on the bytes)', () => {
   it('accepts JSON texts: any value at the top, whitespace around, every escape, numbers in all forms', () => {
     for (const text of [
       '{}',
@@ -198,5 +199,27 @@ describe('isJsonText (RFC 8259 grammar on the bytes)', () => {
       compared++;
     }
     assert.ok(compared > 19_000);
+  });
+
+  it('counts the line feeds of a JSON text, which are all whitespace between tokens', () => {
+    // counted by hand; an escaped `\n` inside a string is two bytes, `\` and `n`, not a line feed
+    for (const [text, lineFeeds] of [
+      ['{"a":1}', 0],
+      ['"a\\nb"', 0],
+      ['{"text":"line one\\nline two"}', 0],
+      ['{\n  "a": 1,\n  "b": [\n    2\n  ]\n}', 5],
+      ['\n\n[1]\n', 3],
+      ['{"a":\r\n1}\r\n', 2],
+      ['\r{"a":\r1}\r', 0],
+      [`{"long":"${'x'.repeat(300)}",\n"b":1}`, 1],
+    ] as const) {
+      assert.equal(checkJsonText(Buffer.from(text)), lineFeeds, JSON.stringify(text));
+    }
+  });
+
+  it('returns -1, not a count, when the bytes are not JSON (a raw line feed inside a string is not JSON)', () => {
+    for (const text of ['{"a":"one\ntwo"}', '{\n"a":}', '[1,\n]\n', '\n']) {
+      assert.equal(checkJsonText(Buffer.from(text)), -1, JSON.stringify(text));
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Whether UTF-8 bytes are one JSON text (RFC 8259, section 2: one value with optional whitespace around it),
- * checked on the bytes without decoding them to a string or building any value (decision 0081). It accepts
+ * checked on the bytes without decoding them to a string or building any value (decision 0081), and how
+ * many line feeds it holds: a sink writing JSON Lines can then write the bytes as one line without
+ * looking for line feeds again (a string cannot hold a raw one, so each is whitespace between tokens). It accepts
  * exactly what `JSON.parse` accepts once the bytes are valid UTF-8, which the caller checks first
  * (`isUtf8`): bytes of 0x80 and above are then only ever parts of characters inside strings, where the
  * grammar allows any character but `"`, `\` and control characters below U+0020.
@@ -10,8 +12,10 @@
  */
 import { type StringScanner, stringScanner } from './string-scan.ts';
 
-export function isJsonText(bytes: Uint8Array): boolean {
+/** -1 when the bytes are not one JSON text; else how many line feeds (0x0A) the text holds. */
+export function checkJsonText(bytes: Uint8Array): number {
   const n = bytes.length;
+  lineFeeds = 0;
   scanning = n >= SCAN_FROM && n <= SCAN_UP_TO ? stringScanner : undefined;
   scanning?.bytes(n).set(bytes);
   // One byte per open container: OBJECT or ARRAY. Shared by all calls (they never overlap), grown when needed.
@@ -20,7 +24,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
   let i = skipSpace(bytes, 0, n);
   // Parse a value at i; after it, continue with whatever the enclosing container expects.
   value: for (;;) {
-    if (i >= n) return false;
+    if (i >= n) return NOT_JSON;
     let c = bytes[i] as number;
     if (c === OPEN_BRACE) {
       i = skipSpace(bytes, i + 1, n);
@@ -30,7 +34,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
         if (depth === stack.length) stack = containers = grow(stack);
         stack[depth++] = OBJECT;
         i = member(bytes, i, n);
-        if (i < 0) return false;
+        if (i < 0) return NOT_JSON;
         continue;
       }
     } else if (c === OPEN_BRACKET) {
@@ -44,37 +48,37 @@ export function isJsonText(bytes: Uint8Array): boolean {
       }
     } else if (c === QUOTE) {
       i = string(bytes, i + 1, n);
-      if (i < 0) return false;
+      if (i < 0) return NOT_JSON;
     } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
       i = number(bytes, i, n);
-      if (i < 0) return false;
+      if (i < 0) return NOT_JSON;
     } else if (c === LOWER_T) {
-      if (!literal(bytes, i, n, TRUE)) return false;
+      if (!literal(bytes, i, n, TRUE)) return NOT_JSON;
       i += 4;
     } else if (c === LOWER_F) {
-      if (!literal(bytes, i, n, FALSE)) return false;
+      if (!literal(bytes, i, n, FALSE)) return NOT_JSON;
       i += 5;
     } else if (c === LOWER_N) {
-      if (!literal(bytes, i, n, NULL)) return false;
+      if (!literal(bytes, i, n, NULL)) return NOT_JSON;
       i += 4;
     } else {
-      return false;
+      return NOT_JSON;
     }
     // A value ended at i: close the containers it ends, or go on to the next element or member.
     for (;;) {
       i = skipSpace(bytes, i, n);
-      if (depth === 0) return i === n;
-      if (i >= n) return false;
+      if (depth === 0) return i === n ? lineFeeds : NOT_JSON;
+      if (i >= n) return NOT_JSON;
       c = bytes[i] as number;
       if (c === COMMA) {
         i = skipSpace(bytes, i + 1, n);
         if (stack[depth - 1] === OBJECT) {
           i = member(bytes, i, n);
-          if (i < 0) return false;
+          if (i < 0) return NOT_JSON;
         }
         continue value;
       }
-      if (c !== (stack[depth - 1] === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) return false;
+      if (c !== (stack[depth - 1] === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) return NOT_JSON;
       depth--;
       i++;
     }
@@ -157,7 +161,10 @@ function plainRun(bytes: Uint8Array, i: number, n: number): number {
 const SCAN_FROM = 128;
 const SCAN_UP_TO = 1024 * 1024;
 const SCAN_RUN_FROM = 32;
+const NOT_JSON = -1;
 let containers: Uint8Array<ArrayBuffer> = new Uint8Array(32);
+/** Line feeds seen by `skipSpace` in the current call. */
+let lineFeeds = 0;
 /** The scanner, while the value being checked is in its memory. */
 let scanning: StringScanner | undefined;
 
@@ -220,7 +227,8 @@ function literal(bytes: Uint8Array, i: number, n: number, word: readonly number[
 function skipSpace(bytes: Uint8Array, i: number, n: number): number {
   while (i < n) {
     const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    if (c === 0x0a) lineFeeds++;
+    else if (c !== 0x20 && c !== 0x0d && c !== 0x09) break;
     i++;
   }
   return i;

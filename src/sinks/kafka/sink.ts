@@ -43,6 +43,8 @@ export class KafkaSink implements Sink {
   #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
   /** The last source topic and its bytes (a batch is usually of one topic). */
   #sourceTopic: [string, Buffer] | undefined;
+  /** The source partition numbers' header bytes, by number (shared: the producer only reads them). */
+  readonly #partitionBytes: Buffer[] = [];
 
   constructor(opts: KafkaSinkOptions, ctx: PluginContext) {
     this.#opts = opts;
@@ -131,7 +133,12 @@ export class KafkaSink implements Sink {
     const headers = recordToHeaders(record.headers, SOURCE_NAMES);
     if (this.#sourceTopic?.[0] !== topic) this.#sourceTopic = [topic, Buffer.from(topic)];
     headers.set(SOURCE_KEYS.topic, this.#sourceTopic[1]);
-    headers.set(SOURCE_KEYS.partition, Buffer.from(String(partition)));
+    let partitionBytes = this.#partitionBytes[partition];
+    if (partitionBytes === undefined) {
+      partitionBytes = Buffer.from(String(partition));
+      this.#partitionBytes[partition] = partitionBytes;
+    }
+    headers.set(SOURCE_KEYS.partition, partitionBytes);
     headers.set(SOURCE_KEYS.offset, Buffer.from(String(offset)));
     if (index > 0) headers.set(SOURCE_KEYS.index, Buffer.from(String(index)));
     return headers;

@@ -3,13 +3,11 @@
  * string (`JSON.stringify` output) or the value's original bytes (`originalJson`), and a whole batch
  * becomes ONE buffer, sized first and then filled (decision 0057).
  */
-import { originalJson, type PipelineRecord } from '../../core/record.ts';
+import { originalJsonLine, type PipelineRecord } from '../../core/record.ts';
 
 export type JsonPiece = string | Buffer;
 /** One JSON document: a piece, or pieces to be written one after the other. */
 export type JsonText = JsonPiece | readonly JsonPiece[];
-
-const NEWLINE = 0x0a;
 
 /**
  * The value as JSON text for one line of JSON Lines: its original bytes when it is unchanged and holds
@@ -20,9 +18,7 @@ export function valueJsonLine(
   record: PipelineRecord,
   serialise: (value: unknown) => string | undefined,
 ): JsonPiece | undefined {
-  const bytes = originalJson(record);
-  if (bytes !== undefined && bytes.indexOf(NEWLINE) === -1) return bytes;
-  return serialise(record.value);
+  return originalJsonLine(record) ?? serialise(record.value);
 }
 
 /** `open`, the documents separated by `separator`, `close`: as one buffer. */

@@ -2,7 +2,7 @@
 import { promisify } from 'node:util';
 import { gzip, zstdCompress } from 'node:zlib';
 import type { PipelineRecord } from '../../../core/plugin.ts';
-import { originalJson } from '../../../core/record.ts';
+import { originalJsonLine } from '../../../core/record.ts';
 import { type JsonText, jsonLines, valueJsonLine } from '../../shared/json-text.ts';
 import { envelope, jsonValue, type ObjectFormat, unstorable } from './format.ts';
 
@@ -44,8 +44,8 @@ function stringifyValue(value: unknown): string | undefined {
 
 /** The envelope; its `value` comes last, so unchanged original bytes are spliced in after the rest. */
 function recordLine(record: PipelineRecord): JsonText | undefined {
-  const bytes = originalJson(record);
-  if (bytes === undefined || bytes.indexOf(0x0a) !== -1) return JSON.stringify(envelope(record));
+  const bytes = originalJsonLine(record);
+  if (bytes === undefined) return JSON.stringify(envelope(record));
   const head = JSON.stringify(envelope(record, false)); // `value: undefined` is left out
   return [`${head.slice(0, -1)},"value":`, bytes, '}'];
 }

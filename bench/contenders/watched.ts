@@ -7,7 +7,7 @@ import type { Measured } from '../lib/proc.ts';
 import { readCpuSeconds } from '../lib/proc.ts';
 import { type CountFn, latenciesFromSamples, type Sample } from '../lib/progress.ts';
 
-export const POLL_MS = 20;
+const POLL_MS = 20;
 
 /**
  * A latency run (the runs with a warm-up) sees a record written only at the first poll after the write,
@@ -15,7 +15,7 @@ export const POLL_MS = 20;
  * workers time their own writes, so the error is only on the watched side (datapipe, Kafka Connect).
  * Measured on datapipe → null at 2,000 records/s: p50 16 ms polled every 20 ms, 7–8 at 5, 5 at 2, 4 at 1.
  */
-export const LATENCY_POLL_MS = 2;
+const LATENCY_POLL_MS = 2;
 
 /** Throughput runs never wait longer than this between polls (progress and stalls stay visible). */
 const MAX_POLL_MS = 1000;

@@ -2,10 +2,10 @@
  * Whether UTF-8 bytes are one JSON text (RFC 8259, section 2: one value with optional whitespace around it),
  * checked on the bytes without decoding them to a string or building any value (decision 0081), and how
  * many line feeds it holds: a sink writing JSON Lines can then write the bytes as one line without
- * looking for line feeds again (a string cannot hold a raw one, so each is whitespace between tokens). It accepts
- * exactly what `JSON.parse` accepts once the bytes are valid UTF-8, which the caller checks first
- * (`isUtf8`): bytes of 0x80 and above are then only ever parts of characters inside strings, where the
- * grammar allows any character but `"`, `\` and control characters below U+0020.
+ * looking for line feeds again (a string cannot hold a raw one, so each is whitespace between tokens,
+ * decision 0091). It accepts exactly what `JSON.parse` accepts once the bytes are valid UTF-8, which the
+ * caller checks first (`isUtf8`): bytes of 0x80 and above are then only ever parts of characters inside
+ * strings, where the grammar allows any character but `"`, `\` and control characters below U+0020.
  *
  * Iterative, with an explicit stack of open containers, so nesting depth is bounded by memory, as in V8's
  * own parser, not by the call stack.

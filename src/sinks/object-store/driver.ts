@@ -4,13 +4,34 @@
  * throttling and 5xx; FatalError for auth and missing buckets/containers).
  */
 
+/**
+ * An object's bytes: one buffer, or chunks to be stored one after the other. A JSONL body is chunks so
+ * that the records' original bytes reach the fs driver's `writev` without being copied into one buffer
+ * first (decision 0094); a driver whose client wants one buffer joins them with `bodyBytes`.
+ */
+export type ObjectBody = Uint8Array | readonly Uint8Array[];
+
+/** The body as one buffer (chunks are copied into a new one; a single buffer is returned as it is). */
+export function bodyBytes(body: ObjectBody): Uint8Array {
+  if (body instanceof Uint8Array) return body;
+  return body.length === 1 ? (body[0] as Uint8Array) : Buffer.concat(body);
+}
+
+/** How many bytes the body holds. */
+export function bodyLength(body: ObjectBody): number {
+  if (body instanceof Uint8Array) return body.byteLength;
+  let length = 0;
+  for (const chunk of body) length += chunk.byteLength;
+  return length;
+}
+
 export interface ObjectStoreDriver {
   /** For logs, e.g. `s3://bucket` (never a secret). */
   readonly location: string;
   /** Checks that the store is reachable and usable. */
   check(): Promise<void>;
   /** Stores `body` under `name`, atomically: a reader sees the whole object or none. Overwrites. */
-  put(name: string, body: Uint8Array): Promise<void>;
+  put(name: string, body: ObjectBody): Promise<void>;
   /** Names of the stored objects starting with `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
   get(name: string): Promise<Buffer>;

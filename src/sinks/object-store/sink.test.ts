@@ -338,6 +338,25 @@ describe('fs driver', () => {
     assert.deepEqual(await readdir(join(root, '.tmp')), []);
   });
 
+  test('a body of chunks is written whole and in order, beyond the 1,024 buffers of one writev call', async () => {
+    const driver = new FsDriver(join(dir, 'fs4'));
+    await driver.check();
+    // 3,001 chunks (libuv writes at most IOV_MAX = 1,024 per system call), one shared buffer among them
+    const newline = Buffer.from('\n');
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < 1500; i++) chunks.push(Buffer.from(`{"n":${i}}`), newline);
+    chunks.push(Buffer.from('{"last":true}\n'));
+    await driver.put('t/partition=0/0000000000-0000001500.jsonl', chunks);
+    const text = (await driver.get('t/partition=0/0000000000-0000001500.jsonl')).toString('utf8');
+    const lines = text.split('\n');
+    assert.equal(lines.length, 1502); // 1,501 lines and the empty string after the last newline
+    assert.equal(lines[0], '{"n":0}');
+    assert.equal(lines[1023], '{"n":1023}');
+    assert.equal(lines[1499], '{"n":1499}');
+    assert.equal(lines[1500], '{"last":true}');
+    assert.equal(lines[1501], '');
+  });
+
   test('a name leaving the folder is refused', async () => {
     const driver = new FsDriver(join(dir, 'fs2'));
     await assert.rejects(driver.put('../escape.jsonl', Buffer.from('x')), FatalError);

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import { DataError, FatalError, RetryableError } from '../../core/errors.ts';
 import type { PipelineRecord, PluginContext, Sink, SinkWriteResult } from '../../core/plugin.ts';
 import { compareSubPositions, type SubPosition } from '../../core/record-identity.ts';
-import type { ObjectStoreDriver } from './driver.ts';
+import { bodyLength, type ObjectBody, type ObjectStoreDriver } from './driver.ts';
 import type { ObjectFormat } from './formats/format.ts';
 import { jsonlFormat } from './formats/jsonl.ts';
 import { parquetFormat } from './formats/parquet.ts';
@@ -154,7 +154,7 @@ export class ObjectStoreSink implements Sink {
     const highest = await stored.highest(group.folder);
     const start = group.positions.findIndex((p) => compareSubPositions(p, highest) > 0);
     if (start < 0) return;
-    let body: Uint8Array;
+    let body: ObjectBody;
     try {
       body = await this.#format.encode(group.prepared.slice(start));
     } catch (err) {
@@ -168,15 +168,11 @@ export class ObjectStoreSink implements Sink {
     const started = performance.now();
     await driver.put(name, body);
     stored.stored(group.folder, last);
-    this.#logger.debug(
-      {
-        object: name,
-        records: group.positions.length - start,
-        bytes: body.byteLength,
-        ms: performance.now() - started,
-      },
-      'object written',
-    );
+    if (this.#logger.isLevelEnabled('debug')) {
+      const records = group.positions.length - start;
+      const ms = performance.now() - started;
+      this.#logger.debug({ object: name, records, bytes: bodyLength(body), ms }, 'object written');
+    }
   }
 }
 

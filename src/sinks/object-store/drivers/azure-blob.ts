@@ -10,7 +10,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { FatalError, RetryableError } from '../../../core/errors.ts';
-import { contentTypeOf, type ObjectStoreDriver } from '../driver.ts';
+import { bodyBytes, contentTypeOf, type ObjectBody, type ObjectStoreDriver } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 import { type AzureAuth, azureAuth } from './azure-credentials.ts';
 
@@ -37,9 +37,9 @@ export class AzureBlobDriver implements ObjectStoreDriver {
     await this.#call(`cannot reach container ${this.location}`, () => this.#container.getProperties());
   }
 
-  async put(name: string, body: Uint8Array): Promise<void> {
+  async put(name: string, body: ObjectBody): Promise<void> {
     await this.#call(`cannot upload ${name} to ${this.location}`, () =>
-      this.#container.getBlockBlobClient(name).uploadData(body, {
+      this.#container.getBlockBlobClient(name).uploadData(bodyBytes(body), {
         blockSize: this.#partSize,
         maxSingleShotSize: this.#partSize,
         concurrency: 4,

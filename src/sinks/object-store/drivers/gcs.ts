@@ -9,7 +9,13 @@
  */
 import { type Bucket, Storage, type StorageOptions } from '@google-cloud/storage';
 import { FatalError, RetryableError } from '../../../core/errors.ts';
-import { contentTypeOf, type ObjectStoreDriver, tlsVerifyCode } from '../driver.ts';
+import {
+  bodyBytes,
+  contentTypeOf,
+  type ObjectBody,
+  type ObjectStoreDriver,
+  tlsVerifyCode,
+} from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 
 /** The Storage client options each configuration selects (pure: unit-tested without a server). */
@@ -50,10 +56,11 @@ export class GcsDriver implements ObjectStoreDriver {
     );
   }
 
-  async put(name: string, body: Uint8Array): Promise<void> {
-    const resumable = body.byteLength > this.#partSize;
+  async put(name: string, body: ObjectBody): Promise<void> {
+    const bytes = bodyBytes(body);
+    const resumable = bytes.byteLength > this.#partSize;
     await this.#call(`cannot upload ${name} to ${this.location}`, () =>
-      this.#bucket.file(name).save(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
+      this.#bucket.file(name).save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
         resumable,
         ...(resumable ? { chunkSize: this.#partSize } : {}),
         contentType: contentTypeOf(name),

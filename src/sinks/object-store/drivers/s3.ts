@@ -16,7 +16,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { FatalError, RetryableError } from '../../../core/errors.ts';
-import { contentTypeOf, type ObjectStoreDriver, tlsVerifyCode } from '../driver.ts';
+import {
+  bodyBytes,
+  contentTypeOf,
+  type ObjectBody,
+  type ObjectStoreDriver,
+  tlsVerifyCode,
+} from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
 import { s3Credentials } from './s3-credentials.ts';
 
@@ -59,7 +65,7 @@ export class S3Driver implements ObjectStoreDriver {
     );
   }
 
-  async put(name: string, body: Uint8Array): Promise<void> {
+  async put(name: string, body: ObjectBody): Promise<void> {
     const upload = new Upload({
       client: this.client,
       partSize: this.#opts.partSize,
@@ -68,7 +74,7 @@ export class S3Driver implements ObjectStoreDriver {
       params: {
         Bucket: this.#bucket,
         Key: name,
-        Body: body,
+        Body: bodyBytes(body),
         ContentType: contentTypeOf(name),
         ...(this.#opts.sse ? { ServerSideEncryption: this.#opts.sse } : {}),
         ...(this.#opts.kmsKeyId ? { SSEKMSKeyId: this.#opts.kmsKeyId } : {}),

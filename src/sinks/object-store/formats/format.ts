@@ -5,12 +5,13 @@
  */
 import { DataError } from '../../../core/errors.ts';
 import type { PipelineRecord } from '../../../core/plugin.ts';
+import type { ObjectBody } from '../driver.ts';
 
 export interface ObjectFormat<Prepared = unknown> {
   /** Without the dot: `jsonl`, `jsonl.gz`, `parquet`. */
   readonly extension: string;
   prepare(record: PipelineRecord): Prepared;
-  encode(prepared: Prepared[]): Promise<Uint8Array>;
+  encode(prepared: Prepared[]): Promise<ObjectBody>;
 }
 
 /** Values as JSON sees them: bytes become base64 strings. */

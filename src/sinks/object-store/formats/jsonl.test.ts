@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { JsonBytesRecord, type PipelineRecord } from '../../../core/record.ts';
+import { bodyBytes } from '../driver.ts';
 import { jsonlFormat } from './jsonl.ts';
 
 const position = { topic: 'orders', partition: 1, offset: 42 };
@@ -14,7 +15,7 @@ function kept(text: string | Buffer): JsonBytesRecord {
 
 async function body(records: PipelineRecord[], fields: 'value' | 'record' = 'value'): Promise<Buffer> {
   const format = jsonlFormat(fields, 'none');
-  return Buffer.from(await format.encode(records.map((r) => format.prepare(r))));
+  return Buffer.from(bodyBytes(await format.encode(records.map((r) => format.prepare(r)))));
 }
 
 describe('JSONL format', () => {
@@ -62,6 +63,6 @@ describe('JSONL format', () => {
   it('compresses the same body', async () => {
     const format = jsonlFormat('value', 'gzip');
     const out = await format.encode([format.prepare(kept('{ "a" : 1 }'))]);
-    assert.equal(gunzipSync(out).toString('utf8'), '{ "a" : 1 }\n');
+    assert.equal(gunzipSync(bodyBytes(out)).toString('utf8'), '{ "a" : 1 }\n');
   });
 });

@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { gzip, zstdCompress } from 'node:zlib';
 import type { PipelineRecord } from '../../../core/plugin.ts';
 import { originalJsonLine } from '../../../core/record.ts';
-import { type JsonText, jsonLines, valueJsonLine } from '../../shared/json-text.ts';
+import { type JsonText, jsonLineChunks, jsonLines, valueJsonLine } from '../../shared/json-text.ts';
+import type { ObjectBody } from '../driver.ts';
 import { envelope, jsonValue, type ObjectFormat, unstorable } from './format.ts';
 
 const gzipAsync = promisify(gzip);
@@ -11,7 +12,8 @@ const zstdAsync = promisify(zstdCompress);
 
 /**
  * A record's line is its value's original bytes when nothing changed it (decision 0057), else
- * `JSON.stringify`; an object's body is one buffer holding every line.
+ * `JSON.stringify`. An uncompressed body is chunks, the original bytes among them uncopied (decision
+ * 0094); a compressed one is the compressor's output of one buffer holding every line.
  */
 export function jsonlFormat(
   fields: 'value' | 'record',
@@ -29,11 +31,10 @@ export function jsonlFormat(
       if (line === undefined) throw unstorable('the record value has no JSON form');
       return line;
     },
-    async encode(lines: JsonText[]): Promise<Uint8Array> {
-      const body = jsonLines(lines);
-      if (compression === 'gzip') return gzipAsync(body);
-      if (compression === 'zstd') return zstdAsync(body);
-      return body;
+    async encode(lines: JsonText[]): Promise<ObjectBody> {
+      if (compression === 'gzip') return gzipAsync(jsonLines(lines));
+      if (compression === 'zstd') return zstdAsync(jsonLines(lines));
+      return jsonLineChunks(lines);
     },
   };
 }

@@ -4,9 +4,14 @@
  *   consumer group), interleaving contenders across repeats so load noise hits all of them alike;
  * - latency: on a fresh one-partition topic, warm up, then produce at a fixed rate and take, per
  *   record, write time − produce time.
+ * Before each run the page cache's dirty data is written out (`sync`): what a previous contender left
+ * unsynced (Kafka Connect's output file, the broker's log segments) is otherwise written back by the
+ * kernel during the next run and slows that run's own fsyncs (decision 0095).
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Contender, Measurement, RunInput } from './contender.ts';
 import { createTopic, deleteTopics, type KafkaTarget, preload, produceAtRate } from './kafka.ts';
 import { type LatencySummary, latencySummary, round, type Spread, spread } from './stats.ts';
@@ -53,6 +58,14 @@ export function runInput(
   return { kafka: ctx.kafka, topic, group, records, warmup, dir, port: ctx.nextPort() };
 }
 
+/** Writes out every dirty page before a run; says how long that took when it was long enough to matter. */
+async function settleDisk(ctx: MeasureContext, before: string): Promise<void> {
+  const started = performance.now();
+  await promisify(execFile)('sync');
+  const ms = performance.now() - started;
+  if (ms >= 100) ctx.log(`  (sync before ${before}: ${Math.round(ms)} ms)`);
+}
+
 let seq = 0;
 function freshName(ctx: MeasureContext, what: string): string {
   seq++;
@@ -78,6 +91,7 @@ export async function measureThroughput(
       const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
       for (const c of order) {
         const group = freshName(ctx, c.id);
+        await settleDisk(ctx, `${c.id} run ${r + 1}`);
         const running = await c.start(runInput(ctx, topic, group, group, opts.records));
         try {
           await running.reached(opts.records, opts.timeoutMs);
@@ -127,6 +141,7 @@ export async function measureLatency(
     const topic = freshName(ctx, `lat${opts.size}`);
     await createTopic(ctx.kafka, topic, 1);
     const group = freshName(ctx, `${c.id}-lat`);
+    await settleDisk(ctx, `${c.id} latency`);
     const running = await c.start(runInput(ctx, topic, group, group, opts.warmup + count, opts.warmup));
     try {
       await preload(ctx.kafka, topic, 1, opts.warmup, opts.size);

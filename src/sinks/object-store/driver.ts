@@ -11,10 +11,11 @@
  */
 export type ObjectBody = Uint8Array | readonly Uint8Array[];
 
-/** The body as one buffer (chunks are copied into a new one; a single buffer is returned as it is). */
-export function bodyBytes(body: ObjectBody): Uint8Array {
-  if (body instanceof Uint8Array) return body;
-  return body.length === 1 ? (body[0] as Uint8Array) : Buffer.concat(body);
+/** The body as one Buffer (chunks are copied into a new one; a single buffer is viewed, not copied). */
+export function bodyBytes(body: ObjectBody): Buffer {
+  const one = body instanceof Uint8Array ? body : body.length === 1 ? body[0] : undefined;
+  if (one === undefined) return Buffer.concat(body as readonly Uint8Array[]);
+  return Buffer.isBuffer(one) ? one : Buffer.from(one.buffer, one.byteOffset, one.byteLength);
 }
 
 /** How many bytes the body holds. */

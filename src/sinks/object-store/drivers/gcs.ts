@@ -60,7 +60,7 @@ export class GcsDriver implements ObjectStoreDriver {
     const bytes = bodyBytes(body);
     const resumable = bytes.byteLength > this.#partSize;
     await this.#call(`cannot upload ${name} to ${this.location}`, () =>
-      this.#bucket.file(name).save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      this.#bucket.file(name).save(bytes, {
         resumable,
         ...(resumable ? { chunkSize: this.#partSize } : {}),
         contentType: contentTypeOf(name),

@@ -169,7 +169,7 @@ export function pipelineSchema(plugins: PipelinePlugins) {
             .default(64 * 1024 * 1024)
             .meta({
               description:
-                'Byte budget of all records read but not yet committed; when full, reading pauses. Reading also pauses at three times the largest sink `batch.maxBytes` (at least 4 MiB) when that is smaller: each sink writes one batch at a time, so reading further ahead only makes records wait (decision 0089).',
+                'Byte budget of all records read but not yet committed; when full, reading pauses. Reading also pauses earlier, at what the hungriest sink needs (at least 4 MiB): the batches it writes at once (one; four for object-store, one partition each) plus two, of its `batch.maxBytes`. Reading further ahead only makes records wait (decisions 0089, 0096).',
             }),
         })
         .prefault({}),

@@ -86,7 +86,10 @@ export interface Sink {
    * stored, and writing the same records again (a replay) must not duplicate them.
    * Throws RetryableError (the engine retries the whole batch with backoff), DataError (the whole batch is
    * bad: the engine bisects it to find the bad records) or FatalError (the run stops).
-   * The engine never calls `write` concurrently on one sink, and hands each partition's records in offset order.
+   * The engine hands each partition's records in offset order, and a partition's next batch only once its
+   * previous `write` resolved. It never calls `write` concurrently, unless the plugin declares
+   * `concurrentPartitionBatches`: then each batch holds one partition, and batches in flight together hold
+   * different partitions.
    */
   write(batch: readonly PipelineRecord[]): Promise<SinkWriteResult | undefined>;
   close(): Promise<void>;
@@ -119,6 +122,13 @@ export interface SinkPlugin<Options extends z.ZodObject = z.ZodObject<any>> {
   readonly binding?: BindingSpec;
   /** Its own defaults of `batch.maxRecords` / `batch.maxBytes`; the shared ones when absent. */
   readonly batchDefaults?: BatchDefaults;
+  /**
+   * How many batches the engine may write at once (decision 0096), for a sink whose writes of different
+   * partitions are independent and take time it waits on (an fsync, a request): each batch then holds one
+   * partition's records, and no two batches in flight hold the same partition. Absent or 1: one batch at
+   * a time, holding any partitions.
+   */
+  readonly concurrentPartitionBatches?: number;
   create(options: z.output<Options>, ctx: PluginContext): Sink;
   /**
    * True for a sink that never reads record values, nor needs them to be valid (the null sink): when

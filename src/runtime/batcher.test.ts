@@ -16,6 +16,64 @@ function item(sizeBytes = 10): [PipelineRecord, Ticket] {
   ];
 }
 
+/** The next record of `partition` of the current test's topic (offsets count per partition, from 0). */
+const partitionOffsets = new Map<number, number>();
+let keyedTopic = 'keyed-0';
+function newTopic(): void {
+  keyedTopic = `keyed-${Number(keyedTopic.slice(6)) + 1}`;
+  partitionOffsets.clear();
+}
+function itemOf(partition: number): [PipelineRecord, Ticket] {
+  const offset = partitionOffsets.get(partition) ?? 0;
+  partitionOffsets.set(partition, offset + 1);
+  const m = message(partition, offset, offset, keyedTopic);
+  return [
+    { position: m, key: null, value: offset, headers: {}, timestamp: 0, sizeBytes: 10 },
+    tracker.take(m, 10),
+  ];
+}
+
+/** A writer whose writes end when the test resolves their gate; it records what each batch held. */
+function keyedRecorder() {
+  const batches: string[][] = [];
+  const inFlight = new Set<number>();
+  let maxInFlight = 0;
+  let samePartitionAtOnce = 0;
+  const gates: Array<PromiseWithResolvers<void>> = [];
+  const started: string[][] = [];
+  const write = async (batch: Batch) => {
+    const records = batch.records.map((r) => `${r.position.partition}:${r.position.offset}`);
+    started.push(records);
+    const partitions = new Set(batch.records.map((r) => r.position.partition));
+    for (const p of partitions) {
+      if (inFlight.has(p)) samePartitionAtOnce++;
+      inFlight.add(p);
+    }
+    maxInFlight = Math.max(maxInFlight, inFlight.size);
+    const gate = Promise.withResolvers<void>();
+    gates.push(gate);
+    await gate.promise;
+    for (const p of partitions) inFlight.delete(p);
+    batches.push(records);
+  };
+  return {
+    batches,
+    started,
+    gates,
+    write,
+    maxInFlight: () => maxInFlight,
+    samePartitionAtOnce: () => samePartitionAtOnce,
+  };
+}
+
+/** A batcher of `concurrency` over a fresh topic, writing through a keyedRecorder. */
+function keyedBatcher(maxRecords: number, concurrency: number) {
+  newTopic();
+  const r = keyedRecorder();
+  const limits = { maxRecords, maxBytes: 1e9, linger: 3_600_000, concurrency };
+  return { r, batcher: new Batcher(limits, r.write, unexpected) };
+}
+
 function recorder() {
   const batches: number[][] = [];
   let inFlight = 0;
@@ -156,5 +214,106 @@ describe('Batcher', () => {
     r.gates[0]?.resolve();
     await batcher.idle();
     batcher.stop();
+  });
+
+  describe('with concurrency (batches of one partition each, decision 0096)', { timeout: 10_000 }, () => {
+    it('fills one batch per partition and writes up to `concurrency` at once, never two of one partition', async () => {
+      const { r, batcher } = keyedBatcher(2, 2);
+      // interleaved: p0 p1 p2 p0 p1 p2 ... – each partition's batch seals at its second record
+      for (let round = 0; round < 4; round++) for (const p of [0, 1, 2]) batcher.add(...itemOf(p));
+      assert.deepEqual(
+        r.started,
+        [
+          ['0:0', '0:1'],
+          ['1:0', '1:1'],
+        ],
+        'two batches in flight, each of one partition, in the order they were sealed',
+      );
+      r.gates[0]?.resolve();
+      await settle();
+      // p2's first batch was sealed before p0's second: it goes first
+      assert.deepEqual(r.started[2], ['2:0', '2:1']);
+      for (let i = 1; i < 6; i++) {
+        r.gates[i]?.resolve();
+        await settle();
+      }
+      await batcher.idle();
+      const byPartition = (p: number) =>
+        r.batches
+          .flat()
+          .filter((x) => x.startsWith(`${p}:`))
+          .map((x) => Number(x.split(':')[1]));
+      for (const p of [0, 1, 2])
+        assert.deepEqual(byPartition(p), [0, 1, 2, 3], `partition ${p} in order, once`);
+      for (const b of r.batches)
+        assert.equal(new Set(b.map((x) => x.split(':')[0])).size, 1, 'one partition');
+      assert.equal(r.maxInFlight(), 2);
+      assert.equal(r.samePartitionAtOnce(), 0);
+      batcher.stop();
+    });
+
+    it("waits with a partition's next batch until its batch in flight is written", async () => {
+      const { r, batcher } = keyedBatcher(1, 4);
+      batcher.add(...itemOf(0));
+      batcher.add(...itemOf(0));
+      batcher.add(...itemOf(1));
+      assert.deepEqual(r.started, [['0:0'], ['1:0']], "p0's second batch waits although slots are free");
+      r.gates[1]?.resolve();
+      await settle();
+      assert.equal(r.started.length, 2, 'the end of p1 does not release p0');
+      r.gates[0]?.resolve();
+      await settle();
+      assert.deepEqual(r.started[2], ['0:1']);
+      r.gates[2]?.resolve();
+      await batcher.idle();
+      assert.equal(r.samePartitionAtOnce(), 0);
+      batcher.stop();
+    });
+
+    it('flushWhenFree seals the batches of free partitions at once; a busy partition keeps gathering', async () => {
+      const { r, batcher } = keyedBatcher(1000, 4);
+      batcher.add(...itemOf(0));
+      batcher.flushWhenFree();
+      assert.deepEqual(r.started, [['0:0']]);
+      batcher.add(...itemOf(0));
+      batcher.add(...itemOf(1));
+      batcher.add(...itemOf(0));
+      batcher.flushWhenFree();
+      assert.deepEqual(r.started, [['0:0'], ['1:0']], 'p1 is written at once; p0 gathers behind its write');
+      batcher.add(...itemOf(0));
+      r.gates[0]?.resolve();
+      await settle();
+      assert.deepEqual(r.started[2], ['0:1', '0:2', '0:3'], "sealed as soon as p0's write ended");
+      r.gates[1]?.resolve();
+      r.gates[2]?.resolve();
+      await batcher.idle();
+      batcher.stop();
+    });
+
+    it('lingers per partition batch, and flush seals every partition', async () => {
+      newTopic();
+      const written: string[][] = [];
+      const limits = { maxRecords: 1000, maxBytes: 1e9, linger: 5, concurrency: 2 };
+      const batcher = new Batcher(
+        limits,
+        async (b) => {
+          written.push(b.records.map((x) => `${x.position.partition}:${x.position.offset}`));
+        },
+        unexpected,
+      );
+      batcher.add(...itemOf(0));
+      batcher.add(...itemOf(1));
+      batcher.add(...itemOf(0));
+      await batcher.idle();
+      assert.deepEqual(written.sort(), [['0:0', '0:1'], ['1:0']]);
+      batcher.add(...itemOf(2));
+      batcher.add(...itemOf(3));
+      batcher.add(...itemOf(4));
+      batcher.flush();
+      await batcher.idle();
+      assert.equal(written.length, 5, 'three partitions, three batches');
+      assert.equal(batcher.queuedRecords, 0);
+      batcher.stop();
+    });
   });
 });

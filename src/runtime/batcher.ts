@@ -1,8 +1,13 @@
 /**
- * Groups one sink's records into batches and hands them, one at a time, to a writer. A batch is sealed
- * when it reaches `maxRecords` or `maxBytes`, when `linger` has passed since its first record, or when
- * the engine asks for a flush. The next batch fills while one is being written; the writer is never
- * called concurrently (the Sink contract), so each partition's records reach the sink in offset order.
+ * Groups one sink's records into batches and hands them to a writer. A batch is sealed when it reaches
+ * `maxRecords` or `maxBytes`, when `linger` has passed since its first record, or when the engine asks for
+ * a flush. Batches fill while others are being written.
+ *
+ * By default (`concurrency` 1) a batch holds any partitions and the writer is never called concurrently
+ * (the Sink contract). With `concurrency` N > 1 (a sink whose plugin declares `concurrentPartitionBatches`,
+ * decision 0096) each batch holds one partition's records, and up to N batches are written at once, never
+ * two of the same partition. Either way each partition's batches are written one after the other, in the
+ * order they were sealed, so each partition's records reach the sink in offset order.
  */
 
 import type { PipelineRecord } from '../core/record.ts';
@@ -22,23 +27,37 @@ export interface BatchLimits {
   readonly linger: number;
   /** `flushWhenFree` seals the filling batch (false: it does nothing, limits and linger decide). */
   readonly flushWhenCaughtUp?: boolean;
+  /** Batches written at once, each of one partition (1, the default: one batch at a time, any partitions). */
+  readonly concurrency?: number;
 }
 
 export type BatchWriter = (batch: Batch) => Promise<void>;
+
+interface KeyedBatch extends Batch {
+  /** The partition the batch holds (`topic`, NUL, partition), or '' when batches hold any partitions. */
+  readonly key: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Seal it as soon as it can be written (the source caught up). */
+  sealWhenFree: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
 
 export class Batcher {
   readonly #limits: BatchLimits;
   readonly #write: BatchWriter;
   readonly #onError: (err: unknown) => void;
-  #filling: Batch = emptyBatch();
-  readonly #sealed: Batch[] = [];
-  #writing = false;
+  readonly #concurrency: number;
+  /** The batches filling, by key; insertion order is the order of their first record. */
+  readonly #filling = new Map<string, KeyedBatch>();
+  /** The batch the previous record went to: a partition's records come in runs. */
+  #current: KeyedBatch | undefined;
+  readonly #sealed: KeyedBatch[] = [];
+  /** Keys of the batches being written. */
+  readonly #writing = new Set<string>();
   #stopped = false;
-  #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #eager = 0;
-  /** Seal the filling batch as soon as the writer is free (the source caught up). */
-  #sealWhenFree = false;
   #queuedRecords = 0;
   #queuedBytes = 0;
   #idleWaiters: Array<() => void> = [];
@@ -48,6 +67,7 @@ export class Batcher {
     this.#limits = limits;
     this.#write = write;
     this.#onError = onError;
+    this.#concurrency = Math.max(1, limits.concurrency ?? 1);
   }
 
   /** Records accepted and not yet written (filling, sealed or being written). */
@@ -61,33 +81,40 @@ export class Batcher {
   }
 
   add(record: PipelineRecord, ticket: Ticket): void {
-    const batch = this.#filling;
+    const batch = this.#fillingFor(record);
     batch.records.push(record);
     batch.tickets.push(ticket);
     batch.bytes += record.sizeBytes;
     this.#queuedRecords++;
     this.#queuedBytes += record.sizeBytes;
     if (batch.records.length >= this.#limits.maxRecords || batch.bytes >= this.#limits.maxBytes) {
-      this.#seal();
+      this.#seal(batch);
+      this.#next();
     } else if (batch.records.length === 1) {
-      this.#scheduleSeal();
+      this.#scheduleSeal(batch);
     }
   }
 
-  /** Seals the filling batch now, so that it is written as soon as the writer is free. */
+  /** Seals every filling batch now, so that each is written as soon as it may be. */
   flush(): void {
-    if (this.#filling.records.length > 0) this.#seal();
+    if (this.#filling.size === 0) return;
+    for (const batch of this.#filling.values()) this.#seal(batch);
+    this.#next();
   }
 
   /**
-   * Seals the filling batch now if the writer is free, else as soon as the current write ends: when the
-   * source has caught up there is nothing to wait for, and records written while a batch is in flight
-   * gather into the next one (so a busy sink still gets full batches).
+   * Seals each filling batch now if it can be written at once, else as soon as a write ends that lets it:
+   * when the source has caught up there is nothing to wait for, and records added while their partition's
+   * batch (or, at `concurrency` 1, any batch) is in flight gather into the next one, so a busy sink still
+   * gets full batches.
    */
   flushWhenFree(): void {
-    if (this.#filling.records.length === 0 || this.#limits.flushWhenCaughtUp === false) return;
-    if (this.#writing || this.#sealed.length > 0) this.#sealWhenFree = true;
-    else this.#seal();
+    if (this.#filling.size === 0 || this.#limits.flushWhenCaughtUp === false) return;
+    for (const batch of this.#filling.values()) {
+      if (this.#canWriteNow(batch.key)) this.#seal(batch);
+      else batch.sealWhenFree = true;
+    }
+    this.#next();
   }
 
   /**
@@ -105,55 +132,106 @@ export class Batcher {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Stops writing further batches (a write in progress still completes); clears timers. */
+  /** Stops writing further batches (writes in progress still complete); clears timers. */
   stop(): void {
     this.#stopped = true;
-    this.#clearTimers();
+    for (const batch of this.#filling.values()) clearBatchTimer(batch);
+    if (this.#immediate !== undefined) {
+      clearImmediate(this.#immediate);
+      this.#immediate = undefined;
+    }
   }
 
-  #scheduleSeal(): void {
+  #fillingFor(record: PipelineRecord): KeyedBatch {
+    const current = this.#current;
+    if (this.#concurrency === 1) return current ?? this.#open('', '', -1);
+    const { topic, partition } = record.position;
+    if (current !== undefined && current.partition === partition && current.topic === topic) return current;
+    const key = `${topic}\u0000${partition}`;
+    const batch = this.#filling.get(key) ?? this.#open(key, topic, partition);
+    this.#current = batch;
+    return batch;
+  }
+
+  #open(key: string, topic: string, partition: number): KeyedBatch {
+    const batch: KeyedBatch = {
+      key,
+      topic,
+      partition,
+      records: [],
+      tickets: [],
+      bytes: 0,
+      sealWhenFree: false,
+      timer: undefined,
+    };
+    this.#filling.set(key, batch);
+    this.#current = batch;
+    return batch;
+  }
+
+  #scheduleSeal(batch: KeyedBatch): void {
     if (this.#eager > 0) {
       this.#immediate ??= setImmediate(() => {
         this.#immediate = undefined;
         this.flush();
       });
     } else {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.flush();
+      batch.timer = setTimeout(() => {
+        batch.timer = undefined;
+        if (this.#filling.get(batch.key) !== batch) return;
+        this.#seal(batch);
+        this.#next();
       }, this.#limits.linger);
     }
   }
 
-  #seal(): void {
-    this.#clearTimers();
-    this.#sealWhenFree = false;
-    this.#sealed.push(this.#filling);
-    this.#filling = emptyBatch();
-    this.#next();
+  /** Moves a filling batch to the sealed queue; `#next` writes it when it may. */
+  #seal(batch: KeyedBatch): void {
+    clearBatchTimer(batch);
+    this.#filling.delete(batch.key);
+    if (this.#current === batch) this.#current = undefined;
+    this.#sealed.push(batch);
+  }
+
+  /** A batch of this key could start now: a writer slot is free and no earlier batch of its key is waiting. */
+  #canWriteNow(key: string): boolean {
+    if (this.#writing.size + this.#sealed.length >= this.#concurrency || this.#writing.has(key)) return false;
+    return !this.#sealed.some((b) => b.key === key);
   }
 
   #next(): void {
-    if (this.#writing || this.#stopped) return;
-    const batch = this.#sealed.shift();
-    if (batch === undefined && this.#sealWhenFree && this.#filling.records.length > 0) {
-      this.#seal(); // calls #next again, which writes it
-      return;
+    if (this.#stopped) return;
+    for (let i = 0; i < this.#sealed.length && this.#writing.size < this.#concurrency; ) {
+      const batch = this.#sealed[i] as KeyedBatch;
+      if (this.#writing.has(batch.key)) {
+        i++; // an earlier batch of its partition is being written
+        continue;
+      }
+      this.#sealed.splice(i, 1);
+      this.#start(batch);
     }
-    if (batch === undefined) {
-      this.#notifyIdle();
-      return;
+    let sealed = false;
+    for (const batch of this.#filling.values()) {
+      if (batch.sealWhenFree && this.#canWriteNow(batch.key)) {
+        this.#seal(batch);
+        sealed = true;
+      }
     }
-    this.#writing = true;
+    if (sealed) this.#next();
+    else this.#notifyIdle();
+  }
+
+  #start(batch: KeyedBatch): void {
+    this.#writing.add(batch.key);
     this.#write(batch).then(
       () => {
-        this.#writing = false;
+        this.#writing.delete(batch.key);
         this.#queuedRecords -= batch.records.length;
         this.#queuedBytes -= batch.bytes;
         this.#next();
       },
       (err: unknown) => {
-        this.#writing = false;
+        this.#writing.delete(batch.key);
         this.stop();
         this.#onError(err);
       },
@@ -161,7 +239,7 @@ export class Batcher {
   }
 
   #isIdle(): boolean {
-    return !this.#writing && this.#sealed.length === 0 && this.#filling.records.length === 0;
+    return this.#writing.size === 0 && this.#sealed.length === 0 && this.#filling.size === 0;
   }
 
   #notifyIdle(): void {
@@ -170,19 +248,11 @@ export class Batcher {
     this.#idleWaiters = [];
     for (const w of waiters) w();
   }
-
-  #clearTimers(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    if (this.#immediate !== undefined) {
-      clearImmediate(this.#immediate);
-      this.#immediate = undefined;
-    }
-  }
 }
 
-function emptyBatch(): Batch {
-  return { records: [], tickets: [], bytes: 0 };
+function clearBatchTimer(batch: KeyedBatch): void {
+  if (batch.timer !== undefined) {
+    clearTimeout(batch.timer);
+    batch.timer = undefined;
+  }
 }

@@ -48,6 +48,57 @@ describe('runPipeline', () => {
     assert.equal((a.written[3] as PipelineRecord).value instanceof Object, true);
   });
 
+  it('writes batches of different partitions at once to a sink that allows it, each partition in order (0096)', async () => {
+    // four partitions in every delivery, each in a run of 20 (as the Kafka source hands them): two full
+    // batches of a partition are sealed at once, and only one may be written at a time
+    const deliveries = range(5).map((d) =>
+      range(4).flatMap((p) => range(20, d * 20).map((o) => message(p, o, { p, o }))),
+    );
+    const source = new FakeSource(deliveries);
+    // each write waits a little, as a store's fsync or request does, so that writes overlap
+    const sink = new FakeSink(() => new Promise((resolve) => setTimeout(resolve, 2)));
+    const loaded = fakePipeline({ sinks: [{ type: 'store', name: 'store', batch: { maxRecords: 8 } }] });
+    const summary = await runPipeline(
+      loaded,
+      runOptions(fakePlugins(source, { store: sink }, [], { store: 3 })),
+    );
+    assert.deepEqual(summary.records_out, { store: 400 });
+    for (const p of range(4))
+      assert.deepEqual(sink.offsets(p), range(100), `partition ${p}: every record once, in order`);
+    assert.ok(sink.maxConcurrent > 1, `writes overlapped (at most ${sink.maxConcurrent} at once)`);
+    assert.ok(sink.maxConcurrent <= 3, `never more than the plugin allows (${sink.maxConcurrent})`);
+    assert.equal(sink.samePartitionAtOnce, 0, 'never two batches of one partition at once');
+    assert.equal(sink.mixedBatches, 0, 'each batch holds one partition');
+    assert.deepEqual(source.committed(), { 't/0': 100, 't/1': 100, 't/2': 100, 't/3': 100 });
+  });
+
+  it('retries a failed batch of one partition while the other partitions go on, and loses nothing (0096)', async () => {
+    const deliveries = range(10).map((d) =>
+      range(3).flatMap((p) => range(4, d * 4).map((o) => message(p, o, { p, o }))),
+    );
+    const source = new FakeSource(deliveries);
+    let failures = 0;
+    const sink = new FakeSink(async (batch) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      // partition 1 fails three times, at its second batch
+      if (batch[0]?.position.partition === 1 && batch[0].position.offset > 0 && failures < 3) {
+        failures++;
+        throw new RetryableError('DP_TEST_DOWN', 'connection refused');
+      }
+    });
+    const loaded = fakePipeline({ sinks: [{ type: 'store', name: 'store', batch: { maxRecords: 6 } }] });
+    const summary = await runPipeline(
+      loaded,
+      runOptions(fakePlugins(source, { store: sink }, [], { store: 4 })),
+    );
+    assert.equal(failures, 3);
+    assert.deepEqual(summary.records_out, { store: 120 });
+    for (const p of range(3))
+      assert.deepEqual(sink.offsets(p), range(40), `partition ${p}: every record once, in order`);
+    assert.equal(sink.samePartitionAtOnce, 0);
+    assert.deepEqual(source.committed(), { 't/0': 40, 't/1': 40, 't/2': 40 });
+  });
+
   it('commits only what the slowest required sink has written', async () => {
     const source = new FakeSource([range(10).map((o) => message(0, o, o))], { unbounded: true });
     const gate = Promise.withResolvers<void>();

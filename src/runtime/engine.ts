@@ -85,7 +85,7 @@ class PipelineRun {
     this.#budget = new ByteBudget(
       readAheadBytes(
         this.#config.limits.maxInFlightBytes,
-        prepared.sinks.map((s) => s.config.batch.maxBytes),
+        prepared.sinks.map((s) => ({ maxBytes: s.config.batch.maxBytes, concurrency: s.concurrency })),
       ),
     );
     this.#tracker = new OffsetTracker((bytes) => this.#budget.release(bytes));

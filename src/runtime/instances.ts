@@ -69,6 +69,11 @@ export function sinkIgnoresValues(lookup: PluginLookup, config: SinkConfig): boo
   return lookup.sink(config.type)?.ignoresValues === true;
 }
 
+/** How many batches the engine may write to the sink at once, each of one partition (decision 0096). */
+export function sinkConcurrency(lookup: PluginLookup, config: SinkConfig): number {
+  return lookup.sink(config.type)?.concurrentPartitionBatches ?? 1;
+}
+
 /** What the sink's `probe` proved (`datapipe check`); undefined when its plugin has no probe. */
 export function probeSink(lookup: PluginLookup, config: SinkConfig, ctx: PluginContext) {
   return lookup.sink(config.type)?.probe?.(pluginOptions(config, SINK_ENGINE_FIELDS), ctx);

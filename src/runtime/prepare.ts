@@ -23,6 +23,7 @@ import {
   createSource,
   type PluginLookup,
   pluginContext,
+  sinkConcurrency,
   sinkIgnoresValues,
 } from './instances.ts';
 
@@ -32,6 +33,8 @@ interface PreparedSink {
   readonly when: RecordExpression | undefined;
   /** The sink never reads values (decision 0077). */
   readonly ignoresValues: boolean;
+  /** Batches written at once, each of one partition (decision 0096); 1: one at a time. */
+  readonly concurrency: number;
 }
 
 export interface PreparedPipeline {
@@ -73,6 +76,7 @@ export async function preparePipeline(
     sink: createSink(options.plugins, s, pluginContext(base, s.name, 'sink')),
     when: whens[i],
     ignoresValues: sinkIgnoresValues(options.plugins, s),
+    concurrency: sinkConcurrency(options.plugins, s),
   }));
   return {
     config,
@@ -111,6 +115,8 @@ function deadLetterSink(
       when: undefined,
       // dead letters are written from the messages' original bytes, never from decoded values
       ignoresValues: true,
+      // one batch at a time: the dead-letter queue keeps its own order of failures
+      concurrency: 1,
     };
   }
   const file = join(base.stateDir, DEAD_LETTER_FILE_NAME);
@@ -119,6 +125,7 @@ function deadLetterSink(
     sink: deadLetterFileSink(file),
     when: undefined,
     ignoresValues: true,
+    concurrency: 1,
   };
 }
 

@@ -54,9 +54,6 @@ export class SinkRunner implements RouteTarget<Ticket> {
   /** Records an optional sink skipped because it was too far behind. */
   skipped = 0;
 
-  /** Records written in the batch being written (batches are written one at a time). */
-  #writtenInBatch = 0;
-
   constructor(o: SinkRunnerOptions) {
     this.name = o.name;
     this.sink = o.sink;
@@ -75,7 +72,6 @@ export class SinkRunner implements RouteTarget<Ticket> {
       signal: o.signal,
       onRetry: o.onRetry,
       onWritten: (tickets, start, end) => {
-        this.#writtenInBatch += end - start;
         if (required) for (let i = start; i < end; i++) tracker.release(tickets[i] as Ticket);
       },
       onFailed: (record, ticket, error, attempts) => {
@@ -86,10 +82,9 @@ export class SinkRunner implements RouteTarget<Ticket> {
       o.batch,
       async (batch) => {
         const started = performance.now();
-        this.#writtenInBatch = 0;
-        await writer.write(batch);
+        const written = await writer.write(batch);
         o.observeWrite?.((performance.now() - started) / 1000);
-        if (this.#writtenInBatch > 0) o.onWritten(batch.records, this.#writtenInBatch);
+        if (written > 0) o.onWritten(batch.records, written);
       },
       o.onFatal,
     );

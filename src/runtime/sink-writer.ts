@@ -34,12 +34,15 @@ export class SinkWriter {
     this.#options = options;
   }
 
-  /** Settles every record of the batch; throws a FatalError or the abort reason. */
-  write(batch: Batch): Promise<void> {
+  /**
+   * Settles every record of the batch; resolves to how many were written (the rest were dead-lettered).
+   * Throws a FatalError or the abort reason.
+   */
+  write(batch: Batch): Promise<number> {
     return this.#writeRange(batch.records, batch.tickets);
   }
 
-  async #writeRange(records: PipelineRecord[], tickets: Ticket[]): Promise<void> {
+  async #writeRange(records: PipelineRecord[], tickets: Ticket[]): Promise<number> {
     const o = this.#options;
     let attempts = 0;
     let result: Awaited<ReturnType<Sink['write']>>;
@@ -67,25 +70,24 @@ export class SinkWriter {
         for (let i = 0; i < records.length; i++) {
           o.onFailed(records[i] as PipelineRecord, tickets[i] as Ticket, err, err.attempts);
         }
-        return;
+        return 0;
       }
       if (classOf(err) !== 'data') throw err;
       if (records.length === 1) {
         o.onFailed(records[0] as PipelineRecord, tickets[0] as Ticket, err, attempts);
-        return;
+        return 0;
       }
       const mid = records.length >>> 1;
       o.logger.debug({ err: errorMessage(err), records: records.length }, 'batch rejected, bisecting');
-      await this.#writeRange(records.slice(0, mid), tickets.slice(0, mid));
-      await this.#writeRange(records.slice(mid), tickets.slice(mid));
-      return;
+      const head = await this.#writeRange(records.slice(0, mid), tickets.slice(0, mid));
+      return head + (await this.#writeRange(records.slice(mid), tickets.slice(mid)));
     }
     const failed = result?.failed;
     if (failed === undefined || failed.length === 0) {
       o.onWritten(tickets, 0, tickets.length);
-      return;
+      return tickets.length;
     }
-    this.#settlePartial(records, tickets, failed, attempts);
+    return this.#settlePartial(records, tickets, failed, attempts);
   }
 
   #settlePartial(
@@ -93,7 +95,7 @@ export class SinkWriter {
     tickets: Ticket[],
     failed: ReadonlyArray<{ readonly index: number; readonly error: DataError }>,
     attempts: number,
-  ): void {
+  ): number {
     const o = this.#options;
     const errors = new Map<number, DataError>();
     for (const f of failed) {
@@ -108,5 +110,6 @@ export class SinkWriter {
       start = i + 1;
     }
     if (start < records.length) o.onWritten(tickets, start, records.length);
+    return records.length - errors.size;
   }
 }

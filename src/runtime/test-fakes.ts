@@ -126,6 +126,11 @@ export class FakeSink implements Sink {
   calls = 0;
   concurrent = 0;
   maxConcurrent = 0;
+  /** Writes that began while another write held one of their partitions. */
+  samePartitionAtOnce = 0;
+  /** Writes whose batch held more than one partition. */
+  mixedBatches = 0;
+  readonly #partitionsInFlight = new Set<string>();
   closed = false;
   behaviour: WriteBehaviour;
 
@@ -138,6 +143,12 @@ export class FakeSink implements Sink {
     this.calls++;
     this.concurrent++;
     this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
+    const partitions = new Set(batch.map((r) => `${r.position.topic}/${r.position.partition}`));
+    if (partitions.size > 1) this.mixedBatches++;
+    for (const p of partitions) {
+      if (this.#partitionsInFlight.has(p)) this.samePartitionAtOnce++;
+      this.#partitionsInFlight.add(p);
+    }
     try {
       // A behaviour may return nothing (all written) or a SinkWriteResult.
       const result = ((await this.behaviour(batch, this.calls)) ?? undefined) as SinkWriteResult | undefined;
@@ -149,6 +160,7 @@ export class FakeSink implements Sink {
       return result;
     } finally {
       this.concurrent--;
+      for (const p of partitions) this.#partitionsInFlight.delete(p);
     }
   }
   async close(): Promise<void> {
@@ -164,10 +176,12 @@ export class FakeSink implements Sink {
 
 /** Plugins `fake` (source) and `fake-a`, `fake-b`, ... (sinks) backed by the given instances. */
 /** `ignoringValues`: the sink types whose plugin says it never reads values (like the null sink). */
+/** `concurrent`: the sink types whose plugin declares `concurrentPartitionBatches`, and its value. */
 export function fakePlugins(
   source: Source,
   sinks: Record<string, Sink>,
   ignoringValues: readonly string[] = [],
+  concurrent: Readonly<Record<string, number>> = {},
 ): PluginLookup {
   const options = z.object({});
   return {
@@ -180,7 +194,15 @@ export function fakePlugins(
       const sink = sinks[type];
       if (!sink) return undefined;
       const ignoresValues = ignoringValues.includes(type);
-      return { type, description: '', options, create: () => sink, ignoresValues } satisfies SinkPlugin;
+      const concurrentPartitionBatches = concurrent[type];
+      return {
+        type,
+        description: '',
+        options,
+        create: () => sink,
+        ignoresValues,
+        ...(concurrentPartitionBatches ? { concurrentPartitionBatches } : {}),
+      } satisfies SinkPlugin;
     },
   };
 }

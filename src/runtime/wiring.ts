@@ -65,7 +65,7 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
       sink: s.sink,
       when: s.when,
       required: s.config.required,
-      batch: s.config.batch,
+      batch: { ...s.config.batch, concurrency: s.concurrency },
       policy: new RetryPolicy(s.config.retry),
       tracker: o.tracker,
       logger: o.logger.child({ sink: name }),

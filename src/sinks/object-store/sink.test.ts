@@ -129,6 +129,30 @@ describe('object-store sink (fs driver)', () => {
     ]);
   });
 
+  test('batches of different partitions written at once (0096), then replayed at once, store each record once', async () => {
+    assert.equal(plugin.concurrentPartitionBatches, 4);
+    const first = await sink('conc');
+    // as the engine hands them: one partition per batch, the batches of different partitions at once
+    await Promise.all([0, 1, 2, 3].map((p) => first.write(range(0, 99, p))));
+    await Promise.all([0, 1, 2, 3].map((p) => first.write(range(100, 149, p))));
+    // crash: the replay starts from older committed offsets, again four partitions at once
+    const second = await sink('conc');
+    await Promise.all([0, 1, 2, 3].map((p) => second.write(range(40, 129, p))));
+    await Promise.all([0, 1, 2, 3].map((p) => second.write(range(130, 199, p))));
+    const expected = [0, 1, 2, 3].flatMap((p) => range(0, 199, p)).map((r) => (r.value as { id: string }).id);
+    assertExactlyOnce(await storedValues('conc'), expected);
+    for (const p of [0, 1, 2, 3]) {
+      assert.deepEqual(
+        (await names('conc')).filter((n) => n.startsWith(`orders/partition=${p}/`)),
+        [
+          `orders/partition=${p}/0000000000-0000000099.jsonl`,
+          `orders/partition=${p}/0000000100-0000000149.jsonl`,
+          `orders/partition=${p}/0000000150-0000000199.jsonl`,
+        ],
+      );
+    }
+  });
+
   test('a fan-out stores every copy; a replay that splits an expansion elsewhere stores each once', async () => {
     // Offsets 0..5, each fanned out to 3 records (index 0, 1, 2): ids `0-<offset>.<index>`.
     const fanned = range(0, 5).flatMap((r) =>

@@ -7,11 +7,12 @@
  * Idempotent replays. After a crash the engine replays from the last committed offset, and batch
  * boundaries may differ (batches flush by time), so names alone cannot make a replay rewrite the same
  * objects. Instead the sink relies on two guarantees of the engine: each partition's records arrive in
- * offset order, and `write` is never called concurrently. Hence, within one partition folder, stored
- * objects hold consecutive runs of that folder's records, and every record of the folder at or below the
- * highest stored offset is stored. On the first write to a folder the sink lists it and keeps that highest
- * offset; records at or below it are acknowledged without writing, the rest are written as a new object.
- * The watermark is per folder (not per partition) because a time or field prefix can spread one batch
+ * offset order, and a partition's batches are written one after the other (batches of different
+ * partitions may be written at once, decision 0096: they touch different folders). Hence, within one
+ * partition folder, stored objects hold consecutive runs of that folder's records, and every record of
+ * the folder at or below the highest stored offset is stored. On the first write to a folder the sink
+ * lists it and keeps that highest offset; records at or below it are acknowledged without writing, the
+ * rest are written as a new object. The watermark is per folder (not per partition) because a time or field prefix can spread one batch
  * over several folders, written one after the other: a crash between two of them must not hide the
  * records of the folder that was not written. Records a format cannot hold are reported as failed on
  * every attempt, including replays, so the dead-letter path sees them whatever happened before the crash.

@@ -42,7 +42,7 @@ function setup(behaviour: WriteBehaviour, maxAttempts = 0) {
 describe('SinkWriter', () => {
   it('acknowledges all but the records the sink reports as failed', async () => {
     const t = setup(async () => ({ failed: [{ index: 1, error: new DataError('DP_BAD', 'bad') }] }));
-    await t.writer.write(batchOf(4));
+    assert.equal(await t.writer.write(batchOf(4)), 3, 'resolves to the records written');
     assert.deepEqual(t.written, [0, 2, 3]);
     assert.deepEqual(t.failed, [{ offset: 1, code: 'DP_BAD', attempts: 1 }]);
   });
@@ -52,7 +52,7 @@ describe('SinkWriter', () => {
     const t = setup(async (batch) => {
       if (batch.some((r) => bad.has(r.position.offset))) throw new DataError('DP_BAD', 'bad');
     });
-    await t.writer.write(batchOf(12));
+    assert.equal(await t.writer.write(batchOf(12)), 9, 'resolves to the records written');
     assert.deepEqual(t.written, [0, 1, 2, 5, 6, 7, 8, 10, 11]);
     assert.deepEqual(
       t.failed.map((f) => f.offset),
@@ -65,7 +65,7 @@ describe('SinkWriter', () => {
     const t = setup(async (_batch, call) => {
       if (call < 3) throw new RetryableError('DP_DOWN', 'down');
     });
-    await t.writer.write(batchOf(2));
+    assert.equal(await t.writer.write(batchOf(2)), 2);
     assert.deepEqual(t.written, [0, 1]);
     assert.equal(t.sink.calls, 3);
   });
@@ -74,7 +74,7 @@ describe('SinkWriter', () => {
     const t = setup(async () => {
       throw new RetryableError('DP_DOWN', 'down');
     }, 2);
-    await t.writer.write(batchOf(2));
+    assert.equal(await t.writer.write(batchOf(2)), 0);
     assert.deepEqual(t.written, []);
     assert.deepEqual(t.failed, [
       { offset: 0, code: 'DP_DOWN', attempts: 2 },

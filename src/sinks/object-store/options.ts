@@ -17,7 +17,7 @@ export const OBJECT_BATCH_DEFAULTS: BatchDefaults = {
   maxRecords: 2000,
   maxBytes: 4 * 1024 * 1024,
   reason:
-    'one object per batch, each batch of one partition, up to four partitions written at once (decision 0096): larger batches make fewer, larger objects (fewer PUT requests and fsyncs; decision 0080).',
+    'each batch holds one partition (up to four partitions are written at once, decision 0096) and becomes one object per folder: larger batches make fewer, larger objects (fewer PUT requests and fsyncs; decision 0080).',
 };
 
 export const parquetTypes = [

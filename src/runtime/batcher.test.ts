@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { PipelineRecord } from '../core/record.ts';
 import { type Batch, Batcher } from './batcher.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
-import { message } from './test-fakes.ts';
+import { FakeSink, message } from './test-fakes.ts';
 
 const tracker = new OffsetTracker();
 let nextOffset = 0;
@@ -33,42 +33,33 @@ function itemOf(partition: number): [PipelineRecord, Ticket] {
   ];
 }
 
-/** A writer whose writes end when the test resolves their gate; it records what each batch held. */
+/**
+ * A writer whose writes end when the test resolves their gate: a FakeSink (which counts the writes in
+ * flight and the partitions they share) that also records what each batch held, as it started and ended.
+ */
 function keyedRecorder() {
   const batches: string[][] = [];
-  const inFlight = new Set<number>();
-  let maxInFlight = 0;
-  let samePartitionAtOnce = 0;
-  let batchesInFlight = 0;
-  let maxBatchesInFlight = 0;
-  const gates: Array<PromiseWithResolvers<void>> = [];
   const started: string[][] = [];
-  const write = async (batch: Batch) => {
-    const records = batch.records.map((r) => `${r.position.partition}:${r.position.offset}`);
-    started.push(records);
-    const partitions = new Set(batch.records.map((r) => r.position.partition));
-    for (const p of partitions) {
-      if (inFlight.has(p)) samePartitionAtOnce++;
-      inFlight.add(p);
-    }
-    maxInFlight = Math.max(maxInFlight, inFlight.size);
-    batchesInFlight++;
-    maxBatchesInFlight = Math.max(maxBatchesInFlight, batchesInFlight);
+  const gates: Array<PromiseWithResolvers<void>> = [];
+  const label = (records: readonly PipelineRecord[]) =>
+    records.map((r) => `${r.position.partition}:${r.position.offset}`);
+  const sink = new FakeSink(async (records) => {
+    started.push(label(records));
     const gate = Promise.withResolvers<void>();
     gates.push(gate);
     await gate.promise;
-    for (const p of partitions) inFlight.delete(p);
-    batchesInFlight--;
-    batches.push(records);
-  };
+    batches.push(label(records));
+  });
   return {
     batches,
     started,
     gates,
-    write,
-    maxInFlight: () => maxInFlight,
-    maxBatchesInFlight: () => maxBatchesInFlight,
-    samePartitionAtOnce: () => samePartitionAtOnce,
+    write: async (batch: Batch) => {
+      await sink.write(batch.records);
+    },
+    /** The most batches written at once. */
+    maxInFlight: () => sink.maxConcurrent,
+    samePartitionAtOnce: () => sink.samePartitionAtOnce,
   };
 }
 
@@ -382,7 +373,7 @@ describe('Batcher', () => {
           `seed ${seed}`,
         );
         assert.equal(r.samePartitionAtOnce(), 0, `seed ${seed}: never two batches of one partition at once`);
-        assert.ok(r.maxBatchesInFlight() <= concurrency, `seed ${seed}: at most ${concurrency} at once`);
+        assert.ok(r.maxInFlight() <= concurrency, `seed ${seed}: at most ${concurrency} at once`);
         if (concurrency > 1) {
           for (const b of r.batches) assert.equal(new Set(b.map((x) => x.split(':')[0])).size, 1);
         }

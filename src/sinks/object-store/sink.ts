@@ -12,10 +12,11 @@
  * partition folder, stored objects hold consecutive runs of that folder's records, and every record of
  * the folder at or below the highest stored offset is stored. On the first write to a folder the sink
  * lists it and keeps that highest offset; records at or below it are acknowledged without writing, the
- * rest are written as a new object. The watermark is per folder (not per partition) because a time or field prefix can spread one batch
- * over several folders, written one after the other: a crash between two of them must not hide the
- * records of the folder that was not written. Records a format cannot hold are reported as failed on
- * every attempt, including replays, so the dead-letter path sees them whatever happened before the crash.
+ * rest are written as a new object. The watermark is per folder (not per partition) because a time or
+ * field prefix can spread one batch over several folders, written one after the other: a crash between
+ * two of them must not hide the records of the folder that was not written. Records a format cannot
+ * hold are reported as failed on every attempt, including replays, so the dead-letter path sees them
+ * whatever happened before the crash.
  * See docs/decisions/0005-object-names-and-replays.md.
  */
 import type { Logger } from 'pino';

@@ -5,7 +5,11 @@
 import { join } from 'node:path';
 import { batchSchemaOf } from '../src/config/pipeline-schema.ts';
 import type { BatchDefaults } from '../src/core/plugin.ts';
-import { OBJECT_BATCH_DEFAULTS, objectStoreOptions } from '../src/sinks/object-store/options.ts';
+import {
+  OBJECT_BATCH_DEFAULTS,
+  OBJECT_PARTITION_BATCHES,
+  objectStoreOptions,
+} from '../src/sinks/object-store/options.ts';
 import { datapipeContender } from './contenders/datapipe.ts';
 import { kafkaConnectFile } from './contenders/kafka-connect.ts';
 import { scaleOut } from './contenders/scale-out.ts';
@@ -61,14 +65,19 @@ const ident = (group: string) => group.replace(/[^A-Za-z0-9_]/g, '_');
 
 /**
  * The raw writers batch like the sinks they stand for, read from the sink's `batch` schema (the shared
- * defaults, or the sink's own: the object stores' is larger, decision 0080): the same number of objects /
- * requests / commits on both sides.
+ * defaults, or the sink's own: the object stores' is larger, decision 0080), and the object writers, like
+ * the object-store sink, fill one batch per partition and write up to four partitions' at once (decision
+ * 0096): the same objects / requests / commits on both sides.
  */
-const batchArgs = (defaults?: BatchDefaults) => [
+const batchArgs = (defaults?: BatchDefaults, partitionBatches = 0) => [
   '--batch-records',
   String(batchSchemaOf(defaults).parse({}).maxRecords),
+  '--partition-batches',
+  String(partitionBatches),
 ];
-const OBJECT_BATCH_ARGS = batchArgs(OBJECT_BATCH_DEFAULTS);
+const OBJECT_BATCH_ARGS = batchArgs(OBJECT_BATCH_DEFAULTS, OBJECT_PARTITION_BATCHES);
+/** The iceberg sink: the object stores' batch sizes, but one batch (one catalog commit) at a time. */
+const ICEBERG_BATCH_ARGS = batchArgs(OBJECT_BATCH_DEFAULTS);
 const SHARED_BATCH_ARGS = batchArgs();
 
 /** datapipe → sink vs the raw driver (fed by the bare Kafka client) doing the same writes. */
@@ -357,7 +366,7 @@ export const scenarios: readonly Scenario[] = [
             env.s3.accessKeyId,
             '--secret-key',
             env.s3.secretAccessKey,
-            ...OBJECT_BATCH_ARGS,
+            ...ICEBERG_BATCH_ARGS,
           ],
         ),
       ];

@@ -21,6 +21,12 @@ export interface WorkerArgs {
   readonly warmup: number;
   readonly batchRecords: number;
   readonly lingerMs: number;
+  /**
+   * 0: batches of any partitions, one written while the next fills. N > 0: batches of one partition each,
+   * up to N of different partitions written at once, like a sink declaring `concurrentPartitionBatches`
+   * (the object stores, decision 0096), so both sides write the same objects.
+   */
+  readonly partitionBatches: number;
   readonly extra: Record<string, string | undefined>;
 }
 
@@ -34,6 +40,7 @@ export function workerArgs(extra: readonly string[] = []): WorkerArgs {
       warmup: { type: 'string', default: '0' },
       'batch-records': { type: 'string', default: '500' },
       linger: { type: 'string', default: '200' },
+      'partition-batches': { type: 'string', default: '0' },
       ...Object.fromEntries(extra.map((k) => [k, { type: 'string' as const }])),
     },
   });
@@ -46,6 +53,7 @@ export function workerArgs(extra: readonly string[] = []): WorkerArgs {
     warmup: Number(v['warmup']),
     batchRecords: Number(v['batch-records']),
     lingerMs: Number(v['linger']),
+    partitionBatches: Number(v['partition-batches']),
     extra: Object.fromEntries(extra.map((k) => [k, v[k]])),
   };
 }
@@ -106,40 +114,21 @@ export async function consumeLoop(
     if (count >= args.records) cpuAtLast = cpuNow();
   };
 
-  let batch: RawMessage[] = [];
+  const batcher =
+    write === null
+      ? undefined
+      : args.partitionBatches > 0
+        ? partitionBatcher(args, write, written)
+        : sharedBatcher(args, write, written);
   let received = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const b = batch;
-    batch = [];
-    if (b.length === 0) return;
-    writing = writing.then(async () => {
-      await write!(b);
-      written(b);
-    });
-  };
-
   for await (const message of stream) {
     const m = message as unknown as RawMessage;
     received++;
-    if (write === null) {
-      written([m]);
-    } else {
-      if (batch.length === 0) timer = setTimeout(flush, args.lingerMs);
-      batch.push(m);
-      if (batch.length >= args.batchRecords || received >= args.records) {
-        // one batch being written while the next one fills: the pipelining a sink writer allows
-        const previous = writing;
-        flush();
-        await previous;
-      }
-    }
+    if (batcher === undefined) written([m]);
+    else await batcher.add(m, received >= args.records);
     if (received >= args.records) break;
   }
-  await writing;
+  await batcher?.end();
   await stream.close();
   await consumer.close(true);
   const cpuWindow = cpuAtLast - cpuAtFirst;
@@ -154,6 +143,108 @@ export async function consumeLoop(
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     })}\n`,
   );
+}
+
+interface RawBatcher {
+  /** Takes a message; resolves when the loop may read the next one. `last`: seal everything now. */
+  add(m: RawMessage, last: boolean): Promise<void>;
+  /** Resolves once every batch is written; rejects with the first write's failure. */
+  end(): Promise<void>;
+}
+
+type Written = (batch: readonly RawMessage[]) => void;
+
+/** Batches of any partitions: one being written while the next one fills, the pipelining a sink writer allows. */
+function sharedBatcher(
+  args: WorkerArgs,
+  write: (batch: RawMessage[]) => Promise<void>,
+  written: Written,
+): RawBatcher {
+  let batch: RawMessage[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const b = batch;
+    batch = [];
+    if (b.length === 0) return;
+    writing = writing.then(async () => {
+      await write(b);
+      written(b);
+    });
+  };
+  return {
+    async add(m, last) {
+      if (batch.length === 0) timer = setTimeout(flush, args.lingerMs);
+      batch.push(m);
+      if (batch.length >= args.batchRecords || last) {
+        const previous = writing;
+        flush();
+        await previous;
+      }
+    },
+    end: () => writing,
+  };
+}
+
+/**
+ * Batches of one partition each (sealed at `batchRecords` or after `linger`), written in order per
+ * partition, up to `partitionBatches` at once: reading waits while that many are being written.
+ */
+function partitionBatcher(
+  args: WorkerArgs,
+  write: (batch: RawMessage[]) => Promise<void>,
+  written: Written,
+): RawBatcher {
+  const filling = new Map<number, { messages: RawMessage[]; timer: NodeJS.Timeout }>();
+  /** Per partition, its latest batch's write: the next one starts after it. */
+  const tails = new Map<number, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  const seal = (partition: number) => {
+    const b = filling.get(partition);
+    if (b === undefined) return;
+    filling.delete(partition);
+    clearTimeout(b.timer);
+    const writing = (tails.get(partition) ?? Promise.resolve()).then(async () => {
+      await write(b.messages);
+      written(b.messages);
+    });
+    const settled = writing.then(
+      () => {
+        inFlight.delete(settled);
+      },
+      (err: unknown) => {
+        failure ??= err;
+        inFlight.delete(settled);
+      },
+    );
+    tails.set(partition, settled);
+    inFlight.add(settled);
+  };
+  const check = () => {
+    if (failure !== undefined) throw failure;
+  };
+  return {
+    async add(m, last) {
+      let b = filling.get(m.partition);
+      if (b === undefined) {
+        b = { messages: [], timer: setTimeout(() => seal(m.partition), args.lingerMs) };
+        filling.set(m.partition, b);
+      }
+      b.messages.push(m);
+      if (last) for (const partition of [...filling.keys()]) seal(partition);
+      else if (b.messages.length >= args.batchRecords) seal(m.partition);
+      while (inFlight.size >= args.partitionBatches) await Promise.race(inFlight);
+      check();
+    },
+    async end() {
+      for (const partition of [...filling.keys()]) seal(partition);
+      await Promise.all(inFlight);
+      check();
+    },
+  };
 }
 
 /** Decodes raw messages the way a hand-written consumer would (UTF-8 JSON), for writers of bench/sinks. */

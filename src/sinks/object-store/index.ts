@@ -6,17 +6,12 @@ import type { SinkPlugin } from '../../core/plugin.ts';
 import type { DriverRegistry } from './drivers/index.ts';
 import {
   OBJECT_BATCH_DEFAULTS,
+  OBJECT_PARTITION_BATCHES,
   OBJECT_STORE_BINDING_FIELDS,
   objectStoreOptions,
   objectStoreProblems,
 } from './options.ts';
 import { ObjectStoreSink } from './sink.ts';
-
-/**
- * Objects of different partitions written at once: each waits mostly on the store (an fsync, a request),
- * and different partitions are different folders, whose watermarks are independent (decision 0096).
- */
-const PARTITION_BATCHES = 4;
 
 export function objectStoreSink(drivers: DriverRegistry): SinkPlugin<typeof objectStoreOptions> {
   return {
@@ -27,7 +22,7 @@ export function objectStoreSink(drivers: DriverRegistry): SinkPlugin<typeof obje
     check: objectStoreProblems,
     binding: { field: 'store', type: 'object-store', fields: OBJECT_STORE_BINDING_FIELDS },
     batchDefaults: OBJECT_BATCH_DEFAULTS,
-    concurrentPartitionBatches: PARTITION_BATCHES,
+    concurrentPartitionBatches: OBJECT_PARTITION_BATCHES,
     create: (opts, ctx) => new ObjectStoreSink(opts, ctx, () => drivers.open(opts, ctx.baseDir)),
     probe: async (opts, ctx) => (await import('./probe.ts')).probeObjectStore(opts, ctx, drivers),
   };

@@ -13,6 +13,12 @@ import { prefixProblem } from './object-name.ts';
  * records per CPU second on the fs driver (decision 0080). Quiet topics still flush small batches at once
  * (`flushWhenCaughtUp`); the byte limit still bounds a batch's memory.
  */
+/**
+ * Objects of different partitions written at once: each waits mostly on the store (an fsync, a request),
+ * and different partitions are different folders, whose watermarks are independent (decision 0096).
+ */
+export const OBJECT_PARTITION_BATCHES = 4;
+
 export const OBJECT_BATCH_DEFAULTS: BatchDefaults = {
   maxRecords: 2000,
   maxBytes: 4 * 1024 * 1024,

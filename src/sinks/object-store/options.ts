@@ -8,17 +8,17 @@ import type { BatchDefaults, OptionsProblem } from '../../core/plugin.ts';
 import { prefixProblem } from './object-name.ts';
 
 /**
- * The batch defaults of sinks that write one object (or Parquet file) per partition per batch: 4× the
- * shared ones, so 4× fewer objects (PUT requests, fsyncs, catalog commits) at full speed, for ~26 % more
- * records per CPU second on the fs driver (decision 0080). Quiet topics still flush small batches at once
- * (`flushWhenCaughtUp`); the byte limit still bounds a batch's memory.
- */
-/**
  * Objects of different partitions written at once: each waits mostly on the store (an fsync, a request),
  * and different partitions are different folders, whose watermarks are independent (decision 0096).
  */
 export const OBJECT_PARTITION_BATCHES = 4;
 
+/**
+ * The batch defaults of sinks that write one object (or Parquet file) per partition per batch: 4× the
+ * shared ones, so 4× fewer objects (PUT requests, fsyncs, catalog commits) at full speed, for ~26 % more
+ * records per CPU second on the fs driver (decision 0080). Quiet topics still flush small batches at once
+ * (`flushWhenCaughtUp`); the byte limit still bounds a batch's memory.
+ */
 export const OBJECT_BATCH_DEFAULTS: BatchDefaults = {
   maxRecords: 2000,
   maxBytes: 4 * 1024 * 1024,

@@ -373,6 +373,7 @@ export const scenarios: readonly Scenario[] = [
     },
     ratios: (r) => ({
       iceberg_vs_raw: versus(r, 'datapipe-iceberg', 'raw-iceberg', 'recordsPerSec'),
+      iceberg_vs_raw_per_cpu: versus(r, 'datapipe-iceberg', 'raw-iceberg', 'recordsPerCpuSec'),
       iceberg_vs_s3_parquet: versus(r, 'datapipe-iceberg', 'datapipe-s3-parquet', 'recordsPerSec'),
       iceberg_rss_vs_s3_parquet: versus(r, 'datapipe-iceberg', 'datapipe-s3-parquet', 'peakRssMiB'),
     }),

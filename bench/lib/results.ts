@@ -35,6 +35,7 @@ export const GOALS: Record<string, { goal: number; lowerIsBetter?: boolean; ms?:
   gcs_vs_raw_per_cpu: { goal: 0.9, label: 'GCS / raw client (per CPU s)' },
   http_vs_raw_per_cpu: { goal: 0.9, label: 'HTTP / raw fetch (per CPU s)' },
   kafka_vs_raw_per_cpu: { goal: 0.9, label: 'Kafka / raw producer (per CPU s)' },
+  iceberg_vs_raw_per_cpu: { goal: 0.9, label: 'Iceberg / raw writer (per CPU s)' },
   two_vs_one_process: { goal: 1.8, label: '2 processes / 1' },
 };
 

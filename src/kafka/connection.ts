@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { secretValues } from '../config/references.ts';
 import { FatalError } from '../core/errors.ts';
 import type { BindingSpec } from '../core/plugin.ts';
+import { readResponsesContiguously } from './contiguous-responses.ts';
 
 const BROKER = /^[^\s:/]+:\d{1,5}$/;
 
@@ -87,11 +88,16 @@ export type KafkaClientOptions = Pick<
   'clientId' | 'bootstrapBrokers' | 'tls' | 'sasl' | 'connectTimeout' | 'timeout' | 'retries' | 'retryDelay'
 >;
 
-/** Builds the client options; reads the TLS files now so that a missing file is a clear FatalError. */
+/**
+ * Builds the client options; reads the TLS files now so that a missing file is a clear FatalError. Every
+ * client datapipe makes starts from these options, so this is also where the client is set to parse its
+ * responses from one buffer (contiguous-responses.ts).
+ */
 export function clientOptions(
   conn: KafkaConnection,
   ctx: { readonly pipelineName: string; readonly baseDir: string },
 ): KafkaClientOptions {
+  readResponsesContiguously();
   const options: KafkaClientOptions = {
     clientId: conn.clientId ?? `datapipe-${ctx.pipelineName}`,
     bootstrapBrokers: [...conn.brokers],

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { Consumer } from '@platformatic/kafka';
 import type { PipelineRecord } from '../../src/core/plugin.ts';
-import { readResponsesContiguously } from '../../src/kafka/contiguous-responses.ts';
+import { readRecordsContiguously } from '../../src/kafka/contiguous-records.ts';
 import { kafkaSourceOptions } from '../../src/sources/kafka/options.ts';
 
 const FIRST_TICK_MS = 20;
@@ -72,9 +72,9 @@ export async function consumeLoop(
 ): Promise<void> {
   // the fetch settings datapipe's kafka source uses by default, read from its schema: the limit is the
   // same client reading the same way (the library's defaults, 50 MB fetches, would let the first fetch
-  // hold a whole test topic), and parsing each response from one buffer as datapipe's clients do
-  // (src/kafka/contiguous-responses.ts, decision 0101)
-  readResponsesContiguously();
+  // hold a whole test topic), and parsing each partition's records from one buffer as datapipe's clients do
+  // (src/kafka/contiguous-records.ts, decision 0101)
+  readRecordsContiguously();
   const defaults = kafkaSourceOptions.parse({ brokers: args.brokers, topics: [args.topic] });
   const consumer = new Consumer({
     clientId: 'datapipe-bench-raw',

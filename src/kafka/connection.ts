@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { secretValues } from '../config/references.ts';
 import { FatalError } from '../core/errors.ts';
 import type { BindingSpec } from '../core/plugin.ts';
-import { readResponsesContiguously } from './contiguous-responses.ts';
+import { readRecordsContiguously } from './contiguous-records.ts';
 
 const BROKER = /^[^\s:/]+:\d{1,5}$/;
 
@@ -91,13 +91,13 @@ export type KafkaClientOptions = Pick<
 /**
  * Builds the client options; reads the TLS files now so that a missing file is a clear FatalError. Every
  * client datapipe makes starts from these options, so this is also where the client is set to parse its
- * responses from one buffer (contiguous-responses.ts).
+ * fetched records from one buffer per partition (contiguous-records.ts).
  */
 export function clientOptions(
   conn: KafkaConnection,
   ctx: { readonly pipelineName: string; readonly baseDir: string },
 ): KafkaClientOptions {
-  readResponsesContiguously();
+  readRecordsContiguously();
   const options: KafkaClientOptions = {
     clientId: conn.clientId ?? `datapipe-${ctx.pipelineName}`,
     bootstrapBrokers: [...conn.brokers],

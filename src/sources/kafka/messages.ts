@@ -8,12 +8,11 @@ export type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 /**
  * Keys and values are handed on as the client gives them, without a copy (decision 0078): views of the
- * socket's read chunks (64 KiB each; the client copies a value only when it spans two chunks). A record
- * in flight keeps its chunk alive, but the byte budget is released only as the commit point passes a
- * partition's records, in offset order, so what it counts is a contiguous run of each partition's
- * records: the chunks under that run, plus at most a chunk at each end. Copying a delivery into a buffer
- * of its own (as before) held memory in 1 MiB pieces instead, and cost ~20 % of the CPU of a run into the
- * null sink. A null key or value arrives as undefined.
+ * buffer that holds their partition's records of one fetch (decision 0101). A record in flight keeps that
+ * buffer alive, but the byte budget is released only as the commit point passes a partition's records, in
+ * offset order, so what it counts is a contiguous run of each partition's records: the fetches' runs under
+ * it, plus at most one partly committed run at each end. Copying a delivery into a buffer of its own (as
+ * before 0078) cost ~20 % of the CPU of a run into the null sink. A null key or value arrives as undefined.
  */
 export function toSourceMessages(batch: readonly RawMessage[]): SourceMessage[] {
   const out: SourceMessage[] = new Array(batch.length);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRecordsBatch, Reader, readRecordsBatches } from '@platformatic/kafka';
-import { readResponsesContiguously } from './contiguous-responses.ts';
+import { readRecordsContiguously } from './contiguous-records.ts';
 
 interface ChunkedBuffer {
   readonly buffers: Buffer[];
@@ -12,6 +12,8 @@ interface ChunkedBuffer {
 const Chunked = Reader.from(Buffer.alloc(0)).buffer.constructor as new (
   buffers: Buffer | Buffer[],
 ) => ChunkedBuffer;
+const readerOf = (buffer: ChunkedBuffer) =>
+  Reader.from(buffer as never) as unknown as { buffer: ChunkedBuffer };
 
 /** Cuts bytes into chunks of `size`, as a socket delivers them. */
 function chunksOf(bytes: Buffer, size: number): Buffer[] {
@@ -28,19 +30,23 @@ const messages = Array.from({ length: 60 }, (_, i) => ({
   ...(i % 4 === 0 ? { headers: new Map([[Buffer.from('h'), Buffer.from(`v${i}`)]]) } : {}),
 }));
 
-describe('readResponsesContiguously', () => {
-  readResponsesContiguously();
+describe('readRecordsContiguously', () => {
+  readRecordsContiguously();
 
-  it('decodes a record batch split across many chunks to the same records, from one buffer', () => {
+  it('parses a partition’s records split across many chunks from one buffer, to the same records', () => {
     const batch = createRecordsBatch(messages).buffer;
-    // 97-byte chunks: boundaries fall inside lengths, varints, keys and values
-    const received = new Chunked(chunksOf(batch, 97));
-    assert.ok(received.buffers.length > 10);
-    const response = received.subarray(0, received.length);
-    assert.equal(response.buffers.length, 1, 'the response is parsed from one buffer');
-    assert.ok(response.buffers[0]!.equals(batch));
+    // a response: 5 bytes of something else, the records, 3 more; in 97-byte chunks, so boundaries fall
+    // inside lengths, varints, keys and values
+    const response = new Chunked(
+      chunksOf(Buffer.concat([Buffer.from('hdr..'), batch, Buffer.from('end')]), 97),
+    );
+    assert.ok(response.buffers.length > 10);
+    // what the fetch parser does: Reader.from(the range of the partition's records)
+    const reader = readerOf(response.subarray(5, 5 + batch.length));
+    assert.equal(reader.buffer.buffers.length, 1, 'the records are read from one buffer');
+    assert.ok(reader.buffer.buffers[0]!.equals(batch), 'holding exactly their bytes');
 
-    const records = readRecordsBatches(Reader.from(response as never)).flatMap((b) => b.records);
+    const records = readRecordsBatches(reader as never).flatMap((b) => b.records);
     assert.equal(records.length, messages.length);
     records.forEach((r, i) => {
       const m = messages[i]!;
@@ -53,29 +59,22 @@ describe('readResponsesContiguously', () => {
     });
   });
 
-  it('leaves a range inside one chunk a view of it (no copy)', () => {
+  it('leaves records inside one chunk where they are (no copy)', () => {
     const a = Buffer.from('0123456789');
-    const b = Buffer.from('abcdefghij');
-    const view = new Chunked([a, b]).subarray(2, 6);
-    assert.equal(view.buffers.length, 1);
-    assert.equal(view.buffers[0]!.buffer, a.buffer);
-    assert.equal(view.buffers[0]!.toString(), '2345');
+    const reader = readerOf(new Chunked([a, Buffer.from('abcdefghij')]).subarray(2, 6));
+    assert.equal(reader.buffer.buffers.length, 1);
+    assert.equal(reader.buffer.buffers[0]!.buffer, a.buffer);
+    assert.equal(reader.buffer.buffers[0]!.toString(), '2345');
   });
 
-  it('copies exactly the range asked for when it spans chunks', () => {
-    const view = new Chunked([Buffer.from('01234'), Buffer.from('56789'), Buffer.from('abcde')]).subarray(
-      3,
-      12,
-    );
-    assert.equal(view.buffers.length, 1);
-    assert.equal(view.buffers[0]!.toString(), '3456789ab');
-    assert.equal(view.length, 9);
+  it('still reads plain buffers', () => {
+    const reader = Reader.from(Buffer.from([0, 0, 0, 7]));
+    assert.equal(reader.readInt32(), 7);
   });
 
   it('installs once', () => {
-    const proto = Object.getPrototypeOf(new Chunked([])) as { subarray: unknown };
-    const installed = proto.subarray;
-    readResponsesContiguously();
-    assert.equal(proto.subarray, installed);
+    const installed = Reader.from;
+    readRecordsContiguously();
+    assert.equal(Reader.from, installed);
   });
 });

@@ -9,7 +9,14 @@ import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Admin, Consumer, type Message, ProduceAcks, Producer } from '@platformatic/kafka';
+import {
+  Admin,
+  type CompressionAlgorithmValue,
+  Consumer,
+  type Message,
+  ProduceAcks,
+  Producer,
+} from '@platformatic/kafka';
 import { stringify } from 'yaml';
 import { readBatch } from '../../../src/sources/kafka/read-batch.ts';
 import { services } from '../../support/services.ts';
@@ -40,12 +47,18 @@ export interface TestMessage {
   readonly timestamp?: number;
 }
 
-export async function produce(topic: string, messages: readonly TestMessage[]): Promise<void> {
+/** Produces in sends of 1,000 messages; `compression` compresses each record batch with that codec. */
+export async function produce(
+  topic: string,
+  messages: readonly TestMessage[],
+  compression?: CompressionAlgorithmValue,
+): Promise<void> {
   const producer = new Producer({
     clientId: 'datapipe-test-producer',
     bootstrapBrokers: brokers,
     idempotent: true,
     acks: ProduceAcks.ALL,
+    ...(compression === undefined ? {} : { compression }),
   });
   try {
     for (let i = 0; i < messages.length; i += 1000) {

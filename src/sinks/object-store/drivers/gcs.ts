@@ -17,6 +17,7 @@ import {
   tlsVerifyCode,
 } from '../driver.ts';
 import type { ObjectStoreOptions } from '../options.ts';
+import { nativeCrc32cGenerator } from './gcs-crc32c.ts';
 
 /** The Storage client options each configuration selects (pure: unit-tested without a server). */
 export function gcsClientOptions(opts: ObjectStoreOptions): StorageOptions & { authMode: string } {
@@ -25,6 +26,8 @@ export function gcsClientOptions(opts: ObjectStoreOptions): StorageOptions & { a
     // The engine retries with its own backoff; a couple of quick client retries absorb dropped connections.
     retryOptions: { autoRetry: true, maxRetries: 2, maxRetryDelay: 2, totalTimeout: 30 },
   };
+  const crc32cGenerator = nativeCrc32cGenerator();
+  if (crc32cGenerator) options.crc32cGenerator = crc32cGenerator;
   if (opts.endpoint) {
     options.apiEndpoint = opts.endpoint.replace(/\/$/, '');
     // With a custom endpoint the client sends no credentials unless told to: only `auth: none` skips them.

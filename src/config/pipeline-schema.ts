@@ -42,7 +42,7 @@ export function batchSchemaOf(defaults?: BatchDefaults) {
         .meta({ description: `Flush when the batch holds this many bytes: bounds a batch's memory.${own}` }),
       linger: duration().default(20).meta({
         description:
-          'Flush a non-empty batch at the latest this long after its first record. A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
+          'Flush a non-empty batch at the latest this long after its first record, or, when the sink is still writing the batch before it, as soon as the sink is free (the batch goes on filling meanwhile). A source that has nothing more buffered (the Kafka source) flushes sooner: as soon as the sink is free.',
       }),
       flushWhenCaughtUp: z.boolean().default(true).meta({
         description:

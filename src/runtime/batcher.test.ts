@@ -199,6 +199,48 @@ describe('Batcher', () => {
     batcher.stop();
   });
 
+  it('a batch whose linger passes while the write before it is in flight keeps filling until the writer is free', async () => {
+    const r = recorder();
+    const batcher = new Batcher({ maxRecords: 1000, maxBytes: 1e9, linger: 5 }, r.write, unexpected);
+    const first = nextOffset;
+    batcher.add(...item());
+    batcher.flushWhenFree();
+    assert.equal(r.gates.length, 1, 'the first batch is being written');
+    batcher.add(...item());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(r.gates.length, 1, 'linger passed: nothing more is written while the writer is busy');
+    batcher.add(...item());
+    batcher.add(...item());
+    r.gates[0]?.resolve();
+    await settle();
+    assert.equal(r.gates.length, 2, 'sealed the moment the writer was free');
+    r.gates[1]?.resolve();
+    await batcher.idle();
+    assert.deepEqual(r.batches, [[first], [first + 1, first + 2, first + 3]], 'one batch, not three');
+    batcher.stop();
+  });
+
+  it("flushWhenFree('budget-full') seals even with flushWhenCaughtUp: false, when the writer is free", async () => {
+    const r = recorder();
+    const limits = { maxRecords: 1000, maxBytes: 1e9, linger: 3_600_000, flushWhenCaughtUp: false };
+    const batcher = new Batcher(limits, r.write, unexpected);
+    const first = nextOffset;
+    batcher.add(...item());
+    batcher.flushWhenFree('budget-full');
+    assert.equal(r.gates.length, 1, 'written at once: the writer was free');
+    batcher.add(...item());
+    batcher.flushWhenFree('budget-full');
+    batcher.add(...item());
+    assert.equal(r.gates.length, 1, 'the writer is busy: the batch keeps filling');
+    r.gates[0]?.resolve();
+    await settle();
+    assert.equal(r.gates.length, 2, 'sealed as soon as the writer was free');
+    r.gates[1]?.resolve();
+    await batcher.idle();
+    assert.deepEqual(r.batches, [[first], [first + 1, first + 2]]);
+    batcher.stop();
+  });
+
   it('flushWhenFree does nothing with flushWhenCaughtUp: false (limits and linger decide)', async () => {
     const r = recorder();
     const limits = { maxRecords: 2, maxBytes: 1e9, linger: 3_600_000, flushWhenCaughtUp: false };
@@ -281,6 +323,35 @@ describe('Batcher', () => {
       r.gates[0]?.resolve();
       await settle();
       assert.deepEqual(r.started[2], ['0:1', '0:2', '0:3'], "sealed as soon as p0's write ended");
+      r.gates[1]?.resolve();
+      r.gates[2]?.resolve();
+      await batcher.idle();
+      batcher.stop();
+    });
+
+    it('a partition batch whose linger passes while its partition is being written keeps filling', async () => {
+      newTopic();
+      const r = keyedRecorder();
+      const limits = { maxRecords: 1000, maxBytes: 1e9, linger: 5, concurrency: 4 };
+      const batcher = new Batcher(limits, r.write, unexpected);
+      batcher.add(...itemOf(0));
+      batcher.flushWhenFree();
+      batcher.add(...itemOf(0));
+      batcher.add(...itemOf(1));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      assert.deepEqual(
+        r.started,
+        [['0:0'], ['1:0']],
+        'p1 lingered out and was written; p0 waits for its write',
+      );
+      batcher.add(...itemOf(0));
+      r.gates[0]?.resolve();
+      await settle();
+      assert.deepEqual(
+        r.started[2],
+        ['0:1', '0:2'],
+        "sealed when p0's write ended, with what came meanwhile",
+      );
       r.gates[1]?.resolve();
       r.gates[2]?.resolve();
       await batcher.idle();

@@ -1,7 +1,10 @@
 /**
  * Groups one sink's records into batches and hands them to a writer. A batch is sealed when it reaches
  * `maxRecords` or `maxBytes`, when `linger` has passed since its first record, or when the engine asks for
- * a flush. Batches fill while others are being written.
+ * a flush. Batches fill while others are being written. A batch whose linger passes, or that the engine
+ * asks to flush because the source caught up or the byte budget is full, while it could not be written
+ * yet (the sink is busy with the batch before it) goes on filling and is sealed the moment it can be
+ * written: sealing it earlier would not write it sooner, only smaller (decision 0103).
  *
  * By default (`concurrency` 1) a batch holds any partitions and the writer is never called concurrently
  * (the Sink contract). With `concurrency` N > 1 (a sink whose plugin declares `concurrentPartitionBatches`,
@@ -25,7 +28,7 @@ export interface BatchLimits {
   readonly maxBytes: number;
   /** Milliseconds. */
   readonly linger: number;
-  /** `flushWhenFree` seals the filling batch (false: it does nothing, limits and linger decide). */
+  /** `flushWhenFree('caught-up')` seals the filling batch (false: it does nothing, limits and linger decide). */
   readonly flushWhenCaughtUp?: boolean;
   /** Batches written at once, each of one partition (1, the default: one batch at a time, any partitions). */
   readonly concurrency?: number;
@@ -38,7 +41,7 @@ interface KeyedBatch extends Batch {
   readonly key: string;
   readonly topic: string;
   readonly partition: number;
-  /** Seal it as soon as it can be written (the source caught up). */
+  /** Seal it as soon as it can be written (its linger passed, the source caught up, the budget is full). */
   sealWhenFree: boolean;
   timer: NodeJS.Timeout | undefined;
 }
@@ -103,13 +106,15 @@ export class Batcher {
   }
 
   /**
-   * Seals each filling batch now if it can be written at once, else as soon as a write ends that lets it:
-   * when the source has caught up there is nothing to wait for, and records added while their partition's
-   * batch (or, at `concurrency` 1, any batch) is in flight gather into the next one, so a busy sink still
-   * gets full batches.
+   * Seals each filling batch now if it can be written at once, else as soon as a write ends that lets it.
+   * `caught-up`: the source has nothing more buffered, so there is nothing to wait for (does nothing with
+   * `flushWhenCaughtUp: false`). `budget-full`: the source is paused until written records free room.
+   * Either way, records added while their partition's batch (or, at `concurrency` 1, any batch) is in
+   * flight gather into the next one, so a busy sink still gets full batches.
    */
-  flushWhenFree(): void {
-    if (this.#filling.size === 0 || this.#limits.flushWhenCaughtUp === false) return;
+  flushWhenFree(reason: 'caught-up' | 'budget-full' = 'caught-up'): void {
+    if (this.#filling.size === 0) return;
+    if (reason === 'caught-up' && this.#limits.flushWhenCaughtUp === false) return;
     for (const batch of this.#filling.values()) {
       if (this.#canWriteNow(batch.key)) this.#seal(batch);
       else batch.sealWhenFree = true;
@@ -179,6 +184,10 @@ export class Batcher {
       batch.timer = setTimeout(() => {
         batch.timer = undefined;
         if (this.#filling.get(batch.key) !== batch) return;
+        if (!this.#canWriteNow(batch.key)) {
+          batch.sealWhenFree = true;
+          return;
+        }
         this.#seal(batch);
         this.#next();
       }, this.#limits.linger);

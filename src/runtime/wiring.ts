@@ -110,9 +110,10 @@ export function wireRun(p: PreparedPipeline, o: WiringOptions): Wiring {
     router: new Router(runners),
     deadLetter: (ticket, stage, error, attempts) => dlq.send(ticket, stage, error, attempts),
     counters: counts.intake,
-    // Full budget: write what is batched now rather than after linger, so commits free room sooner.
+    // Full budget: write what is batched as soon as each writer is free rather than after linger, so
+    // commits free room sooner; a batch that cannot be written yet keeps filling (decision 0103).
     onBlocked: () => {
-      for (const b of batchers) b.flush();
+      for (const b of batchers) b.flushWhenFree('budget-full');
     },
     // The source has nothing more buffered: write what is batched as soon as each writer is free.
     onCaughtUp: () => {

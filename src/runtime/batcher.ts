@@ -115,10 +115,7 @@ export class Batcher {
   flushWhenFree(reason: 'caught-up' | 'budget-full' = 'caught-up'): void {
     if (this.#filling.size === 0) return;
     if (reason === 'caught-up' && this.#limits.flushWhenCaughtUp === false) return;
-    for (const batch of this.#filling.values()) {
-      if (this.#canWriteNow(batch.key)) this.#seal(batch);
-      else batch.sealWhenFree = true;
-    }
+    for (const batch of this.#filling.values()) this.#sealWhenFree(batch);
     this.#next();
   }
 
@@ -184,14 +181,16 @@ export class Batcher {
       batch.timer = setTimeout(() => {
         batch.timer = undefined;
         if (this.#filling.get(batch.key) !== batch) return;
-        if (!this.#canWriteNow(batch.key)) {
-          batch.sealWhenFree = true;
-          return;
-        }
-        this.#seal(batch);
+        this.#sealWhenFree(batch);
         this.#next();
       }, this.#limits.linger);
     }
+  }
+
+  /** Seals a filling batch now if it can be written at once, else marks it to be sealed when it can. */
+  #sealWhenFree(batch: KeyedBatch): void {
+    if (this.#canWriteNow(batch.key)) this.#seal(batch);
+    else batch.sealWhenFree = true;
   }
 
   /** Moves a filling batch to the sealed queue; `#next` writes it when it may. */
